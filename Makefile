@@ -1,0 +1,109 @@
+# srv6-bpf: BPF objects -> skeletons -> the srv6-bpf loader, plus tests and benchmarks.
+# Debian 12 packages only (make deps installs them).
+
+BUILD    ?= build
+CC       ?= gcc
+CLANG    ?= clang
+BPFTOOL  ?= bpftool
+PREFIX   ?= /usr/local
+VERSION  := 0.1.0
+
+PKGS     := libbpf libnl-3.0 libnl-route-3.0 libcurl libcjson
+STRICT   := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
+CFLAGS   ?= -O2 -g
+CFLAGS   += $(STRICT) -Iinclude -Imaps -Iloader -I$(BUILD) \
+            -DSRV6_BPF_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+# Our BPF code is C11 too; libbpf's headers spell two GNU keywords, which we map
+# to their reserved forms instead of switching the whole program to gnu11.
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 $(STRICT) -Dtypeof=__typeof__ -Dasm=__asm__ \
+              -Ivmlinux -Iinclude -Imaps -Ibpf
+
+BPF_SRCS   := $(wildcard bpf/*.bpf.c)
+BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
+SKELETONS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+BPF_DEPS   := $(wildcard bpf/lib/*.h) $(wildcard include/*.h) maps/srv6_maps.bpf.h
+
+# Everything but main.c is a library the unit tests link too.
+LIB_SRCS   := $(filter-out loader/main.c,$(wildcard loader/*.c)) $(wildcard maps/*.c)
+LIB_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
+LOADER     := $(BUILD)/srv6-bpf
+
+UNIT_SRCS  := $(wildcard tests/unit/*.c)
+
+# Debian 12 packages the build, tests, benchmarks and demo use.
+DEPS := make clang llvm libbpf-dev bpftool libnl-3-dev libnl-route-3-dev \
+        libcurl4-openssl-dev libcjson-dev libcriterion-dev pkg-config \
+        iproute2 tcpdump iperf3 ethtool procps util-linux valgrind python3
+
+.SECONDARY:
+
+.PHONY: all deps vmlinux test test-unit test-asan test-valgrind test-kernel bench install clean
+
+all: $(LOADER)
+
+deps:
+	@missing=$$(for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing: $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+# Regenerate the committed vmlinux.h from the running kernel's BTF.
+vmlinux:
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/vmlinux.h
+
+$(BUILD)/%.bpf.o: bpf/%.bpf.c $(BPF_DEPS) | $(BUILD)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $* > $@
+
+$(BUILD)/%.o: %.c $(SKELETONS) $(wildcard include/*.h loader/*.h maps/*.h) | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(LOADER): $(BUILD)/loader/main.o $(LIB_OBJS)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD):
+	mkdir -p $@
+
+# --- tests -------------------------------------------------------------------
+
+$(BUILD)/unit-tests: $(UNIT_SRCS) $(LIB_OBJS)
+	$(CC) $(CFLAGS) -Itests/unit $^ -o $@ $(LDLIBS) -lcriterion
+
+# The same unit tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+$(BUILD)/asan/unit-tests: $(UNIT_SRCS) $(LIB_SRCS) $(SKELETONS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(ASAN_FLAGS) -Itests/unit $(UNIT_SRCS) $(LIB_SRCS) -o $@ $(LDLIBS) -lcriterion
+
+test-unit: $(BUILD)/unit-tests
+	$(BUILD)/unit-tests --jobs 2
+
+test-asan: $(BUILD)/asan/unit-tests
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(BUILD)/asan/unit-tests --jobs 2
+
+test-valgrind: $(BUILD)/unit-tests
+	valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+		--trace-children=yes -q $(BUILD)/unit-tests --jobs 1
+
+test-kernel: $(LOADER)
+	tests/kernel/run.sh $(KTESTS)
+
+# Everything: what the README's test command and CI run.
+test: test-unit test-asan test-valgrind test-kernel
+
+# --- benchmarks (not tests) ---------------------------------------------------
+
+bench: $(LOADER)
+	bench/run.sh
+
+install: $(LOADER)
+	install -D -m 0755 $(LOADER) $(DESTDIR)$(PREFIX)/sbin/srv6-bpf
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * TC egress: SRv6 H.Encaps.Red for packets to a known peer.
+ *
+ * peer = srv6_peers[inner destination]; miss -> the packet passes untouched.
+ * path = peer's path chosen by a hash of the inner 5-tuple, in proportion to weights.
+ * The packet gets an outer IPv6 header (destination = the path's first SID) and, for
+ * paths of two or more SIDs, an SRH with the rest.
+ */
+#include "lib/common.h"
+#include "lib/counters.h"
+#include "lib/inner.h"
+#include "lib/srh.h"
+#include "srv6_maps.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Our own output comes back through this hook after bpf_redirect_neigh; it is
+ * IPv6 from the outer source carrying an SRH or a tunnelled packet. */
+static __always_inline int already_encapsulated(const struct inner_flow *f,
+						const struct srv6_config *cfg)
+{
+	if (f->is_ipv4)
+		return 0;
+	if (f->nexthdr != SRV6_NEXTHDR_ROUTING && f->nexthdr != SRV6_NEXTHDR_IPV6 &&
+	    f->nexthdr != SRV6_NEXTHDR_IPIP)
+		return 0;
+	const __u32 *src = (const __u32 *)cfg->src;
+
+	return f->saddr[0] == src[0] && f->saddr[1] == src[1] && f->saddr[2] == src[2] &&
+	       f->saddr[3] == src[3];
+}
+
+static __always_inline int parse_inner(struct __sk_buff *skb, struct inner_flow *f, __u16 *proto)
+{
+	void *data = (void *)(long)skb->data;
+	void *end = (void *)(long)skb->data_end;
+	struct ethhdr *eth = data;
+
+	/* Headers of locally built packets sit in the linear area; pull them
+	 * there when a driver or GRO left them in fragments. */
+	if (data + INNER_PARSE_LEN > end && skb->len > (__u32)(end - data)) {
+		bpf_skb_pull_data(skb, skb->len < INNER_PARSE_LEN ? skb->len : INNER_PARSE_LEN);
+		data = (void *)(long)skb->data;
+		end = (void *)(long)skb->data_end;
+		eth = data;
+	}
+	if ((void *)(eth + 1) > end)
+		return -1;
+	*proto = bpf_ntohs(eth->h_proto);
+	if (*proto == ETH_P_IPV6)
+		return inner_parse_ipv6(data, end, f);
+	if (*proto == ETH_P_IP)
+		return inner_parse_ipv4(data, end, f);
+	return -1;
+}
+
+SEC("tc")
+int srv6_encap(struct __sk_buff *skb)
+{
+	struct srv6_encap_counters *ctrs = encap_counters();
+	struct inner_flow flow = {};
+	struct srv6_outer outer = {};
+	const struct srv6_config *cfg;
+	const struct srv6_peer *peer;
+	const struct srv6_path *path;
+	__u32 zero = 0, hash, nsegs, encap_len, inner_len, mtu_len = 0, segs;
+	__u16 eth_proto = 0;
+	int index;
+
+	if (parse_inner(skb, &flow, &eth_proto) < 0) {
+		if (eth_proto == ETH_P_IP || eth_proto == ETH_P_IPV6)
+			ENCAP_COUNT(ctrs, pass_truncated);
+		else
+			ENCAP_COUNT(ctrs, pass_not_ip);
+		return TC_ACT_OK;
+	}
+	cfg = bpf_map_lookup_elem(&srv6_config, &zero);
+	if (!cfg)
+		return TC_ACT_OK;
+	if (already_encapsulated(&flow, cfg)) {
+		ENCAP_COUNT(ctrs, pass_already_encapsulated);
+		return TC_ACT_OK;
+	}
+
+	peer = bpf_map_lookup_elem(&srv6_peers, &flow.key);
+	if (!peer) {
+		ENCAP_COUNT(ctrs, pass_no_peer);
+		return TC_ACT_OK;
+	}
+
+	hash = srv6_flow_hash(flow.saddr, flow.daddr, flow.ports, flow.proto);
+	index = srv6_select_path(peer, hash);
+	if (index < 0 || index >= SRV6_MAX_PATHS) {
+		ENCAP_COUNT(ctrs, drop_bad_path);
+		return TC_ACT_SHOT;
+	}
+	path = &peer->paths[index];
+	nsegs = path->seg_count;
+	if (nsegs < 1 || nsegs > SRV6_MAX_SEGS) {
+		ENCAP_COUNT(ctrs, drop_bad_path);
+		return TC_ACT_SHOT;
+	}
+	encap_len = SRV6_ENCAP_LEN(nsegs);
+	inner_len = skb->len - ETH_HLEN;
+
+	/* adjust_room checks no MTU: refuse what the device would drop anyway. */
+	if (bpf_check_mtu(skb, 0, &mtu_len, encap_len, 0) != BPF_MTU_CHK_RET_SUCCESS) {
+		ENCAP_COUNT(ctrs, drop_too_big);
+		return TC_ACT_SHOT;
+	}
+
+	srv6_outer_fill(&outer, path, cfg->src, cfg->hop_limit, flow.tclass,
+			srv6_flow_label(hash), inner_len,
+			flow.is_ipv4 ? SRV6_NEXTHDR_IPIP : SRV6_NEXTHDR_IPV6);
+
+	/* ENCAP_L3_IPV6 marks the skb as tunnelled so GSO segments the inner
+	 * packet and shrinks gso_size by encap_len; it also turns skb->protocol
+	 * of an IPv4 packet into IPv6. */
+	if (bpf_skb_adjust_room(skb, encap_len, BPF_ADJ_ROOM_MAC,
+				BPF_F_ADJ_ROOM_ENCAP_L3_IPV6)) {
+		ENCAP_COUNT(ctrs, drop_no_room);
+		return TC_ACT_SHOT;
+	}
+	if (srv6_outer_store(skb, &outer, nsegs) < 0) {
+		ENCAP_COUNT(ctrs, drop_no_room);
+		return TC_ACT_SHOT;
+	}
+	if (flow.is_ipv4) {
+		__be16 ipv6 = bpf_htons(ETH_P_IPV6);
+
+		if (bpf_skb_store_bytes(skb, offsetof(struct ethhdr, h_proto), &ipv6,
+					sizeof(ipv6), 0) < 0) {
+			ENCAP_COUNT(ctrs, drop_no_room);
+			return TC_ACT_SHOT;
+		}
+	}
+
+	segs = skb->gso_segs ? skb->gso_segs : 1;
+	path_count(peer->counters_base + index, segs, inner_len);
+	if (ctrs) {
+		ctrs->encap_packets += segs;
+		ctrs->encap_bytes += inner_len;
+	}
+
+	/* The Ethernet header still addresses the inner destination's next hop.
+	 * When the first SID is reached through another one, let the FIB pick it. */
+	if (path->flags & SRV6_PATH_F_REROUTE)
+		return bpf_redirect_neigh(skb->ifindex, NULL, 0, 0);
+	return TC_ACT_OK;
+}

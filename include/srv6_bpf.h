@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The ABI between the srv6-bpf datapath (bpf/) and its userspace (maps/, loader/):
+ * limits, map keys and values, counters. Defined once, here. Field names are what
+ * `bpftool map dump` prints, so they are spelled for a reader without these headers.
+ */
+#ifndef SRV6_BPF_H
+#define SRV6_BPF_H
+
+#ifndef __bpf__
+#include <linux/types.h>
+#endif
+
+#define SRV6_MAX_SEGS 4          /* SIDs per path (micro-SID carriers count as one) */
+#define SRV6_MAX_PATHS 8         /* paths per peer */
+#define SRV6_WEIGHT_MIN 1
+#define SRV6_WEIGHT_MAX 255
+#define SRV6_PEERS_MAX_DEFAULT 65536
+#define SRV6_HOP_LIMIT_DEFAULT 64
+
+#define SRV6_ADDR_LEN 16
+#define SRV6_IPV6_HDR_LEN 40
+#define SRV6_SRH_FIXED_LEN 8
+
+/*
+ * Bytes H.Encaps.Red puts in front of the inner packet: the outer IPv6 header,
+ * plus an SRH holding every SID but the first when there is more than one.
+ */
+#define SRV6_ENCAP_LEN(nsegs)                                                      \
+	((__u32)(SRV6_IPV6_HDR_LEN +                                               \
+		 ((nsegs) > 1 ? SRV6_SRH_FIXED_LEN + SRV6_ADDR_LEN * ((nsegs) - 1) : 0)))
+#define SRV6_ENCAP_LEN_MAX SRV6_ENCAP_LEN(SRV6_MAX_SEGS)
+
+/* Key of srv6_peers: the inner destination; IPv4 peers as ::ffff:a.b.c.d. */
+struct srv6_peer_key {
+	__u8 addr[SRV6_ADDR_LEN];
+};
+
+/* srv6_path.flags */
+enum {
+	/* The first SID's next hop differs from the peer route's: the datapath
+	 * asks the FIB for the outer destination's neighbour (bpf_redirect_neigh). */
+	SRV6_PATH_F_REROUTE = 1 << 0,
+};
+
+/* One SID list. segs[0] is the first SID: it becomes the outer destination. */
+struct srv6_path {
+	__u8 seg_count; /* 1..SRV6_MAX_SEGS */
+	__u8 weight;    /* 1..255: share of the peer's flows */
+	__u8 flags;     /* SRV6_PATH_F_* */
+	__u8 reserved;
+	__u8 segs[SRV6_MAX_SEGS][SRV6_ADDR_LEN];
+};
+
+/* Value of srv6_peers: a peer's path set. */
+struct srv6_peer {
+	/* Index of this peer's first entry in srv6_path_ctrs; path i counts at
+	 * counters_base + i. Owned by the loader. */
+	__u32 counters_base;
+	__u8 path_count; /* 1..SRV6_MAX_PATHS */
+	__u8 reserved[3];
+	struct srv6_path paths[SRV6_MAX_PATHS];
+};
+
+/* Value of srv6_path_ctrs (per CPU). Bytes are inner IP bytes (no Ethernet,
+ * no outer header); a GSO packet counts as its number of segments. */
+struct srv6_path_counters {
+	__u64 packets;
+	__u64 bytes;
+};
+
+/* Value of srv6_encap_ctrs (per CPU, one entry): what the TC program did, by reason. */
+struct srv6_encap_counters {
+	__u64 encap_packets;             /* encapsulated and sent on */
+	__u64 encap_bytes;               /* their inner bytes */
+	__u64 pass_no_peer;              /* IPv4/IPv6 to an address not in srv6_peers */
+	__u64 pass_not_ip;               /* not IPv4 or IPv6 (ARP, LLDP, ...) */
+	__u64 pass_already_encapsulated; /* our own output seen again after a re-route */
+	__u64 pass_truncated;            /* IP header cut short: left to the stack */
+	__u64 drop_no_room;              /* bpf_skb_adjust_room refused to grow the packet */
+	__u64 drop_too_big;              /* encapsulated packet exceeds the device MTU */
+	__u64 drop_bad_path;             /* path set without a usable path (corrupt entry) */
+};
+
+/* srv6_config.loader_flags: state the loader keeps with the datapath. */
+enum {
+	SRV6_LOADER_OWNS_CLSACT = 1 << 0, /* load created the clsact qdisc */
+};
+
+/* Value of srv6_config (one entry): set at load time, read per packet. */
+struct srv6_config {
+	__u8 src[SRV6_ADDR_LEN]; /* outer source address */
+	__u8 hop_limit;          /* outer hop limit */
+	__u8 loader_flags;       /* SRV6_LOADER_* */
+	__u16 reserved;
+	__u32 ifindex;   /* interface the programs are attached to */
+	__u32 peers_max; /* capacity of srv6_peers */
+};
+
+/* Pinned object names below <bpffs>/srv6-bpf/<netns>/<dev>/. libbpf pins maps by
+ * their name, so these are also the map names bpftool lists (15 characters at most). */
+#define SRV6_MAP_PEERS "srv6_peers"
+#define SRV6_MAP_PATH_CTRS "srv6_path_ctrs"
+#define SRV6_MAP_ENCAP_CTRS "srv6_encap_ctrs"
+#define SRV6_MAP_CONFIG "srv6_config"
+#define SRV6_PIN_ENCAP_PROG "srv6_encap_prog"
+
+#endif /* SRV6_BPF_H */

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* Addresses and SIDs as users type them, and back. */
+#ifndef SRV6_ADDR_H
+#define SRV6_ADDR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <netinet/in.h>
+#include "err.h"
+#include "srv6_bpf.h"
+
+#define ADDR_STR_LEN INET6_ADDRSTRLEN
+
+/* A peer: an IPv6 or IPv4 host address, optionally with /128 or /32.
+ * IPv4 is stored as ::ffff:a.b.c.d; *family tells which it was. */
+int addr_parse_peer(const char *text, struct srv6_peer_key *key, int *family, struct err *e);
+
+/* One SID: a unicast IPv6 address (not ::, ::1, multicast, link-local or IPv4-mapped). */
+int addr_parse_sid(const char *text, __u8 sid[SRV6_ADDR_LEN], struct err *e);
+
+/* "SID[,SID...]" into path->segs/seg_count (1..SRV6_MAX_SEGS). */
+int addr_parse_segs(const char *text, struct srv6_path *path, struct err *e);
+
+bool addr_key_is_ipv4(const struct srv6_peer_key *key);
+void addr_key_from_in6(struct srv6_peer_key *key, const struct in6_addr *a);
+void addr_key_from_in(struct srv6_peer_key *key, const struct in_addr *a);
+
+/* Text of a peer key (dotted quad for IPv4 peers) or a SID. */
+const char *addr_key_str(const struct srv6_peer_key *key, char buf[ADDR_STR_LEN]);
+const char *addr_sid_str(const __u8 sid[SRV6_ADDR_LEN], char buf[ADDR_STR_LEN]);
+
+/* Strict unsigned integer in [min, max]. */
+int parse_uint(const char *text, unsigned long min, unsigned long max, unsigned long *out);
+
+#endif

@@ -1,0 +1,488 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include "datapath.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <linux/if_arp.h>
+#include <linux/pkt_sched.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <netlink/route/classifier.h>
+#include "addr.h"
+#include "srv6_encap.skel.h"
+#include "sys.h"
+
+static int ns_dir(const struct ctx *c, char *out, size_t len, struct err *e)
+{
+	char ns[64];
+
+	if (sys_netns_id(ns, sizeof(ns), e))
+		return -1;
+	if ((size_t)snprintf(out, len, "%s/%s/%s", c->bpffs, SRV6_PIN_SUBDIR, ns) >= len)
+		return errf(e, "pin path too long under %s", c->bpffs);
+	return 0;
+}
+
+int dp_pin_dir(const struct ctx *c, const char *dev, char *out, size_t len, struct err *e)
+{
+	char dir[PATH_MAX];
+
+	if (ns_dir(c, dir, sizeof(dir), e))
+		return -1;
+	if ((size_t)snprintf(out, len, "%s/%s", dir, dev) >= len)
+		return errf(e, "pin path too long under %s", c->bpffs);
+	return 0;
+}
+
+static int pin_path(const char *dir, const char *name, char *out, size_t len)
+{
+	return (size_t)snprintf(out, len, "%s/%s", dir, name) >= len ? -1 : 0;
+}
+
+static bool pinned_prog_id(const char *dir, __u32 *id)
+{
+	char path[PATH_MAX];
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	int fd;
+
+	if (pin_path(dir, SRV6_PIN_ENCAP_PROG, path, sizeof(path)))
+		return false;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return false;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		close(fd);
+		return false;
+	}
+	close(fd);
+	*id = info.id;
+	return true;
+}
+
+static int mkdir_p(const char *path, struct err *e)
+{
+	char buf[PATH_MAX];
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0700) && errno != EEXIST)
+			return errf(e, "cannot create %s: %s", buf, strerror(errno));
+		*p = '/';
+	}
+	if (mkdir(buf, 0700) && errno != EEXIST)
+		return errf(e, "cannot create %s: %s", buf, strerror(errno));
+	return 0;
+}
+
+/* Remove a pin directory and the empty parents srv6-bpf made above it. */
+static void pins_remove(const char *dir)
+{
+	static const char *const names[] = { SRV6_PIN_ENCAP_PROG, SRV6_MAP_PEERS,
+					     SRV6_MAP_PATH_CTRS, SRV6_MAP_ENCAP_CTRS,
+					     SRV6_MAP_CONFIG };
+	char path[PATH_MAX], parent[PATH_MAX];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (pin_path(dir, names[i], path, sizeof(path)) == 0)
+			unlink(path);
+	rmdir(dir);
+	snprintf(parent, sizeof(parent), "%s", dir);
+	for (int up = 0; up < 2; up++) {
+		char *slash = strrchr(parent, '/');
+
+		if (!slash)
+			break;
+		*slash = '\0';
+		if (rmdir(parent))
+			break;
+	}
+}
+
+static struct bpf_tc_hook egress_hook(int ifindex)
+{
+	/* LIBBPF_OPTS zeroes the padding too: libbpf rejects opts with a dirty tail. */
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
+	return hook;
+}
+
+/* Program id of the filter at our handle and priority, 0 when there is none. */
+static __u32 tc_attached_prog(int ifindex)
+{
+	struct bpf_tc_hook hook = egress_hook(ifindex);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = SRV6_TC_HANDLE, .priority = SRV6_TC_PRIORITY);
+
+	if (bpf_tc_query(&hook, &opts))
+		return 0;
+	return opts.prog_id;
+}
+
+static int tc_attach(int ifindex, int prog_fd, bool *created_clsact, struct err *e)
+{
+	struct bpf_tc_hook hook = egress_hook(ifindex);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = prog_fd, .handle = SRV6_TC_HANDLE,
+		    .priority = SRV6_TC_PRIORITY);
+	int rc = bpf_tc_hook_create(&hook);
+
+	if (rc && rc != -EEXIST)
+		return errf(e, "cannot create the clsact qdisc: %s", strerror(-rc));
+	*created_clsact = rc == 0;
+	rc = bpf_tc_attach(&hook, &opts);
+	if (rc) {
+		if (*created_clsact) {
+			hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+			bpf_tc_hook_destroy(&hook);
+		}
+		if (rc == -EEXIST)
+			return errf(e, "a tc filter already uses egress handle 0x%x priority 0x%x",
+				    SRV6_TC_HANDLE, SRV6_TC_PRIORITY);
+		return errf(e, "cannot attach to tc egress: %s", strerror(-rc));
+	}
+	return 0;
+}
+
+/* Filters other programs or users keep on either clsact hook. */
+static int clsact_filters(struct ctx *c, int ifindex)
+{
+	static const __u32 parents[] = { TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS),
+					 TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS) };
+	int total = 0;
+
+	for (size_t i = 0; i < sizeof(parents) / sizeof(parents[0]); i++) {
+		struct nl_cache *cache = NULL;
+
+		if (rtnl_cls_alloc_cache(c->nl.sk, ifindex, parents[i], &cache) < 0)
+			return -1;
+		total += nl_cache_nitems(cache);
+		nl_cache_free(cache);
+	}
+	return total;
+}
+
+static int tc_detach(struct ctx *c, int ifindex, __u32 our_prog_id, bool owns_clsact)
+{
+	struct bpf_tc_hook hook = egress_hook(ifindex);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = SRV6_TC_HANDLE, .priority = SRV6_TC_PRIORITY);
+
+	/* Only our filter with our program: never somebody else's at the same spot. */
+	if (our_prog_id && tc_attached_prog(ifindex) == our_prog_id && bpf_tc_detach(&hook, &opts))
+		return -1;
+	if (owns_clsact && clsact_filters(c, ifindex) == 0) {
+		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+		bpf_tc_hook_destroy(&hook);
+	}
+	return 0;
+}
+
+static void config_from_opts(struct srv6_config *cfg, const struct load_opts *o,
+			     const __u8 *default_src, int ifindex)
+{
+	if (o->src_set)
+		memcpy(cfg->src, o->src, SRV6_ADDR_LEN);
+	else if (default_src)
+		memcpy(cfg->src, default_src, SRV6_ADDR_LEN);
+	if (o->hop_limit_set)
+		cfg->hop_limit = (__u8)o->hop_limit;
+	else if (!cfg->hop_limit)
+		cfg->hop_limit = SRV6_HOP_LIMIT_DEFAULT;
+	cfg->ifindex = (__u32)ifindex;
+}
+
+/* Pins exist: keep the maps (and so the peers), update config, re-attach if needed. */
+static int adopt(const char *dir, const struct load_opts *o, int ifindex,
+		 enum load_result *res, struct err *e)
+{
+	struct srv6_maps maps;
+	struct srv6_config cfg;
+	char path[PATH_MAX];
+	__u32 prog_id = 0;
+	bool created = false;
+	int prog_fd, rc;
+
+	if (srv6_maps_open(dir, &maps))
+		return errf(e, "%s holds an incomplete srv6-bpf datapath: run srv6-bpf unload %s",
+			    dir, o->dev);
+	if (o->peers_max_set && o->peers_max != maps.peers_max) {
+		srv6_maps_close(&maps);
+		return errf(e, "%s is loaded with peers-max %u, not %u: unload it first", o->dev,
+			    maps.peers_max, o->peers_max);
+	}
+	if (srv6_config_read(&maps, &cfg)) {
+		srv6_maps_close(&maps);
+		return errf(e, "cannot read the config of %s", o->dev);
+	}
+	pinned_prog_id(dir, &prog_id);
+	if (prog_id && tc_attached_prog(ifindex) == prog_id && (int)cfg.ifindex == ifindex) {
+		*res = LOAD_UPDATED;
+	} else {
+		if (pin_path(dir, SRV6_PIN_ENCAP_PROG, path, sizeof(path)) ||
+		    (prog_fd = bpf_obj_get(path)) < 0) {
+			srv6_maps_close(&maps);
+			return errf(e, "%s holds an incomplete srv6-bpf datapath: run srv6-bpf unload %s",
+				    dir, o->dev);
+		}
+		rc = tc_attach(ifindex, prog_fd, &created, e);
+		close(prog_fd);
+		if (rc) {
+			srv6_maps_close(&maps);
+			return -1;
+		}
+		if (created)
+			cfg.loader_flags |= SRV6_LOADER_OWNS_CLSACT;
+		*res = LOAD_REATTACHED;
+	}
+	config_from_opts(&cfg, o, NULL, ifindex);
+	rc = srv6_config_write(&maps, &cfg);
+	srv6_maps_close(&maps);
+	return rc ? errf(e, "cannot update the config of %s: %s", o->dev, strerror(-rc)) : 0;
+}
+
+static int load_fresh(struct ctx *c, const char *dir, const struct load_opts *o, int ifindex,
+		      const __u8 *src, struct err *e)
+{
+	__u32 peers_max = o->peers_max_set ? o->peers_max : SRV6_PEERS_MAX_DEFAULT;
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .pin_root_path = dir);
+	struct srv6_config cfg = { .peers_max = peers_max };
+	struct srv6_encap *skel;
+	struct srv6_maps maps;
+	char path[PATH_MAX];
+	bool created = false, attached = false;
+	int rc;
+
+	if (mkdir_p(dir, e))
+		return -1;
+	skel = srv6_encap__open_opts(&open_opts);
+	if (!skel) {
+		pins_remove(dir);
+		return errf(e, "cannot open the BPF object: %s", strerror(errno));
+	}
+	bpf_map__set_max_entries(skel->maps.srv6_peers, peers_max);
+	bpf_map__set_max_entries(skel->maps.srv6_path_ctrs, peers_max * SRV6_MAX_PATHS);
+	rc = srv6_encap__load(skel);
+	if (rc) {
+		errf(e, "cannot load the BPF datapath: %s (SRV6_BPF_DEBUG=1 shows the verifier log)",
+		     strerror(-rc));
+		goto fail;
+	}
+	config_from_opts(&cfg, o, src, ifindex);
+	maps.config_fd = bpf_map__fd(skel->maps.srv6_config);
+	if (tc_attach(ifindex, bpf_program__fd(skel->progs.srv6_encap), &created, e))
+		goto fail;
+	attached = true;
+	if (created)
+		cfg.loader_flags |= SRV6_LOADER_OWNS_CLSACT;
+	if ((rc = srv6_config_write(&maps, &cfg))) {
+		errf(e, "cannot write the config: %s", strerror(-rc));
+		goto fail;
+	}
+	if (pin_path(dir, SRV6_PIN_ENCAP_PROG, path, sizeof(path)) ||
+	    (rc = bpf_program__pin(skel->progs.srv6_encap, path))) {
+		errf(e, "cannot pin the program in %s: %s", dir, strerror(-rc));
+		goto fail;
+	}
+	srv6_encap__destroy(skel);
+	return 0;
+fail:
+	if (attached)
+		tc_detach(c, ifindex, tc_attached_prog(ifindex), created);
+	bpf_object__unpin_maps(skel->obj, NULL);
+	srv6_encap__destroy(skel);
+	pins_remove(dir);
+	return -1;
+}
+
+int dp_load(struct ctx *c, const struct load_opts *o, enum load_result *res, struct err *e)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	struct link_info li;
+	struct in6_addr src;
+	struct stat st;
+
+	if (nlx_link_get(&c->nl, o->dev, &li, e))
+		return -1;
+	if (li.arptype != ARPHRD_ETHER)
+		return errf(e, "%s is not an Ethernet interface (link type %u): srv6-bpf needs Ethernet framing",
+			    o->dev, li.arptype);
+	if (dp_pin_dir(c, o->dev, dir, sizeof(dir), e))
+		return -1;
+	if (pin_path(dir, SRV6_PIN_ENCAP_PROG, path, sizeof(path)) == 0 && stat(path, &st) == 0)
+		return adopt(dir, o, li.ifindex, res, e);
+	if (!o->src_set) {
+		int rc = nlx_first_global_ipv6(&c->nl, li.ifindex, &src, e);
+
+		if (rc > 0)
+			return errf(e, "%s has no global IPv6 address to use as the outer source: give src ADDR",
+				    o->dev);
+		if (rc < 0)
+			return -1;
+	}
+	*res = LOAD_NEW;
+	return load_fresh(c, dir, o, li.ifindex, o->src_set ? o->src : (const __u8 *)&src, e);
+}
+
+/* srv6-bpf's host routes through ifindex. */
+static int our_routes_del(struct ctx *c, int ifindex, struct err *e)
+{
+	struct host_route *routes = NULL;
+	struct srv6_peer_key *keys;
+	size_t n = 0, k = 0;
+	int rc;
+
+	if (nlx_host_routes(&c->nl, &routes, &n, e))
+		return -1;
+	keys = calloc(n ? n : 1, sizeof(*keys));
+	if (!keys) {
+		free(routes);
+		return errf(e, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++)
+		if (routes[i].protocol == SRV6_RTPROT && routes[i].route.nh.ifindex == ifindex)
+			keys[k++] = routes[i].route.key;
+	rc = nlx_peer_routes_del(&c->nl, keys, k, e);
+	free(keys);
+	free(routes);
+	return rc;
+}
+
+int dp_unload(struct ctx *c, const char *dev, struct err *e)
+{
+	char dir[PATH_MAX];
+	struct srv6_maps maps;
+	struct srv6_config cfg = { 0 };
+	struct link_info li;
+	struct err ignored;
+	__u32 prog_id = 0;
+	bool have_config = false;
+
+	if (dp_pin_dir(c, dev, dir, sizeof(dir), e))
+		return -1;
+	if (access(dir, F_OK))
+		return errf(e, "srv6-bpf is not loaded on %s", dev);
+	if (srv6_maps_open(dir, &maps) == 0) {
+		have_config = srv6_config_read(&maps, &cfg) == 0;
+		srv6_maps_close(&maps);
+	}
+	pinned_prog_id(dir, &prog_id);
+	if (nlx_link_get(&c->nl, dev, &li, &ignored) == 0) {
+		if (tc_detach(c, li.ifindex, prog_id,
+			      have_config && (cfg.loader_flags & SRV6_LOADER_OWNS_CLSACT)))
+			return errf(e, "cannot detach from tc egress on %s: %s", dev, strerror(errno));
+		if (our_routes_del(c, li.ifindex, e))
+			return -1;
+	}
+	pins_remove(dir);
+	return 0;
+}
+
+int dp_open(struct ctx *c, const char *dev, struct srv6_maps *maps, struct err *e)
+{
+	char dir[PATH_MAX];
+	int rc;
+
+	if (dp_pin_dir(c, dev, dir, sizeof(dir), e))
+		return -1;
+	rc = srv6_maps_open(dir, maps);
+	if (rc == -ENOENT)
+		return errf(e, "srv6-bpf is not loaded on %s (run: srv6-bpf load %s)", dev, dev);
+	if (rc)
+		return errf(e, "cannot open the maps pinned in %s: %s", dir, strerror(-rc));
+	return 0;
+}
+
+int dp_status(struct ctx *c, const char *dev, struct dp_status *st, struct err *e)
+{
+	struct srv6_peer_entry *entries = NULL;
+	struct srv6_maps maps;
+	struct link_info li;
+	struct err ignored;
+
+	memset(st, 0, sizeof(*st));
+	snprintf(st->dev, sizeof(st->dev), "%s", dev);
+	if (dp_pin_dir(c, dev, st->pin_dir, sizeof(st->pin_dir), e) || dp_open(c, dev, &maps, e))
+		return -1;
+	if (srv6_config_read(&maps, &st->cfg) ||
+	    srv6_peers_dump(&maps, &entries, &st->peers)) {
+		srv6_maps_close(&maps);
+		return errf(e, "cannot read the maps pinned in %s", st->pin_dir);
+	}
+	free(entries);
+	st->peers_max = maps.peers_max;
+	srv6_maps_close(&maps);
+	pinned_prog_id(st->pin_dir, &st->prog_id);
+	st->dev_present = nlx_link_get(&c->nl, dev, &li, &ignored) == 0;
+	st->attached = st->dev_present && st->prog_id &&
+		       tc_attached_prog(li.ifindex) == st->prog_id;
+	return 0;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+int dp_list(struct ctx *c, char (**devs)[IF_NAMESIZE], size_t *count, struct err *e)
+{
+	char dir[PATH_MAX];
+	struct dirent *d;
+	size_t n = 0, cap = 8;
+	char(*v)[IF_NAMESIZE] = calloc(cap, IF_NAMESIZE);
+	DIR *dh;
+
+	*devs = NULL;
+	*count = 0;
+	if (!v)
+		return errf(e, "out of memory");
+	if (ns_dir(c, dir, sizeof(dir), e)) {
+		free(v);
+		return -1;
+	}
+	dh = opendir(dir);
+	if (!dh) {
+		*devs = v;
+		return 0; /* nothing loaded in this namespace */
+	}
+	while ((d = readdir(dh))) {
+		if (d->d_name[0] == '.' || strlen(d->d_name) >= IF_NAMESIZE)
+			continue;
+		if (n == cap) {
+			char(*nv)[IF_NAMESIZE] = realloc(v, cap * 2 * IF_NAMESIZE);
+
+			if (!nv)
+				break;
+			v = nv;
+			cap *= 2;
+		}
+		snprintf(v[n++], IF_NAMESIZE, "%s", d->d_name);
+	}
+	closedir(dh);
+	qsort(v, n, IF_NAMESIZE, name_cmp);
+	*devs = v;
+	*count = n;
+	return 0;
+}
+
+int dp_foreach(struct ctx *c, const char *dev,
+	       int (*fn)(struct ctx *c, const char *dev, void *arg, struct err *e), void *arg,
+	       struct err *e)
+{
+	char(*devs)[IF_NAMESIZE] = NULL;
+	size_t count = 0;
+	int rc = 0;
+
+	if (dev)
+		return fn(c, dev, arg, e);
+	if (dp_list(c, &devs, &count, e))
+		return -1;
+	for (size_t i = 0; i < count && rc == 0; i++)
+		rc = fn(c, devs[i], arg, e);
+	free(devs);
+	return rc;
+}

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include "output.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+void out_json(const cJSON *root)
+{
+	char *text = cJSON_PrintUnformatted(root);
+
+	if (text) {
+		puts(text);
+		free(text);
+	}
+}
+
+#define ENCAP_FIELD(f) { #f, offsetof(struct srv6_encap_counters, f) }
+
+/* Same names as the struct fields bpftool prints. */
+const struct counter_field encap_counter_fields[] = {
+	ENCAP_FIELD(encap_packets),
+	ENCAP_FIELD(encap_bytes),
+	ENCAP_FIELD(pass_no_peer),
+	ENCAP_FIELD(pass_not_ip),
+	ENCAP_FIELD(pass_already_encapsulated),
+	ENCAP_FIELD(pass_truncated),
+	ENCAP_FIELD(drop_no_room),
+	ENCAP_FIELD(drop_too_big),
+	ENCAP_FIELD(drop_bad_path),
+};
+
+const unsigned int encap_counter_count =
+	sizeof(encap_counter_fields) / sizeof(encap_counter_fields[0]);
+
+_Static_assert(sizeof(encap_counter_fields) / sizeof(encap_counter_fields[0]) ==
+		       sizeof(struct srv6_encap_counters) / sizeof(__u64),
+	       "every encap counter has a name");

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* Programming peers' path sets into a loaded datapath, all or nothing. */
+#ifndef SRV6_ROUTE_H
+#define SRV6_ROUTE_H
+
+#include <stddef.h>
+#include "ctx.h"
+#include "err.h"
+#include "route_parse.h"
+
+/*
+ * Apply every request or none: validation against the running state (peer
+ * exists or not, capacity, reachability of first SIDs, foreign host routes)
+ * happens before anything changes; a kernel failure while committing rolls
+ * back what this call changed. Errors name the request's peer; the caller adds
+ * file:line for batches through where[i] when given.
+ */
+int route_apply(struct ctx *c, struct route_req *reqs, size_t n, const char *const *where,
+		struct err *e);
+
+/* Print the peers on dev (or every loaded dev when dev is NULL). */
+int route_show(struct ctx *c, const char *dev, struct err *e);
+
+#endif

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The maps the srv6-bpf programs share. Pinned by name below the per-interface
+ * pin directory, so a reload reuses them and bpftool finds them by path.
+ * Sizes here are defaults; the loader sets the real ones before loading.
+ */
+#ifndef SRV6_MAPS_BPF_H
+#define SRV6_MAPS_BPF_H
+
+#include "srv6_bpf.h"
+
+/* Inner destination -> path set. No prealloc: an update links a new element and
+ * frees the old one after an RCU grace period, so a packet never reads a
+ * half-written path set during `route replace`. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, SRV6_PEERS_MAX_DEFAULT);
+	__type(key, struct srv6_peer_key);
+	__type(value, struct srv6_peer);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} srv6_peers SEC(".maps");
+
+/* Per-path packets and bytes, SRV6_MAX_PATHS entries per peer slot. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SRV6_PEERS_MAX_DEFAULT * SRV6_MAX_PATHS);
+	__type(key, __u32);
+	__type(value, struct srv6_path_counters);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} srv6_path_ctrs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct srv6_encap_counters);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} srv6_encap_ctrs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct srv6_config);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} srv6_config SEC(".maps");
+
+#endif

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include "srv6_maps.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+/* The kernel answers ENOTSUPP (524, not in libc) for batch ops a map type lacks. */
+#define KERNEL_ENOTSUPP 524
+
+static bool batch_unsupported(int err)
+{
+	return err == -EINVAL || err == -KERNEL_ENOTSUPP || err == -EOPNOTSUPP;
+}
+
+static int open_pinned(const char *dir, const char *name, int *fd)
+{
+	char path[PATH_MAX];
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	*fd = bpf_obj_get(path);
+	return *fd < 0 ? -errno : 0;
+}
+
+static int map_max_entries(int fd, __u32 *max)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	*max = info.max_entries;
+	return 0;
+}
+
+int srv6_maps_open(const char *pin_dir, struct srv6_maps *maps)
+{
+	int err;
+
+	maps->peers_fd = maps->path_ctrs_fd = maps->encap_ctrs_fd = maps->config_fd = -1;
+	if ((err = open_pinned(pin_dir, SRV6_MAP_PEERS, &maps->peers_fd)) ||
+	    (err = open_pinned(pin_dir, SRV6_MAP_PATH_CTRS, &maps->path_ctrs_fd)) ||
+	    (err = open_pinned(pin_dir, SRV6_MAP_ENCAP_CTRS, &maps->encap_ctrs_fd)) ||
+	    (err = open_pinned(pin_dir, SRV6_MAP_CONFIG, &maps->config_fd)) ||
+	    (err = map_max_entries(maps->peers_fd, &maps->peers_max)) ||
+	    (err = map_max_entries(maps->path_ctrs_fd, &maps->path_ctrs_max))) {
+		srv6_maps_close(maps);
+		return err;
+	}
+	return 0;
+}
+
+void srv6_maps_close(struct srv6_maps *maps)
+{
+	int *fds[] = { &maps->peers_fd, &maps->path_ctrs_fd, &maps->encap_ctrs_fd,
+		       &maps->config_fd };
+
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+}
+
+int srv6_config_read(const struct srv6_maps *maps, struct srv6_config *cfg)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(maps->config_fd, &zero, cfg) ? -errno : 0;
+}
+
+int srv6_config_write(const struct srv6_maps *maps, const struct srv6_config *cfg)
+{
+	__u32 zero = 0;
+
+	return bpf_map_update_elem(maps->config_fd, &zero, cfg, BPF_ANY) ? -errno : 0;
+}
+
+int srv6_peer_lookup(const struct srv6_maps *maps, const struct srv6_peer_key *key,
+		     struct srv6_peer *value)
+{
+	return bpf_map_lookup_elem(maps->peers_fd, key, value) ? -errno : 0;
+}
+
+/* Fallback for kernels without batch ops on this map type. */
+static int peers_dump_iter(const struct srv6_maps *maps, struct srv6_peer_entry *out,
+			   size_t cap, size_t *count)
+{
+	struct srv6_peer_key key, next;
+	void *prev = NULL;
+	size_t n = 0;
+
+	while (n < cap && bpf_map_get_next_key(maps->peers_fd, prev, &next) == 0) {
+		if (bpf_map_lookup_elem(maps->peers_fd, &next, &out[n].value) == 0) {
+			out[n].key = next;
+			n++;
+		}
+		key = next;
+		prev = &key;
+	}
+	*count = n;
+	return 0;
+}
+
+int srv6_peers_dump(const struct srv6_maps *maps, struct srv6_peer_entry **entries,
+		    size_t *count)
+{
+	size_t cap = maps->peers_max ? maps->peers_max : 1, n = 0;
+	struct srv6_peer_key *keys = calloc(cap, sizeof(*keys));
+	struct srv6_peer *values = calloc(cap, sizeof(*values));
+	struct srv6_peer_entry *out = calloc(cap, sizeof(*out));
+	__u32 batch = 0;
+	bool first = true;
+	int err = 0;
+
+	if (!keys || !values || !out) {
+		err = -ENOMEM;
+		goto done;
+	}
+	for (;;) {
+		__u32 got = (__u32)(cap - n);
+		LIBBPF_OPTS(bpf_map_batch_opts, opts);
+
+		if (got == 0)
+			break;
+		err = bpf_map_lookup_batch(maps->peers_fd, first ? NULL : &batch, &batch,
+					   keys + n, values + n, &got, &opts);
+		first = false;
+		if (err && errno != ENOENT) {
+			err = -errno;
+			break;
+		}
+		n += got;
+		if (err) { /* ENOENT: that was the last batch */
+			err = 0;
+			break;
+		}
+	}
+	if (batch_unsupported(err)) {
+		err = peers_dump_iter(maps, out, cap, count);
+		goto done;
+	}
+	if (err)
+		goto done;
+	for (size_t i = 0; i < n; i++) {
+		out[i].key = keys[i];
+		out[i].value = values[i];
+	}
+	*count = n;
+done:
+	free(keys);
+	free(values);
+	if (err) {
+		free(out);
+		out = NULL;
+	}
+	*entries = out;
+	return err;
+}
+
+int srv6_peers_update(const struct srv6_maps *maps, const struct srv6_peer_entry *entries,
+		      size_t n)
+{
+	struct srv6_peer_key *keys;
+	struct srv6_peer *values;
+	__u32 count = (__u32)n;
+	int err = 0;
+
+	if (n == 0)
+		return 0;
+	keys = calloc(n, sizeof(*keys));
+	values = calloc(n, sizeof(*values));
+	if (!keys || !values) {
+		err = -ENOMEM;
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		keys[i] = entries[i].key;
+		values[i] = entries[i].value;
+	}
+	LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_ANY);
+	if (bpf_map_update_batch(maps->peers_fd, keys, values, &count, &opts) == 0)
+		goto done;
+	err = -errno;
+	if (!batch_unsupported(err))
+		goto done;
+	/* No batch support: one element at a time, from where the batch stopped. */
+	err = 0;
+	for (size_t i = count; i < n; i++) {
+		if (bpf_map_update_elem(maps->peers_fd, &keys[i], &values[i], BPF_ANY)) {
+			err = -errno;
+			break;
+		}
+	}
+done:
+	free(keys);
+	free(values);
+	return err;
+}
+
+int srv6_peers_delete(const struct srv6_maps *maps, const struct srv6_peer_key *keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (bpf_map_delete_elem(maps->peers_fd, &keys[i]) && errno != ENOENT)
+			return -errno;
+	}
+	return 0;
+}
+
+/*
+ * Sum a per-CPU value made only of __u64 counters. The kernel hands back one
+ * copy per possible CPU, each 8-byte aligned, which such a struct already is.
+ */
+static int percpu_sum_u64(int fd, __u32 index, __u64 *sum, size_t fields)
+{
+	int ncpus = libbpf_num_possible_cpus(), err = 0;
+	__u64 *per_cpu;
+
+	if (ncpus <= 0)
+		return -EINVAL;
+	per_cpu = calloc((size_t)ncpus * fields, sizeof(__u64));
+	if (!per_cpu)
+		return -ENOMEM;
+	memset(sum, 0, fields * sizeof(__u64));
+	if (bpf_map_lookup_elem(fd, &index, per_cpu))
+		err = -errno;
+	for (int cpu = 0; !err && cpu < ncpus; cpu++)
+		for (size_t f = 0; f < fields; f++)
+			sum[f] += per_cpu[(size_t)cpu * fields + f];
+	free(per_cpu);
+	return err;
+}
+
+#define U64_FIELDS(type) (sizeof(type) / sizeof(__u64))
+
+int srv6_path_ctrs_read(const struct srv6_maps *maps, __u32 index,
+			struct srv6_path_counters *sum)
+{
+	return percpu_sum_u64(maps->path_ctrs_fd, index, (__u64 *)sum,
+			      U64_FIELDS(struct srv6_path_counters));
+}
+
+int srv6_encap_ctrs_read(const struct srv6_maps *maps, struct srv6_encap_counters *sum)
+{
+	return percpu_sum_u64(maps->encap_ctrs_fd, 0, (__u64 *)sum,
+			      U64_FIELDS(struct srv6_encap_counters));
+}
+
+int srv6_path_ctrs_zero(const struct srv6_maps *maps, __u32 index)
+{
+	int ncpus = libbpf_num_possible_cpus(), err = 0;
+	struct srv6_path_counters *zeros;
+
+	if (ncpus <= 0)
+		return -EINVAL;
+	zeros = calloc((size_t)ncpus, sizeof(*zeros));
+	if (!zeros)
+		return -ENOMEM;
+	if (bpf_map_update_elem(maps->path_ctrs_fd, &index, zeros, BPF_ANY))
+		err = -errno;
+	free(zeros);
+	return err;
+}

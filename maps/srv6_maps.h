@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Userspace access to the pinned srv6-bpf maps: open by pin directory, read and
+ * batch-write peers, sum per-CPU counters. No policy here; the loader decides.
+ */
+#ifndef SRV6_MAPS_H
+#define SRV6_MAPS_H
+
+#include <stddef.h>
+#include <stdbool.h>
+#include "srv6_bpf.h"
+
+struct srv6_maps {
+	int peers_fd;
+	int path_ctrs_fd;
+	int encap_ctrs_fd;
+	int config_fd;
+	__u32 peers_max;
+	__u32 path_ctrs_max;
+};
+
+struct srv6_peer_entry {
+	struct srv6_peer_key key;
+	struct srv6_peer value;
+};
+
+/* Opens every map pinned in pin_dir. Returns 0 or -errno (-ENOENT: not loaded). */
+int srv6_maps_open(const char *pin_dir, struct srv6_maps *maps);
+void srv6_maps_close(struct srv6_maps *maps);
+
+int srv6_config_read(const struct srv6_maps *maps, struct srv6_config *cfg);
+int srv6_config_write(const struct srv6_maps *maps, const struct srv6_config *cfg);
+
+/* 0 and *value filled, -ENOENT when absent, other -errno on failure. */
+int srv6_peer_lookup(const struct srv6_maps *maps, const struct srv6_peer_key *key,
+		     struct srv6_peer *value);
+
+/* Every peer, in map order. *entries is malloc'ed; free() it. */
+int srv6_peers_dump(const struct srv6_maps *maps, struct srv6_peer_entry **entries,
+		    size_t *count);
+
+/* Writes n entries with one bpf_map_update_batch where the kernel has it. Each
+ * element is replaced atomically (readers see the old or the new value). */
+int srv6_peers_update(const struct srv6_maps *maps, const struct srv6_peer_entry *entries,
+		      size_t n);
+int srv6_peers_delete(const struct srv6_maps *maps, const struct srv6_peer_key *keys,
+		      size_t n);
+
+/* Sum over CPUs. */
+int srv6_path_ctrs_read(const struct srv6_maps *maps, __u32 index,
+			struct srv6_path_counters *sum);
+int srv6_path_ctrs_zero(const struct srv6_maps *maps, __u32 index);
+int srv6_encap_ctrs_read(const struct srv6_maps *maps, struct srv6_encap_counters *sum);
+
+/* Counter slots: peer slot s owns path counters s * SRV6_MAX_PATHS ... + 7. */
+static inline __u32 srv6_slot_of(const struct srv6_peer *peer)
+{
+	return peer->counters_base / SRV6_MAX_PATHS;
+}
+
+#endif
