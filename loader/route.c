@@ -454,6 +454,76 @@ out:
 	return rc;
 }
 
+static bool peer_same(const struct srv6_peer *a, const struct srv6_peer *b)
+{
+	if (a->path_count != b->path_count)
+		return false;
+	for (unsigned int i = 0; i < a->path_count && i < SRV6_MAX_PATHS; i++)
+		if (a->paths[i].weight != b->paths[i].weight || !path_same(&a->paths[i], &b->paths[i]))
+			return false;
+	return true;
+}
+
+int route_sync(struct ctx *c, const char *dev, const struct route_req *reqs, size_t n,
+	       struct sync_counts *counts, struct err *e)
+{
+	struct srv6_peer_entry *cur = NULL, *wanted = NULL;
+	struct route_req *ops = NULL;
+	struct srv6_maps maps;
+	size_t ncur = 0, nops = 0;
+	int rc;
+
+	memset(counts, 0, sizeof(*counts));
+	if (dp_open(c, dev, &maps, e))
+		return -1;
+	rc = srv6_peers_dump(&maps, &cur, &ncur);
+	srv6_maps_close(&maps);
+	if (rc)
+		return errf(e, "cannot read the peers of %s: %s", dev, strerror(-rc));
+	qsort(cur, ncur, sizeof(*cur), entry_cmp);
+	ops = calloc(n + ncur + 1, sizeof(*ops));
+	wanted = calloc(n + 1, sizeof(*wanted));
+	if (!ops || !wanted) {
+		free(cur);
+		free(ops);
+		free(wanted);
+		return errf(e, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++)
+		wanted[i].key = reqs[i].key;
+	qsort(wanted, n, sizeof(*wanted), entry_cmp);
+	for (size_t i = 0; i < n; i++) {
+		struct srv6_peer_entry probe = { .key = reqs[i].key };
+		const struct srv6_peer_entry *found =
+			ncur ? bsearch(&probe, cur, ncur, sizeof(*cur), entry_cmp) : NULL;
+
+		if (found && peer_same(&found->value, &reqs[i].peer)) {
+			counts->unchanged++;
+			continue;
+		}
+		found ? counts->replaced++ : counts->added++;
+		ops[nops] = reqs[i];
+		ops[nops].verb = ROUTE_REPLACE;
+		snprintf(ops[nops].dev, sizeof(ops[nops].dev), "%s", dev);
+		nops++;
+	}
+	for (size_t i = 0; i < ncur; i++) {
+		if (n && bsearch(&cur[i], wanted, n, sizeof(*wanted), entry_cmp))
+			continue;
+		counts->removed++;
+		ops[nops].verb = ROUTE_DEL;
+		ops[nops].key = cur[i].key;
+		ops[nops].family = addr_key_is_ipv4(&cur[i].key) ? AF_INET : AF_INET6;
+		snprintf(ops[nops].dev, sizeof(ops[nops].dev), "%s", dev);
+		nops++;
+	}
+	rc = nops ? route_apply(c, ops, nops, NULL, e) : 0;
+	free(ops);
+	free(wanted);
+	free(cur);
+	return rc;
+}
+
 static void path_counters(const struct srv6_maps *maps, const struct srv6_peer *peer,
 			  unsigned int i, struct srv6_path_counters *ctrs)
 {

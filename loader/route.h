@@ -18,6 +18,18 @@
 int route_apply(struct ctx *c, struct route_req *reqs, size_t n, const char *const *where,
 		struct err *e);
 
+struct sync_counts {
+	size_t added, replaced, unchanged, removed;
+};
+
+/*
+ * Make dev's peers exactly reqs, in one all-or-nothing step: new peers are
+ * added, changed ones replaced, unchanged ones (same SIDs and weights) left
+ * alone, peers not in reqs removed. reqs' verb and dev are ignored.
+ */
+int route_sync(struct ctx *c, const char *dev, const struct route_req *reqs, size_t n,
+	       struct sync_counts *counts, struct err *e);
+
 /* Print the peers on dev (or every loaded dev when dev is NULL). */
 int route_show(struct ctx *c, const char *dev, struct err *e);
 
