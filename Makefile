@@ -39,7 +39,7 @@ DEPS := make clang llvm libbpf-dev bpftool libnl-3-dev libnl-route-3-dev \
 
 .SECONDARY:
 
-.PHONY: all deps vmlinux test test-unit test-asan test-valgrind test-kernel bench install clean
+.PHONY: all deps vmlinux demo test test-unit test-asan test-valgrind test-kernel bench install clean
 
 all: $(LOADER)
 
@@ -95,7 +95,13 @@ test-kernel: $(LOADER)
 	tests/kernel/run.sh $(KTESTS)
 
 # Everything: what the README's test command and CI run.
-test: test-unit test-asan test-valgrind test-kernel
+test: deps
+	$(MAKE) test-unit test-asan test-valgrind test-kernel
+
+# The README's first command: the demo (needs root).
+demo: deps
+	$(MAKE) all
+	tests/lab/demo-one-hop.sh
 
 # --- benchmarks (not tests) ---------------------------------------------------
 
