@@ -23,7 +23,7 @@ BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 $(STRICT) -Dtypeof=__typeof__ -Dasm=__
 BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 SKELETONS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
-BPF_DEPS   := $(wildcard bpf/lib/*.h) $(wildcard include/*.h) maps/srv6_maps.bpf.h
+BPF_DEPS   := $(wildcard bpf/lib/*.h) $(wildcard include/*.h) $(wildcard maps/*.bpf.h)
 
 # Everything but main.c is a library the unit tests link too.
 LIB_SRCS   := $(filter-out loader/main.c,$(wildcard loader/*.c)) $(wildcard maps/*.c)
@@ -105,8 +105,16 @@ demo: deps
 
 # --- benchmarks (not tests) ---------------------------------------------------
 
-bench: $(LOADER)
-	bench/run.sh
+# bench/prog_run: the TC program's ns per packet through BPF_PROG_TEST_RUN.
+BENCH_PROG_RUN  := $(BUILD)/bench/prog-run
+BENCH_PROG_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard bench/prog_run/*.c))
+$(BENCH_PROG_OBJS): $(wildcard bench/prog_run/*.h)
+$(BENCH_PROG_RUN): $(BENCH_PROG_OBJS) $(BUILD)/maps/srv6_maps.o
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+# Every section in bench/ (see bench/README.md); BENCH_ARGS go to bench/run.sh.
+bench: $(LOADER) $(BENCH_PROG_RUN)
+	bench/run.sh $(BENCH_ARGS)
 
 install: $(LOADER)
 	install -D -m 0755 $(LOADER) $(DESTDIR)$(PREFIX)/sbin/srv6-bpf

@@ -8,10 +8,10 @@
  * paths of two or more SIDs, an SRH with the rest.
  */
 #include "lib/common.h"
+#include "encap_maps.bpf.h"
 #include "lib/counters.h"
 #include "lib/inner.h"
 #include "lib/srh.h"
-#include "srv6_maps.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -58,7 +58,7 @@ static __always_inline int parse_inner(struct __sk_buff *skb, struct inner_flow 
 SEC("tc")
 int srv6_encap(struct __sk_buff *skb)
 {
-	struct srv6_encap_counters *ctrs = encap_counters();
+	struct srv6_encap_counters *ctrs = counters_of(&srv6_encap_ctrs);
 	struct inner_flow flow = {};
 	struct srv6_outer outer = {};
 	const struct srv6_config *cfg;
@@ -70,35 +70,35 @@ int srv6_encap(struct __sk_buff *skb)
 
 	if (parse_inner(skb, &flow, &eth_proto) < 0) {
 		if (eth_proto == ETH_P_IP || eth_proto == ETH_P_IPV6)
-			ENCAP_COUNT(ctrs, pass_truncated);
+			COUNT(ctrs, pass_truncated);
 		else
-			ENCAP_COUNT(ctrs, pass_not_ip);
+			COUNT(ctrs, pass_not_ip);
 		return TC_ACT_OK;
 	}
 	cfg = bpf_map_lookup_elem(&srv6_config, &zero);
 	if (!cfg)
 		return TC_ACT_OK;
 	if (already_encapsulated(&flow, cfg)) {
-		ENCAP_COUNT(ctrs, pass_already_encapsulated);
+		COUNT(ctrs, pass_already_encapsulated);
 		return TC_ACT_OK;
 	}
 
 	peer = bpf_map_lookup_elem(&srv6_peers, &flow.key);
 	if (!peer) {
-		ENCAP_COUNT(ctrs, pass_no_peer);
+		COUNT(ctrs, pass_no_peer);
 		return TC_ACT_OK;
 	}
 
 	hash = srv6_flow_hash(flow.saddr, flow.daddr, flow.ports, flow.proto);
 	index = srv6_select_path(peer, hash);
 	if (index < 0 || index >= SRV6_MAX_PATHS) {
-		ENCAP_COUNT(ctrs, drop_bad_path);
+		COUNT(ctrs, drop_bad_path);
 		return TC_ACT_SHOT;
 	}
 	path = &peer->paths[index];
 	nsegs = path->seg_count;
 	if (nsegs < 1 || nsegs > SRV6_MAX_SEGS) {
-		ENCAP_COUNT(ctrs, drop_bad_path);
+		COUNT(ctrs, drop_bad_path);
 		return TC_ACT_SHOT;
 	}
 	encap_len = SRV6_ENCAP_LEN(nsegs);
@@ -106,7 +106,7 @@ int srv6_encap(struct __sk_buff *skb)
 
 	/* adjust_room checks no MTU: refuse what the device would drop anyway. */
 	if (bpf_check_mtu(skb, 0, &mtu_len, encap_len, 0) != BPF_MTU_CHK_RET_SUCCESS) {
-		ENCAP_COUNT(ctrs, drop_too_big);
+		COUNT(ctrs, drop_too_big);
 		return TC_ACT_SHOT;
 	}
 
@@ -119,11 +119,11 @@ int srv6_encap(struct __sk_buff *skb)
 	 * of an IPv4 packet into IPv6. */
 	if (bpf_skb_adjust_room(skb, encap_len, BPF_ADJ_ROOM_MAC,
 				BPF_F_ADJ_ROOM_ENCAP_L3_IPV6)) {
-		ENCAP_COUNT(ctrs, drop_no_room);
+		COUNT(ctrs, drop_no_room);
 		return TC_ACT_SHOT;
 	}
 	if (srv6_outer_store(skb, &outer, nsegs) < 0) {
-		ENCAP_COUNT(ctrs, drop_no_room);
+		COUNT(ctrs, drop_no_room);
 		return TC_ACT_SHOT;
 	}
 	if (flow.is_ipv4) {
@@ -131,13 +131,14 @@ int srv6_encap(struct __sk_buff *skb)
 
 		if (bpf_skb_store_bytes(skb, offsetof(struct ethhdr, h_proto), &ipv6,
 					sizeof(ipv6), 0) < 0) {
-			ENCAP_COUNT(ctrs, drop_no_room);
+			COUNT(ctrs, drop_no_room);
 			return TC_ACT_SHOT;
 		}
 	}
 
 	segs = skb->gso_segs ? skb->gso_segs : 1;
-	path_count(peer->counters_base + index, segs, inner_len);
+	COUNT_OBJECT(&srv6_path_ctrs, struct srv6_path_counters, peer->counters_base + index,
+		     segs, inner_len);
 	if (ctrs) {
 		ctrs->encap_packets += segs;
 		ctrs->encap_bytes += inner_len;

@@ -82,9 +82,57 @@ struct srv6_encap_counters {
 	__u64 drop_bad_path;             /* path set without a usable path (corrupt entry) */
 };
 
+/* Key of srv6_local_sids (LPM trie): a local SID prefix. */
+struct srv6_sid_key {
+	__u32 prefixlen; /* bits of addr that count */
+	__u8 addr[SRV6_ADDR_LEN];
+};
+
+/* srv6_local_sid.action */
+enum srv6_sid_action {
+	SRV6_SID_DECAP = 1,  /* strip outer IPv6 (+ SRH), deliver the inner IPv4 or IPv6 packet */
+	SRV6_SID_DECAP4 = 2, /* the same, IPv4 inside only */
+	SRV6_SID_DECAP6 = 3, /* the same, IPv6 inside only */
+};
+
+/* Value of srv6_local_sids. */
+struct srv6_local_sid {
+	__u32 action;         /* enum srv6_sid_action */
+	__u32 counters_index; /* entry in srv6_sid_ctrs */
+};
+
+#define SRV6_SIDS_MAX 1024 /* local SIDs per interface */
+
+/* Value of srv6_sid_ctrs (per CPU): packets decapsulated by one local SID and
+ * their inner bytes. */
+struct srv6_sid_counters {
+	__u64 packets;
+	__u64 bytes;
+};
+
+/* Value of srv6_decap_ctrs (per CPU, one entry): what the XDP program did, by reason. */
+struct srv6_decap_counters {
+	__u64 decap_packets;        /* decapsulated and handed to the stack */
+	__u64 decap_bytes;          /* their inner bytes */
+	__u64 pass_not_ipv6;        /* not IPv6: untouched */
+	__u64 pass_no_sid;          /* outer destination is no local SID: untouched */
+	__u64 pass_segments_left;   /* local SID but Segments Left > 0: not ours to end */
+	__u64 pass_bad_srh;         /* malformed SRH (type, lengths, beyond the packet) */
+	__u64 pass_unknown_nexthdr; /* neither IPv4 nor IPv6 inside */
+	__u64 pass_wrong_family;    /* inner family the SID's action does not take */
+	__u64 pass_truncated;       /* headers cut short */
+	__u64 drop_adjust_failed;   /* bpf_xdp_adjust_head refused (never expected) */
+};
+
 /* srv6_config.loader_flags: state the loader keeps with the datapath. */
 enum {
 	SRV6_LOADER_OWNS_CLSACT = 1 << 0, /* load created the clsact qdisc */
+};
+
+enum srv6_xdp_mode {
+	SRV6_XDP_OFF = 0,
+	SRV6_XDP_NATIVE = 1,
+	SRV6_XDP_GENERIC = 2,
 };
 
 /* Value of srv6_config (one entry): set at load time, read per packet. */
@@ -92,7 +140,8 @@ struct srv6_config {
 	__u8 src[SRV6_ADDR_LEN]; /* outer source address */
 	__u8 hop_limit;          /* outer hop limit */
 	__u8 loader_flags;       /* SRV6_LOADER_* */
-	__u16 reserved;
+	__u8 xdp_mode;           /* enum srv6_xdp_mode the decap program runs in */
+	__u8 reserved;
 	__u32 ifindex;   /* interface the programs are attached to */
 	__u32 peers_max; /* capacity of srv6_peers */
 };
@@ -103,6 +152,10 @@ struct srv6_config {
 #define SRV6_MAP_PATH_CTRS "srv6_path_ctrs"
 #define SRV6_MAP_ENCAP_CTRS "srv6_encap_ctrs"
 #define SRV6_MAP_CONFIG "srv6_config"
+#define SRV6_MAP_LOCAL_SIDS "srv6_local_sids"
+#define SRV6_MAP_SID_CTRS "srv6_sid_ctrs"
+#define SRV6_MAP_DECAP_CTRS "srv6_decap_ctrs"
 #define SRV6_PIN_ENCAP_PROG "srv6_encap_prog"
+#define SRV6_PIN_DECAP_PROG "srv6_decap_prog"
 
 #endif /* SRV6_BPF_H */

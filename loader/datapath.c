@@ -9,11 +9,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <linux/if_arp.h>
+#include <linux/if_link.h>
 #include <linux/pkt_sched.h>
+#include <linux/rtnetlink.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <netlink/route/classifier.h>
 #include "addr.h"
+#include "srv6_decap.skel.h"
 #include "srv6_encap.skel.h"
 #include "sys.h"
 
@@ -44,14 +47,15 @@ static int pin_path(const char *dir, const char *name, char *out, size_t len)
 	return (size_t)snprintf(out, len, "%s/%s", dir, name) >= len ? -1 : 0;
 }
 
-static bool pinned_prog_id(const char *dir, __u32 *id)
+/* Id of the program pinned as name in dir. */
+static bool pinned_id(const char *dir, const char *name, __u32 *id)
 {
 	char path[PATH_MAX];
 	struct bpf_prog_info info = {};
 	__u32 len = sizeof(info);
 	int fd;
 
-	if (pin_path(dir, SRV6_PIN_ENCAP_PROG, path, sizeof(path)))
+	if (pin_path(dir, name, path, sizeof(path)))
 		return false;
 	fd = bpf_obj_get(path);
 	if (fd < 0)
@@ -86,9 +90,11 @@ static int mkdir_p(const char *path, struct err *e)
 /* Remove a pin directory and the empty parents srv6-bpf made above it. */
 static void pins_remove(const char *dir)
 {
-	static const char *const names[] = { SRV6_PIN_ENCAP_PROG, SRV6_MAP_PEERS,
-					     SRV6_MAP_PATH_CTRS, SRV6_MAP_ENCAP_CTRS,
-					     SRV6_MAP_CONFIG };
+	static const char *const names[] = {
+		SRV6_PIN_ENCAP_PROG, SRV6_PIN_DECAP_PROG, SRV6_MAP_PEERS,    SRV6_MAP_PATH_CTRS,
+		SRV6_MAP_ENCAP_CTRS, SRV6_MAP_CONFIG,	  SRV6_MAP_LOCAL_SIDS, SRV6_MAP_SID_CTRS,
+		SRV6_MAP_DECAP_CTRS,
+	};
 	char path[PATH_MAX], parent[PATH_MAX];
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -196,105 +202,248 @@ static void config_from_opts(struct srv6_config *cfg, const struct load_opts *o,
 	cfg->ifindex = (__u32)ifindex;
 }
 
-/* Pins exist: keep the maps (and so the peers), update config, re-attach if needed. */
+const char *dp_xdp_mode_name(unsigned int mode)
+{
+	switch (mode) {
+	case SRV6_XDP_NATIVE:
+		return "native";
+	case SRV6_XDP_GENERIC:
+		return "generic";
+	default:
+		return "off";
+	}
+}
+
+static __u32 xdp_mode_flag(enum srv6_xdp_mode mode)
+{
+	return mode == SRV6_XDP_NATIVE ? XDP_FLAGS_DRV_MODE : XDP_FLAGS_SKB_MODE;
+}
+
+/* Program id attached to ifindex in mode, 0 for none. */
+static __u32 xdp_attached_prog(int ifindex, enum srv6_xdp_mode mode)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
+	if (bpf_xdp_query(ifindex, 0, &q))
+		return 0;
+	return mode == SRV6_XDP_NATIVE ? q.drv_prog_id : q.skb_prog_id;
+}
+
+/* Attach in the requested mode; "auto" tries native first, then generic. Never
+ * replaces another XDP program. */
+static int xdp_attach(int ifindex, int prog_fd, enum xdp_request req, const char *dev,
+		      enum srv6_xdp_mode *mode, struct err *e)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	__u32 flags = XDP_FLAGS_UPDATE_IF_NOEXIST;
+	int rc = -EOPNOTSUPP;
+
+	if (bpf_xdp_query(ifindex, 0, &q) == 0 && (q.drv_prog_id || q.skb_prog_id || q.hw_prog_id))
+		return errf(e, "%s already runs an XDP program (id %u): srv6-bpf does not replace it (load with xdp off)",
+			    dev, q.drv_prog_id ? q.drv_prog_id : q.skb_prog_id ? q.skb_prog_id : q.hw_prog_id);
+	if (req == XDP_REQ_AUTO || req == XDP_REQ_NATIVE) {
+		rc = bpf_xdp_attach(ifindex, prog_fd, flags | XDP_FLAGS_DRV_MODE, NULL);
+		if (rc == 0) {
+			*mode = SRV6_XDP_NATIVE;
+			return 0;
+		}
+		if (req == XDP_REQ_NATIVE)
+			return errf(e, "cannot attach XDP in native mode on %s: %s (try xdp generic)", dev,
+				    strerror(-rc));
+	}
+	rc = bpf_xdp_attach(ifindex, prog_fd, flags | XDP_FLAGS_SKB_MODE, NULL);
+	if (rc)
+		return errf(e, "cannot attach XDP in generic mode on %s: %s", dev, strerror(-rc));
+	*mode = SRV6_XDP_GENERIC;
+	return 0;
+}
+
+/* Detach only if our program is the one attached (XDP_FLAGS_REPLACE checks it). */
+static void xdp_detach(int ifindex, int prog_fd, enum srv6_xdp_mode mode)
+{
+	LIBBPF_OPTS(bpf_xdp_attach_opts, opts, .old_prog_fd = prog_fd);
+
+	if (mode != SRV6_XDP_OFF && prog_fd >= 0)
+		bpf_xdp_detach(ifindex, xdp_mode_flag(mode) | XDP_FLAGS_REPLACE, &opts);
+}
+
+static int pinned_fd(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+
+	return pin_path(dir, name, path, sizeof(path)) ? -1 : bpf_obj_get(path);
+}
+
+static bool xdp_is_ours(const char *dir, int ifindex, enum srv6_xdp_mode mode)
+{
+	__u32 id;
+
+	return mode != SRV6_XDP_OFF && pinned_id(dir, SRV6_PIN_DECAP_PROG, &id) &&
+	       xdp_attached_prog(ifindex, mode) == id;
+}
+
+/* Pins exist: keep the maps (and so the peers and SIDs), update config, and
+ * attach again what is missing. */
 static int adopt(const char *dir, const struct load_opts *o, int ifindex,
 		 enum load_result *res, struct err *e)
 {
 	struct srv6_maps maps;
 	struct srv6_config cfg;
-	char path[PATH_MAX];
 	__u32 prog_id = 0;
 	bool created = false;
-	int prog_fd, rc;
+	int prog_fd, rc = 0;
 
 	if (srv6_maps_open(dir, &maps))
 		return errf(e, "%s holds an incomplete srv6-bpf datapath: run srv6-bpf unload %s",
 			    dir, o->dev);
-	if (o->peers_max_set && o->peers_max != maps.peers_max) {
-		srv6_maps_close(&maps);
-		return errf(e, "%s is loaded with peers-max %u, not %u: unload it first", o->dev,
-			    maps.peers_max, o->peers_max);
-	}
 	if (srv6_config_read(&maps, &cfg)) {
-		srv6_maps_close(&maps);
-		return errf(e, "cannot read the config of %s", o->dev);
+		rc = errf(e, "cannot read the config of %s", o->dev);
+		goto out;
 	}
-	pinned_prog_id(dir, &prog_id);
-	if (prog_id && tc_attached_prog(ifindex) == prog_id && (int)cfg.ifindex == ifindex) {
-		*res = LOAD_UPDATED;
-	} else {
-		if (pin_path(dir, SRV6_PIN_ENCAP_PROG, path, sizeof(path)) ||
-		    (prog_fd = bpf_obj_get(path)) < 0) {
-			srv6_maps_close(&maps);
-			return errf(e, "%s holds an incomplete srv6-bpf datapath: run srv6-bpf unload %s",
-				    dir, o->dev);
+	if (o->peers_max_set && o->peers_max != maps.peers_max) {
+		rc = errf(e, "%s is loaded with peers-max %u, not %u: unload it first", o->dev,
+			  maps.peers_max, o->peers_max);
+		goto out;
+	}
+	if (o->xdp_set && o->xdp != XDP_REQ_AUTO &&
+	    (o->xdp == XDP_REQ_OFF) != (cfg.xdp_mode == SRV6_XDP_OFF)) {
+		rc = errf(e, "%s is loaded with xdp %s: unload it first to change", o->dev,
+			  dp_xdp_mode_name(cfg.xdp_mode));
+		goto out;
+	}
+	*res = LOAD_UPDATED;
+	pinned_id(dir, SRV6_PIN_ENCAP_PROG, &prog_id);
+	if (!prog_id || tc_attached_prog(ifindex) != prog_id || (int)cfg.ifindex != ifindex) {
+		prog_fd = pinned_fd(dir, SRV6_PIN_ENCAP_PROG);
+		if (prog_fd < 0) {
+			rc = errf(e, "%s holds an incomplete srv6-bpf datapath: run srv6-bpf unload %s",
+				  dir, o->dev);
+			goto out;
 		}
 		rc = tc_attach(ifindex, prog_fd, &created, e);
 		close(prog_fd);
-		if (rc) {
-			srv6_maps_close(&maps);
-			return -1;
-		}
+		if (rc)
+			goto out;
 		if (created)
 			cfg.loader_flags |= SRV6_LOADER_OWNS_CLSACT;
 		*res = LOAD_REATTACHED;
 	}
+	if (cfg.xdp_mode != SRV6_XDP_OFF && !xdp_is_ours(dir, ifindex, cfg.xdp_mode)) {
+		enum srv6_xdp_mode mode;
+
+		prog_fd = pinned_fd(dir, SRV6_PIN_DECAP_PROG);
+		rc = prog_fd < 0 ? errf(e, "%s has no pinned XDP program: run srv6-bpf unload %s",
+					dir, o->dev)
+				 : xdp_attach(ifindex, prog_fd,
+					      cfg.xdp_mode == SRV6_XDP_NATIVE ? XDP_REQ_NATIVE
+									      : XDP_REQ_GENERIC,
+					      o->dev, &mode, e);
+		if (prog_fd >= 0)
+			close(prog_fd);
+		if (rc)
+			goto out;
+		*res = LOAD_REATTACHED;
+	}
 	config_from_opts(&cfg, o, NULL, ifindex);
 	rc = srv6_config_write(&maps, &cfg);
+	if (rc)
+		rc = errf(e, "cannot update the config of %s: %s", o->dev, strerror(-rc));
+out:
 	srv6_maps_close(&maps);
-	return rc ? errf(e, "cannot update the config of %s: %s", o->dev, strerror(-rc)) : 0;
+	return rc;
+}
+
+/* Both BPF objects, loaded with their maps pinned in dir (reusing pins there). */
+struct objects {
+	struct srv6_encap *encap;
+	struct srv6_decap *decap; /* NULL with xdp off */
+};
+
+static int objects_load(struct objects *obj, const char *dir, __u32 peers_max, bool with_decap,
+			struct err *e)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .pin_root_path = dir);
+	int rc;
+
+	obj->encap = srv6_encap__open_opts(&open_opts);
+	if (!obj->encap)
+		return errf(e, "cannot open the BPF object: %s", strerror(errno));
+	bpf_map__set_max_entries(obj->encap->maps.srv6_peers, peers_max);
+	bpf_map__set_max_entries(obj->encap->maps.srv6_path_ctrs, peers_max * SRV6_MAX_PATHS);
+	rc = srv6_encap__load(obj->encap);
+	if (!rc && with_decap) {
+		obj->decap = srv6_decap__open_opts(&open_opts);
+		rc = obj->decap ? srv6_decap__load(obj->decap) : -errno;
+	}
+	if (rc)
+		return errf(e, "cannot load the BPF datapath: %s (SRV6_BPF_DEBUG=1 shows the verifier log)",
+			    strerror(-rc));
+	return 0;
+}
+
+static void objects_destroy(struct objects *obj, bool unpin)
+{
+	if (obj->decap) {
+		if (unpin)
+			bpf_object__unpin_maps(obj->decap->obj, NULL);
+		srv6_decap__destroy(obj->decap);
+	}
+	if (obj->encap) {
+		if (unpin)
+			bpf_object__unpin_maps(obj->encap->obj, NULL);
+		srv6_encap__destroy(obj->encap);
+	}
+}
+
+static int pin_prog(struct bpf_program *prog, const char *dir, const char *name, struct err *e)
+{
+	char path[PATH_MAX];
+	int rc = -ENAMETOOLONG;
+
+	if (pin_path(dir, name, path, sizeof(path)) == 0)
+		rc = bpf_program__pin(prog, path);
+	return rc ? errf(e, "cannot pin %s in %s: %s", name, dir, strerror(-rc)) : 0;
 }
 
 static int load_fresh(struct ctx *c, const char *dir, const struct load_opts *o, int ifindex,
 		      const __u8 *src, struct err *e)
 {
 	__u32 peers_max = o->peers_max_set ? o->peers_max : SRV6_PEERS_MAX_DEFAULT;
-	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .pin_root_path = dir);
-	struct srv6_config cfg = { .peers_max = peers_max };
-	struct srv6_encap *skel;
+	struct srv6_config cfg = { .peers_max = peers_max, .xdp_mode = SRV6_XDP_OFF };
+	bool with_decap = o->xdp != XDP_REQ_OFF, created = false, tc_attached = false;
+	struct objects obj = { 0 };
 	struct srv6_maps maps;
-	char path[PATH_MAX];
-	bool created = false, attached = false;
+	enum srv6_xdp_mode mode = SRV6_XDP_OFF;
 	int rc;
 
-	if (mkdir_p(dir, e))
-		return -1;
-	skel = srv6_encap__open_opts(&open_opts);
-	if (!skel) {
-		pins_remove(dir);
-		return errf(e, "cannot open the BPF object: %s", strerror(errno));
-	}
-	bpf_map__set_max_entries(skel->maps.srv6_peers, peers_max);
-	bpf_map__set_max_entries(skel->maps.srv6_path_ctrs, peers_max * SRV6_MAX_PATHS);
-	rc = srv6_encap__load(skel);
-	if (rc) {
-		errf(e, "cannot load the BPF datapath: %s (SRV6_BPF_DEBUG=1 shows the verifier log)",
-		     strerror(-rc));
+	if (mkdir_p(dir, e) || objects_load(&obj, dir, peers_max, with_decap, e))
 		goto fail;
-	}
 	config_from_opts(&cfg, o, src, ifindex);
-	maps.config_fd = bpf_map__fd(skel->maps.srv6_config);
-	if (tc_attach(ifindex, bpf_program__fd(skel->progs.srv6_encap), &created, e))
+	maps.config_fd = bpf_map__fd(obj.encap->maps.srv6_config);
+	if (tc_attach(ifindex, bpf_program__fd(obj.encap->progs.srv6_encap), &created, e))
 		goto fail;
-	attached = true;
+	tc_attached = true;
 	if (created)
 		cfg.loader_flags |= SRV6_LOADER_OWNS_CLSACT;
+	if (with_decap &&
+	    xdp_attach(ifindex, bpf_program__fd(obj.decap->progs.srv6_decap), o->xdp, o->dev, &mode, e))
+		goto fail;
+	cfg.xdp_mode = (__u8)mode;
 	if ((rc = srv6_config_write(&maps, &cfg))) {
 		errf(e, "cannot write the config: %s", strerror(-rc));
 		goto fail;
 	}
-	if (pin_path(dir, SRV6_PIN_ENCAP_PROG, path, sizeof(path)) ||
-	    (rc = bpf_program__pin(skel->progs.srv6_encap, path))) {
-		errf(e, "cannot pin the program in %s: %s", dir, strerror(-rc));
+	if (pin_prog(obj.encap->progs.srv6_encap, dir, SRV6_PIN_ENCAP_PROG, e) ||
+	    (with_decap && pin_prog(obj.decap->progs.srv6_decap, dir, SRV6_PIN_DECAP_PROG, e)))
 		goto fail;
-	}
-	srv6_encap__destroy(skel);
+	objects_destroy(&obj, false);
 	return 0;
 fail:
-	if (attached)
+	if (mode != SRV6_XDP_OFF)
+		xdp_detach(ifindex, bpf_program__fd(obj.decap->progs.srv6_decap), mode);
+	if (tc_attached)
 		tc_detach(c, ifindex, tc_attached_prog(ifindex), created);
-	bpf_object__unpin_maps(skel->obj, NULL);
-	srv6_encap__destroy(skel);
+	objects_destroy(&obj, true);
 	pins_remove(dir);
 	return -1;
 }
@@ -336,7 +485,7 @@ static int our_routes_del(struct ctx *c, int ifindex, struct err *e)
 	size_t n = 0, k = 0;
 	int rc;
 
-	if (nlx_host_routes(&c->nl, &routes, &n, e))
+	if (nlx_host_routes(&c->nl, RT_TABLE_MAIN, &routes, &n, e))
 		return -1;
 	keys = calloc(n ? n : 1, sizeof(*keys));
 	if (!keys) {
@@ -346,7 +495,7 @@ static int our_routes_del(struct ctx *c, int ifindex, struct err *e)
 	for (size_t i = 0; i < n; i++)
 		if (routes[i].protocol == SRV6_RTPROT && routes[i].route.nh.ifindex == ifindex)
 			keys[k++] = routes[i].route.key;
-	rc = nlx_peer_routes_del(&c->nl, keys, k, e);
+	rc = nlx_peer_routes_del(&c->nl, RT_TABLE_MAIN, keys, k, e);
 	free(keys);
 	free(routes);
 	return rc;
@@ -370,8 +519,14 @@ int dp_unload(struct ctx *c, const char *dev, struct err *e)
 		have_config = srv6_config_read(&maps, &cfg) == 0;
 		srv6_maps_close(&maps);
 	}
-	pinned_prog_id(dir, &prog_id);
+	pinned_id(dir, SRV6_PIN_ENCAP_PROG, &prog_id);
 	if (nlx_link_get(&c->nl, dev, &li, &ignored) == 0) {
+		int decap_fd = pinned_fd(dir, SRV6_PIN_DECAP_PROG);
+
+		if (have_config && decap_fd >= 0)
+			xdp_detach(li.ifindex, decap_fd, cfg.xdp_mode);
+		if (decap_fd >= 0)
+			close(decap_fd);
 		if (tc_detach(c, li.ifindex, prog_id,
 			      have_config && (cfg.loader_flags & SRV6_LOADER_OWNS_CLSACT)))
 			return errf(e, "cannot detach from tc egress on %s: %s", dev, strerror(errno));
@@ -416,10 +571,12 @@ int dp_status(struct ctx *c, const char *dev, struct dp_status *st, struct err *
 	free(entries);
 	st->peers_max = maps.peers_max;
 	srv6_maps_close(&maps);
-	pinned_prog_id(st->pin_dir, &st->prog_id);
+	pinned_id(st->pin_dir, SRV6_PIN_ENCAP_PROG, &st->prog_id);
+	pinned_id(st->pin_dir, SRV6_PIN_DECAP_PROG, &st->xdp_prog_id);
 	st->dev_present = nlx_link_get(&c->nl, dev, &li, &ignored) == 0;
 	st->attached = st->dev_present && st->prog_id &&
 		       tc_attached_prog(li.ifindex) == st->prog_id;
+	st->xdp_attached = st->dev_present && xdp_is_ours(st->pin_dir, li.ifindex, st->cfg.xdp_mode);
 	return 0;
 }
 

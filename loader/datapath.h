@@ -18,8 +18,17 @@
 #define SRV6_TC_HANDLE 0x5336
 #define SRV6_TC_PRIORITY 0x5336
 
+enum xdp_request {
+	XDP_REQ_AUTO,    /* native where the driver supports it, else generic */
+	XDP_REQ_NATIVE,
+	XDP_REQ_GENERIC,
+	XDP_REQ_OFF,     /* no decapsulation program */
+};
+
 struct load_opts {
 	const char *dev;
+	bool xdp_set;
+	enum xdp_request xdp;
 	bool src_set;
 	__u8 src[SRV6_ADDR_LEN];
 	bool hop_limit_set;
@@ -41,9 +50,13 @@ struct dp_status {
 	bool dev_present;
 	bool attached; /* our filter with our program sits on clsact egress */
 	__u32 prog_id;
+	bool xdp_attached; /* our XDP program is attached in cfg.xdp_mode */
+	__u32 xdp_prog_id;
 	size_t peers;
 	__u32 peers_max;
 };
+
+const char *dp_xdp_mode_name(unsigned int mode);
 
 int dp_pin_dir(const struct ctx *c, const char *dev, char *out, size_t len, struct err *e);
 int dp_load(struct ctx *c, const struct load_opts *o, enum load_result *res, struct err *e);

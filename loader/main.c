@@ -6,12 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/libbpf.h>
+#include <linux/rtnetlink.h>
+#include <linux/seg6_iptunnel.h>
 #include "addr.h"
 #include "ctx.h"
 #include "datapath.h"
 #include "err.h"
 #include "route.h"
 #include "show.h"
+#include "sync.h"
+#include "sid.h"
 #include "sys.h"
 
 #ifndef SRV6_BPF_VERSION
@@ -29,35 +33,49 @@ static const char usage_main[] =
 	"Options (before COMMAND):\n"
 	"  --bpffs DIR   bpffs mount that holds the pins (env SRV6_BPF_BPFFS;\n"
 	"                default /sys/fs/bpf); pins go to DIR/srv6-bpf/netns-<inode>/<dev>/\n"
+	"  --platform P  bpf (default) or kernel: program the same routes and SIDs as\n"
+	"                kernel seg6/seg6local routes (env ROUTE_PLATFORM=linux), in\n"
+	"                table ROUTE_TABLE_ID (default 254) with SRV6_ENCAP_MODE\n"
+	"                (encap.red, default, or encap)\n"
 	"  -j, --json    machine-readable output\n"
 	"  -h, --help    this text;  -V, --version  the version\n"
 	"\n"
 	"Commands:\n"
-	"  load DEV [src ADDR] [hoplimit N] [peers-max N]\n"
+	"  load DEV [src ADDR] [hoplimit N] [peers-max N] [xdp auto|native|generic|off]\n"
 	"  unload DEV\n"
 	"  route add|replace PEER dev DEV segs SID[,SID...] [weight W]\n"
 	"  route add|replace PEER dev DEV path segs SID[,...] [weight W] path segs ...\n"
 	"  route del PEER dev DEV\n"
 	"  route add|replace|del -batch FILE     one route a line; FILE - is stdin\n"
 	"  route show [dev DEV]\n"
+	"  sid add|replace SID/LEN dev DEV action decap|decap4|decap6\n"
+	"  sid del SID/LEN dev DEV\n"
+	"  sid show [dev DEV]\n"
 	"  show [dev DEV]                        attachment, config and pin paths\n"
 	"  stats [dev DEV]                       datapath counters by reason\n"
+	"  sync [dev DEV] [--source S] [--dry-run] [OPTIONS]\n"
+	"                                        every job peer's paths from Jalapeño\n"
 	"  help [COMMAND]                        or: srv6-bpf COMMAND --help\n";
 
 static const char usage_load[] =
-	"Usage: srv6-bpf load DEV [src ADDR] [hoplimit N] [peers-max N]\n"
+	"Usage: srv6-bpf load DEV [src ADDR] [hoplimit N] [peers-max N] [xdp MODE]\n"
 	"\n"
-	"Load the datapath, attach it to DEV's clsact egress hook and pin its maps.\n"
+	"Load the datapath on DEV and pin its maps: the encapsulation program on the\n"
+	"clsact egress hook (clsact is created when DEV has none) and the decapsulation\n"
+	"program on XDP.\n"
 	"  src ADDR      outer IPv6 source (default: DEV's first global IPv6 address)\n"
 	"  hoplimit N    outer hop limit, 1-255 (default 64)\n"
 	"  peers-max N   capacity of the peers map, 1-4194304 (default 65536)\n"
-	"Loading a loaded DEV keeps its peers and updates src and hoplimit; peers-max\n"
-	"cannot change without an unload. Creates the clsact qdisc when DEV has none.\n";
+	"  xdp MODE      auto (native where the driver supports it, else generic;\n"
+	"                the default), native, generic, or off (no decapsulation)\n"
+	"Loading a loaded DEV keeps its peers and SIDs and updates src and hoplimit;\n"
+	"peers-max and xdp off/on cannot change without an unload.\n";
 
 static const char usage_unload[] =
 	"Usage: srv6-bpf unload DEV\n"
 	"\n"
-	"Detach srv6-bpf's tc filter from DEV, delete srv6-bpf's peer routes and pins.\n"
+	"Detach srv6-bpf's tc filter and XDP program from DEV (only if they are the\n"
+	"ones srv6-bpf pinned), delete srv6-bpf's peer routes and pins.\n"
 	"Other tc filters stay; a clsact qdisc is removed only if load created it and\n"
 	"nothing else uses it.\n";
 
@@ -78,6 +96,18 @@ static const char usage_route[] =
 	"starting with \"route\" and a verb; '#' starts a comment, so `route show`\n"
 	"output reads back. A batch is applied entirely or not at all.\n";
 
+static const char usage_sid[] =
+	"Usage: srv6-bpf sid add|replace SID/LEN dev DEV action decap|decap4|decap6\n"
+	"       srv6-bpf sid del SID/LEN dev DEV\n"
+	"       srv6-bpf sid show [dev DEV]\n"
+	"\n"
+	"Local SIDs the XDP program on DEV decapsulates: a packet whose outer destination\n"
+	"falls in SID/LEN (longest prefix wins) and that carries no SRH, or an SRH with\n"
+	"Segments Left 0, loses its outer IPv6 header and SRH; the inner packet goes to\n"
+	"the stack on DEV. decap takes IPv4 and IPv6 inside, decap4 and decap6 one of\n"
+	"them. Typical: the host's micro-SID locator (fc00:0:2::/48) and its function\n"
+	"SIDs (fc00:0:2:e006::/64). Anything else passes unchanged and is counted.\n";
+
 static const char usage_show[] =
 	"Usage: srv6-bpf show [dev DEV]\n"
 	"\n"
@@ -93,6 +123,52 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 {
 	(void)level;
 	return getenv("SRV6_BPF_DEBUG") ? vfprintf(stderr, fmt, ap) : 0;
+}
+
+static int platform_parse(const char *text, enum platform *p)
+{
+	if (!strcmp(text, "bpf")) {
+		*p = PLATFORM_BPF;
+		return 0;
+	}
+	if (!strcmp(text, "kernel") || !strcmp(text, "linux")) {
+		*p = PLATFORM_KERNEL;
+		return 0;
+	}
+	return -1;
+}
+
+/* The BPF platform needs CAP_BPF too; kernel routes only CAP_NET_ADMIN. */
+static int check_caps(const struct ctx *c, struct err *e)
+{
+	return c->platform == PLATFORM_KERNEL ? sys_check_net_admin(e) : sys_check_caps(e);
+}
+
+/* ROUTE_PLATFORM, ROUTE_TABLE_ID and SRV6_ENCAP_MODE as the SRv6 PyTorch plugin reads them. */
+static int platform_from_env(struct ctx *c, struct err *e)
+{
+	const char *platform = getenv("ROUTE_PLATFORM"), *table = getenv("ROUTE_TABLE_ID");
+	const char *mode = getenv("SRV6_ENCAP_MODE");
+	unsigned long v;
+
+	if (platform && *platform && platform_parse(platform, &c->platform))
+		return errf(e, "ROUTE_PLATFORM=%.32s is not supported: use bpf, or linux for kernel routes",
+			    platform);
+	c->table = RT_TABLE_MAIN;
+	if (table && *table) {
+		if (parse_uint(table, 1, 0xffffffffUL, &v) || v == RT_TABLE_LOCAL)
+			return errf(e, "ROUTE_TABLE_ID=%.32s is not a routing table id (1-4294967295, not 255)",
+				    table);
+		c->table = (unsigned int)v;
+	}
+	c->encap_mode = SEG6_IPTUN_MODE_ENCAP_RED;
+	if (mode && *mode) {
+		if (!strcmp(mode, "encap"))
+			c->encap_mode = SEG6_IPTUN_MODE_ENCAP;
+		else if (strcmp(mode, "encap.red"))
+			return errf(e, "SRV6_ENCAP_MODE=%.32s is not supported: use encap.red or encap", mode);
+	}
+	return 0;
 }
 
 static bool is_help(const char *arg)
@@ -111,6 +187,17 @@ static int parse_opt_dev(int argc, char **argv, const char **dev, const char *cm
 		return 0;
 	}
 	return errf(e, "%s: unexpected \"%s\": give [dev DEV]", cmd, argv[0]);
+}
+
+/* The kernel platform has no BPF datapath: say so instead of doing nothing silently. */
+static int kernel_platform_note(struct ctx *c, const char *cmd)
+{
+	fprintf(stderr,
+		"srv6-bpf: %s: nothing to do on the kernel platform (routes go straight to the kernel: ip route show proto %d table %u)\n",
+		cmd, SRV6_RTPROT, c->table);
+	if (c->json && (!strcmp(cmd, "show") || !strcmp(cmd, "stats")))
+		puts("[]");
+	return 0;
 }
 
 static int cmd_load(struct ctx *c, int argc, char **argv, struct err *e)
@@ -139,6 +226,20 @@ static int cmd_load(struct ctx *c, int argc, char **argv, struct err *e)
 				return errf(e, "load: invalid hoplimit \"%s\": give 1-255", arg);
 			o.hop_limit = (unsigned int)v;
 			o.hop_limit_set = true;
+		} else if (!strcmp(word, "xdp")) {
+			static const char *const modes[] = { [XDP_REQ_AUTO] = "auto",
+							     [XDP_REQ_NATIVE] = "native",
+							     [XDP_REQ_GENERIC] = "generic",
+							     [XDP_REQ_OFF] = "off" };
+			size_t m = 0;
+
+			while (m < sizeof(modes) / sizeof(modes[0]) && strcmp(arg, modes[m]))
+				m++;
+			if (m == sizeof(modes) / sizeof(modes[0]))
+				return errf(e, "load: invalid xdp mode \"%s\": give auto, native, generic or off",
+					    arg);
+			o.xdp = (enum xdp_request)m;
+			o.xdp_set = true;
 		} else if (!strcmp(word, "peers-max")) {
 			if (parse_uint(arg, 1, PEERS_MAX_LIMIT, &v))
 				return errf(e, "load: invalid peers-max \"%s\": give 1-%u", arg,
@@ -150,7 +251,9 @@ static int cmd_load(struct ctx *c, int argc, char **argv, struct err *e)
 				    word);
 		}
 	}
-	if (sys_check_kernel(e) || sys_check_caps(e) ||
+	if (c->platform == PLATFORM_KERNEL)
+		return kernel_platform_note(c, "load");
+	if (sys_check_kernel(e) || check_caps(c, e) ||
 	    sys_check_bpffs(c->bpffs, c->bpffs_default, e) || dp_load(c, &o, &res, e))
 		return -1;
 	if (!c->json && res != LOAD_NEW)
@@ -163,7 +266,9 @@ static int cmd_unload(struct ctx *c, int argc, char **argv, struct err *e)
 {
 	if (argc != 1)
 		return errf(e, "unload: give exactly one DEV (srv6-bpf unload DEV)");
-	if (sys_check_caps(e) || sys_check_bpffs(c->bpffs, c->bpffs_default, e))
+	if (c->platform == PLATFORM_KERNEL)
+		return kernel_platform_note(c, "unload");
+	if (check_caps(c, e) || sys_check_bpffs(c->bpffs, c->bpffs_default, e))
 		return -1;
 	return dp_unload(c, argv[0], e);
 }
@@ -229,7 +334,7 @@ static int cmd_route(struct ctx *c, int argc, char **argv, struct err *e)
 	if (argc < 1 || !strcmp(argv[0], "show") || !strcmp(argv[0], "list")) {
 		if (parse_opt_dev(argc ? argc - 1 : 0, argv + 1, &dev, "route show", e))
 			return -1;
-		return sys_check_caps(e) || route_show(c, dev, e) ? -1 : 0;
+		return check_caps(c, e) || route_show(c, dev, e) ? -1 : 0;
 	}
 	if (route_verb_parse(argv[0], &verb))
 		return errf(e, "route: unknown command \"%s\" (add, replace, del, show)", argv[0]);
@@ -243,7 +348,7 @@ static int cmd_route(struct ctx *c, int argc, char **argv, struct err *e)
 			return errf(e, "route %s -batch: give exactly one FILE (- for stdin)", argv[0]);
 		rc = read_batch(argv[2], verb, &reqs, &where, &n, e);
 		if (rc == 0)
-			rc = sys_check_caps(e) || route_apply(c, reqs, n, (const char *const *)where, e);
+			rc = check_caps(c, e) || route_apply(c, reqs, n, (const char *const *)where, e);
 		for (size_t i = 0; i < n; i++)
 			free(where[i]);
 		free(where);
@@ -257,26 +362,50 @@ static int cmd_route(struct ctx *c, int argc, char **argv, struct err *e)
 			err_prefix(e, "route %s", argv[0]);
 			return -1;
 		}
-		return sys_check_caps(e) || route_apply(c, &req, 1, NULL, e) ? -1 : 0;
+		return check_caps(c, e) || route_apply(c, &req, 1, NULL, e) ? -1 : 0;
 	}
+}
+
+static int cmd_sid(struct ctx *c, int argc, char **argv, struct err *e)
+{
+	enum route_verb verb;
+	struct sid_req req;
+	const char *dev;
+
+	if (argc < 1 || !strcmp(argv[0], "show") || !strcmp(argv[0], "list")) {
+		if (parse_opt_dev(argc ? argc - 1 : 0, argv + 1, &dev, "sid show", e))
+			return -1;
+		return check_caps(c, e) || sid_show(c, dev, e) ? -1 : 0;
+	}
+	if (route_verb_parse(argv[0], &verb))
+		return errf(e, "sid: unknown command \"%s\" (add, replace, del, show)", argv[0]);
+	if (sid_req_parse(verb, argc - 1, argv + 1, &req, e)) {
+		err_prefix(e, "sid %s", argv[0]);
+		return -1;
+	}
+	return check_caps(c, e) || sid_apply(c, &req, e) ? -1 : 0;
 }
 
 static int cmd_show(struct ctx *c, int argc, char **argv, struct err *e)
 {
 	const char *dev;
 
-	if (parse_opt_dev(argc, argv, &dev, "show", e) || sys_check_caps(e))
+	if (parse_opt_dev(argc, argv, &dev, "show", e))
 		return -1;
-	return show_datapath(c, dev, e);
+	if (c->platform == PLATFORM_KERNEL)
+		return kernel_platform_note(c, "show");
+	return check_caps(c, e) || show_datapath(c, dev, e) ? -1 : 0;
 }
 
 static int cmd_stats(struct ctx *c, int argc, char **argv, struct err *e)
 {
 	const char *dev;
 
-	if (parse_opt_dev(argc, argv, &dev, "stats", e) || sys_check_caps(e))
+	if (parse_opt_dev(argc, argv, &dev, "stats", e))
 		return -1;
-	return show_stats(c, dev, e);
+	if (c->platform == PLATFORM_KERNEL)
+		return kernel_platform_note(c, "stats");
+	return check_caps(c, e) || show_stats(c, dev, e) ? -1 : 0;
 }
 
 static const struct command {
@@ -285,8 +414,10 @@ static const struct command {
 	const char *usage;
 } commands[] = {
 	{ "load", cmd_load, usage_load },	{ "unload", cmd_unload, usage_unload },
-	{ "route", cmd_route, usage_route },	{ "show", cmd_show, usage_show },
+	{ "route", cmd_route, usage_route },	{ "sid", cmd_sid, usage_sid },
+	{ "show", cmd_show, usage_show },
 	{ "stats", cmd_stats, usage_stats },
+	{ "sync", cmd_sync, usage_sync },
 };
 
 static const struct command *command_find(const char *name)
@@ -309,6 +440,7 @@ static int cmd_help(int argc, char **argv)
 	return 0;
 }
 
+
 int main(int argc, char **argv)
 {
 	struct ctx c = { .bpffs = getenv("SRV6_BPF_BPFFS") };
@@ -317,6 +449,10 @@ int main(int argc, char **argv)
 	int i = 1, rc;
 
 	libbpf_set_print(libbpf_print);
+	if (platform_from_env(&c, &e)) {
+		fprintf(stderr, "srv6-bpf: %s\n", e.msg);
+		return 1;
+	}
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
 			c.json = true;
@@ -326,6 +462,11 @@ int main(int argc, char **argv)
 				return 1;
 			}
 			c.bpffs = argv[i];
+		} else if (!strcmp(argv[i], "--platform")) {
+			if (++i == argc || platform_parse(argv[i], &c.platform)) {
+				fprintf(stderr, "srv6-bpf: --platform takes bpf or kernel\n");
+				return 1;
+			}
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			return cmd_help(0, NULL);
 		} else if (!strcmp(argv[i], "-V") || !strcmp(argv[i], "--version")) {

@@ -6,13 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/if_addr.h>
+#include <linux/lwtunnel.h>
 #include <linux/rtnetlink.h>
+#include <linux/seg6.h>
+#include <linux/seg6_iptunnel.h>
+#include <linux/seg6_local.h>
 #include <netlink/netlink.h>
 #include <netlink/msg.h>
 #include <netlink/attr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/addr.h>
 #include "addr.h"
+#include "srv6_outer.h"
 
 /* Requests in flight at once: enough to amortise round trips, few enough that
  * the acks fit the socket's receive buffer. */
@@ -76,7 +81,9 @@ int nlx_link_by_index(struct nlx *n, int ifindex, struct link_info *li, struct e
 	return link_fill(link, li);
 }
 
-int nlx_first_global_ipv6(struct nlx *n, int ifindex, struct in6_addr *out, struct err *e)
+/* The first usable global address of family on ifindex, in dump order. */
+static int first_address(struct nlx *n, int ifindex, int family, void *out, size_t len,
+			 struct err *e)
 {
 	struct nl_cache *cache = NULL;
 	int rc = rtnl_addr_alloc_cache(n->sk, &cache), found = 1;
@@ -87,16 +94,25 @@ int nlx_first_global_ipv6(struct nlx *n, int ifindex, struct in6_addr *out, stru
 		struct rtnl_addr *a = (struct rtnl_addr *)o;
 		struct nl_addr *local = rtnl_addr_get_local(a);
 
-		if (rtnl_addr_get_ifindex(a) != ifindex || rtnl_addr_get_family(a) != AF_INET6 ||
+		if (rtnl_addr_get_ifindex(a) != ifindex || rtnl_addr_get_family(a) != family ||
 		    rtnl_addr_get_scope(a) != RT_SCOPE_UNIVERSE || !local ||
-		    (rtnl_addr_get_flags(a) & IFA_F_DADFAILED) ||
-		    nl_addr_get_len(local) != sizeof(*out))
+		    (rtnl_addr_get_flags(a) & IFA_F_DADFAILED) || nl_addr_get_len(local) != len)
 			continue;
-		memcpy(out, nl_addr_get_binary_addr(local), sizeof(*out));
+		memcpy(out, nl_addr_get_binary_addr(local), len);
 		found = 0;
 	}
 	nl_cache_free(cache);
 	return found;
+}
+
+int nlx_first_global_ipv6(struct nlx *n, int ifindex, struct in6_addr *out, struct err *e)
+{
+	return first_address(n, ifindex, AF_INET6, out, sizeof(*out), e);
+}
+
+int nlx_first_ipv4(struct nlx *n, int ifindex, struct in_addr *out, struct err *e)
+{
+	return first_address(n, ifindex, AF_INET, out, sizeof(*out), e);
 }
 
 /* Assign the next sequence number and append the message to buf. */
@@ -225,6 +241,69 @@ int nlx_route_get6(struct nlx *n, const __u8 dst[SRV6_ADDR_LEN], struct nexthop 
 	return 0;
 }
 
+/* Call fn for every route of family in the kernel's dump. */
+static int nlx_routes_dump(struct nlx *n, int family, void (*fn)(struct nlmsghdr *, void *),
+			   void *arg, struct err *e)
+{
+	struct rtmsg rtm = { .rtm_family = (unsigned char)family };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP);
+	char buf[128];
+	unsigned int seq;
+	size_t len = 0;
+	int error = 0;
+
+	if (!msg || nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0 ||
+	    nlx_queue(n, msg, buf, &len, sizeof(buf), &seq) || nlx_send(n, buf, len)) {
+		nlmsg_free(msg);
+		return errf(e, "netlink: cannot list routes");
+	}
+	nlmsg_free(msg);
+	nlx_collect(n, seq, seq, false, &error, fn, arg);
+	return error ? errf(e, "netlink: cannot list routes: %s", strerror(error)) : 0;
+}
+
+/* The fields of one dumped route that srv6-bpf reads. */
+struct route_view {
+	struct rtmsg *rtm;
+	struct nlattr *tb[RTA_MAX + 1];
+	unsigned int table;
+	struct srv6_peer_key key; /* host routes only */
+	bool host;
+};
+
+static bool route_view(struct nlmsghdr *h, struct route_view *v)
+{
+	v->rtm = nlmsg_data(h);
+	if (h->nlmsg_type != RTM_NEWROUTE ||
+	    nlmsg_parse(h, sizeof(*v->rtm), v->tb, RTA_MAX, NULL) < 0 || !v->tb[RTA_DST])
+		return false;
+	v->table = v->tb[RTA_TABLE] ? nla_get_u32(v->tb[RTA_TABLE]) : v->rtm->rtm_table;
+	v->host = true;
+	if (v->rtm->rtm_family == AF_INET6 && v->rtm->rtm_dst_len == 128 &&
+	    nla_len(v->tb[RTA_DST]) == 16)
+		addr_key_from_in6(&v->key, nla_data(v->tb[RTA_DST]));
+	else if (v->rtm->rtm_family == AF_INET && v->rtm->rtm_dst_len == 32 &&
+		 nla_len(v->tb[RTA_DST]) == 4)
+		addr_key_from_in(&v->key, nla_data(v->tb[RTA_DST]));
+	else
+		v->host = false;
+	return true;
+}
+
+/* Next hop from RTA_OIF/RTA_GATEWAY/RTA_VIA in tb (a route's or a multipath hop's). */
+static void nexthop_parse(struct nlattr **tb, int ifindex, struct nexthop *nh)
+{
+	memset(nh, 0, sizeof(*nh));
+	nh->ifindex = tb[RTA_OIF] ? (int)nla_get_u32(tb[RTA_OIF]) : ifindex;
+	if (tb[RTA_GATEWAY] && nla_len(tb[RTA_GATEWAY]) == 16) {
+		nh->has_gw = true;
+		memcpy(&nh->gw, nla_data(tb[RTA_GATEWAY]), 16);
+	} else if (tb[RTA_VIA] && nla_len(tb[RTA_VIA]) == 18) {
+		nh->has_gw = true;
+		memcpy(&nh->gw, (const char *)nla_data(tb[RTA_VIA]) + 2, 16);
+	}
+}
+
 static int host_route_cmp(const void *a, const void *b)
 {
 	return memcmp(((const struct host_route *)a)->route.key.addr,
@@ -232,6 +311,7 @@ static int host_route_cmp(const void *a, const void *b)
 }
 
 struct host_routes {
+	unsigned int table;
 	struct host_route *v;
 	size_t n, cap;
 	int oom;
@@ -240,81 +320,45 @@ struct host_routes {
 static void host_route_parse(struct nlmsghdr *h, void *arg)
 {
 	struct host_routes *acc = arg;
-	struct rtmsg *rtm = nlmsg_data(h);
-	struct nlattr *tb[RTA_MAX + 1];
-	struct host_route r = { .protocol = rtm->rtm_protocol };
-	__u32 table = rtm->rtm_table;
+	struct route_view v;
+	struct host_route r = { 0 };
 
-	if (h->nlmsg_type != RTM_NEWROUTE ||
-	    nlmsg_parse(h, sizeof(*rtm), tb, RTA_MAX, NULL) < 0 || !tb[RTA_DST])
+	if (!route_view(h, &v) || !v.host || v.table != acc->table)
 		return;
-	if (tb[RTA_TABLE])
-		table = nla_get_u32(tb[RTA_TABLE]);
-	if (table != RT_TABLE_MAIN)
-		return;
-	if (rtm->rtm_family == AF_INET6 && rtm->rtm_dst_len == 128 &&
-	    nla_len(tb[RTA_DST]) == 16) {
-		addr_key_from_in6(&r.route.key, nla_data(tb[RTA_DST]));
-	} else if (rtm->rtm_family == AF_INET && rtm->rtm_dst_len == 32 &&
-		   nla_len(tb[RTA_DST]) == 4) {
-		addr_key_from_in(&r.route.key, nla_data(tb[RTA_DST]));
-	} else {
-		return;
-	}
-	if (tb[RTA_OIF])
-		r.route.nh.ifindex = (int)nla_get_u32(tb[RTA_OIF]);
-	if (tb[RTA_GATEWAY] && nla_len(tb[RTA_GATEWAY]) == 16) {
-		r.route.nh.has_gw = true;
-		memcpy(&r.route.nh.gw, nla_data(tb[RTA_GATEWAY]), 16);
-	} else if (tb[RTA_VIA] && nla_len(tb[RTA_VIA]) == 18) {
-		r.route.nh.has_gw = true;
-		memcpy(&r.route.nh.gw, (const char *)nla_data(tb[RTA_VIA]) + 2, 16);
-	}
-	if (tb[RTA_METRICS]) {
+	r.protocol = v.rtm->rtm_protocol;
+	r.route.key = v.key;
+	r.route.table = v.table;
+	nexthop_parse(v.tb, 0, &r.route.nh);
+	if (v.tb[RTA_METRICS]) {
 		struct nlattr *mx[RTAX_MAX + 1];
 
-		if (nla_parse_nested(mx, RTAX_MAX, tb[RTA_METRICS], NULL) == 0 && mx[RTAX_MTU])
+		if (nla_parse_nested(mx, RTAX_MAX, v.tb[RTA_METRICS], NULL) == 0 && mx[RTAX_MTU])
 			r.route.mtu = nla_get_u32(mx[RTAX_MTU]);
 	}
 	if (acc->n == acc->cap) {
 		size_t cap = acc->cap ? acc->cap * 2 : 256;
-		struct host_route *v = realloc(acc->v, cap * sizeof(*v));
+		struct host_route *nv = realloc(acc->v, cap * sizeof(*nv));
 
-		if (!v) {
+		if (!nv) {
 			acc->oom = 1;
 			return;
 		}
-		acc->v = v;
+		acc->v = nv;
 		acc->cap = cap;
 	}
 	acc->v[acc->n++] = r;
 }
 
-int nlx_host_routes(struct nlx *n, struct host_route **routes, size_t *count, struct err *e)
+int nlx_host_routes(struct nlx *n, unsigned int table, struct host_route **routes,
+		    size_t *count, struct err *e)
 {
 	static const int families[] = { AF_INET6, AF_INET };
-	struct host_routes acc = { 0 };
+	struct host_routes acc = { .table = table };
 
 	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
-		struct rtmsg rtm = { .rtm_family = (unsigned char)families[i] };
-		struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP);
-		char buf[128];
-		unsigned int seq;
-		size_t len = 0;
-		int error = 0;
-
-		if (!msg || nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0 ||
-		    nlx_queue(n, msg, buf, &len, sizeof(buf), &seq) || nlx_send(n, buf, len)) {
-			nlmsg_free(msg);
+		if (nlx_routes_dump(n, families[i], host_route_parse, &acc, e) || acc.oom) {
 			free(acc.v);
-			return errf(e, "netlink: cannot list routes");
-		}
-		nlmsg_free(msg);
-		nlx_collect(n, seq, seq, false, &error, host_route_parse, &acc);
-		if (error || acc.oom) {
-			free(acc.v);
-			return errf(e, "netlink: cannot list routes: %s",
-				    acc.oom ? "out of memory" : strerror(error));
+			return acc.oom ? errf(e, "netlink: cannot list routes: out of memory") : -1;
 		}
 	}
 	qsort(acc.v, acc.n, sizeof(*acc.v), host_route_cmp);
@@ -331,64 +375,276 @@ const struct host_route *nlx_host_route_find(const struct host_route *routes, si
 	return count ? bsearch(&probe, routes, count, sizeof(*routes), host_route_cmp) : NULL;
 }
 
-/* RTM_NEWROUTE (create or replace) or RTM_DELROUTE for a peer host route. */
-static struct nl_msg *peer_route_msg(int type, const struct srv6_peer_key *key,
-				     const struct peer_route *r)
+/* --- seg6 (H.Encaps) routes: the kernel platform's peers ---------------------- */
+
+/* SRH in the kernel's seg6 lwtunnel attribute: every SID, last first; the kernel
+ * drops the first one itself in encap.red mode. */
+static int seg6_encap_put(struct nl_msg *msg, const struct srv6_path *path, int mode)
+{
+	unsigned int nsegs = path->seg_count;
+	size_t srh_len = sizeof(struct ipv6_sr_hdr) + SRV6_ADDR_LEN * nsegs;
+	char buf[sizeof(struct seg6_iptunnel_encap) + sizeof(struct ipv6_sr_hdr) +
+		 SRV6_ADDR_LEN * SRV6_MAX_SEGS] = { 0 };
+	struct seg6_iptunnel_encap *tun = (void *)buf;
+	struct ipv6_sr_hdr *srh = (void *)(buf + sizeof(*tun));
+	struct nlattr *encap;
+
+	if (nsegs < 1 || nsegs > SRV6_MAX_SEGS)
+		return -1;
+	tun->mode = mode;
+	srh->hdrlen = (__u8)(2 * nsegs);
+	srh->type = SRV6_SRH_TYPE;
+	srh->segments_left = (__u8)(nsegs - 1);
+	srh->first_segment = (__u8)(nsegs - 1);
+	for (unsigned int i = 0; i < nsegs; i++)
+		memcpy(&srh->segments[i], path->segs[nsegs - 1 - i], SRV6_ADDR_LEN);
+	if (nla_put_u16(msg, RTA_ENCAP_TYPE, LWTUNNEL_ENCAP_SEG6) < 0)
+		return -1;
+	encap = nla_nest_start(msg, RTA_ENCAP);
+	if (!encap || nla_put(msg, SEG6_IPTUNNEL_SRH, (int)(sizeof(*tun) + srh_len), buf) < 0)
+		return -1;
+	nla_nest_end(msg, encap);
+	return 0;
+}
+
+/* Path (SIDs in path order) from a seg6 lwtunnel attribute; false if it is none. */
+static bool seg6_encap_parse(struct nlattr **tb, struct srv6_path *path, int *mode)
+{
+	struct nlattr *encap[SEG6_IPTUNNEL_MAX + 1];
+	const struct seg6_iptunnel_encap *tun;
+	const struct ipv6_sr_hdr *srh;
+	unsigned int nsegs;
+	int len;
+
+	if (!tb[RTA_ENCAP_TYPE] || nla_get_u16(tb[RTA_ENCAP_TYPE]) != LWTUNNEL_ENCAP_SEG6 ||
+	    !tb[RTA_ENCAP] || nla_parse_nested(encap, SEG6_IPTUNNEL_MAX, tb[RTA_ENCAP], NULL) ||
+	    !encap[SEG6_IPTUNNEL_SRH])
+		return false;
+	len = nla_len(encap[SEG6_IPTUNNEL_SRH]);
+	if (len < (int)(sizeof(*tun) + sizeof(*srh)))
+		return false;
+	tun = nla_data(encap[SEG6_IPTUNNEL_SRH]);
+	srh = (const void *)tun->srh;
+	nsegs = srh->first_segment + 1u;
+	if (nsegs > SRV6_MAX_SEGS || len < (int)(sizeof(*tun) + sizeof(*srh) + 16 * nsegs))
+		return false;
+	memset(path, 0, sizeof(*path));
+	path->seg_count = (__u8)nsegs;
+	for (unsigned int i = 0; i < nsegs; i++)
+		memcpy(path->segs[i], &srh->segments[nsegs - 1 - i], SRV6_ADDR_LEN);
+	*mode = tun->mode;
+	return true;
+}
+
+struct seg6_peers {
+	unsigned int table;
+	int ifindex; /* 0: any */
+	struct srv6_peer_entry *v;
+	int *ifindexes;
+	size_t n, cap;
+	int oom;
+};
+
+static void seg6_peer_parse(struct nlmsghdr *h, void *arg)
+{
+	struct seg6_peers *acc = arg;
+	struct srv6_peer_entry ent = { 0 };
+	struct nexthop nh[SRV6_MAX_PATHS] = { 0 };
+	struct route_view v;
+	int mode;
+
+	if (!route_view(h, &v) || !v.host || v.table != acc->table ||
+	    v.rtm->rtm_protocol != SRV6_RTPROT)
+		return;
+	ent.key = v.key;
+	if (v.tb[RTA_MULTIPATH]) {
+		struct rtnexthop *rtnh = nla_data(v.tb[RTA_MULTIPATH]);
+		int left = nla_len(v.tb[RTA_MULTIPATH]);
+
+		while (left >= (int)sizeof(*rtnh) && rtnh->rtnh_len >= sizeof(*rtnh) &&
+		       rtnh->rtnh_len <= left && ent.value.path_count < SRV6_MAX_PATHS) {
+			struct nlattr *ntb[RTA_MAX + 1];
+			struct srv6_path *path = &ent.value.paths[ent.value.path_count];
+
+			if (nla_parse(ntb, RTA_MAX, (struct nlattr *)((char *)rtnh + RTNH_ALIGN(sizeof(*rtnh))),
+				      rtnh->rtnh_len - (int)RTNH_ALIGN(sizeof(*rtnh)), NULL) == 0 &&
+			    seg6_encap_parse(ntb, path, &mode)) {
+				path->weight = (__u8)(rtnh->rtnh_hops + 1);
+				nexthop_parse(ntb, rtnh->rtnh_ifindex, &nh[ent.value.path_count]);
+				ent.value.path_count++;
+			}
+			left -= RTNH_ALIGN(rtnh->rtnh_len);
+			rtnh = (struct rtnexthop *)((char *)rtnh + RTNH_ALIGN(rtnh->rtnh_len));
+		}
+	} else if (seg6_encap_parse(v.tb, &ent.value.paths[0], &mode)) {
+		ent.value.paths[0].weight = 1;
+		ent.value.path_count = 1;
+		nexthop_parse(v.tb, 0, &nh[0]);
+	}
+	if (ent.value.path_count == 0 || (acc->ifindex && nh[0].ifindex != acc->ifindex))
+		return;
+	if (acc->n == acc->cap) {
+		size_t cap = acc->cap ? acc->cap * 2 : 64;
+		struct srv6_peer_entry *nv = realloc(acc->v, cap * sizeof(*nv));
+		int *ni = nv ? realloc(acc->ifindexes, cap * sizeof(*ni)) : NULL;
+
+		if (nv)
+			acc->v = nv;
+		if (!ni) {
+			acc->oom = 1;
+			return;
+		}
+		acc->ifindexes = ni;
+		acc->cap = cap;
+	}
+	acc->ifindexes[acc->n] = nh[0].ifindex;
+	acc->v[acc->n++] = ent;
+}
+
+int nlx_seg6_peers(struct nlx *n, unsigned int table, int ifindex,
+		   struct srv6_peer_entry **entries, int **ifindexes, size_t *count, struct err *e)
+{
+	static const int families[] = { AF_INET6, AF_INET };
+	struct seg6_peers acc = { .table = table, .ifindex = ifindex };
+
+	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+		if (nlx_routes_dump(n, families[i], seg6_peer_parse, &acc, e) || acc.oom) {
+			free(acc.v);
+			free(acc.ifindexes);
+			return acc.oom ? errf(e, "netlink: cannot list routes: out of memory") : -1;
+		}
+	}
+	if (ifindexes)
+		*ifindexes = acc.ifindexes;
+	else
+		free(acc.ifindexes);
+	*entries = acc.v;
+	*count = acc.n;
+	return 0;
+}
+
+/* --- building and sending route changes ------------------------------------- */
+
+static int rtmsg_put(struct nl_msg *msg, const struct srv6_peer_key *key, unsigned int table,
+		     bool del)
 {
 	bool ipv4 = addr_key_is_ipv4(key);
-	int flags = NLM_F_REQUEST | NLM_F_ACK;
 	struct rtmsg rtm = {
 		.rtm_family = ipv4 ? AF_INET : AF_INET6,
 		.rtm_dst_len = ipv4 ? 32 : 128,
-		.rtm_table = RT_TABLE_MAIN,
+		.rtm_table = table < 256 ? (unsigned char)table : RT_TABLE_UNSPEC,
 		.rtm_protocol = SRV6_RTPROT,
-		.rtm_scope = type == RTM_DELROUTE ? RT_SCOPE_NOWHERE : RT_SCOPE_UNIVERSE,
-		.rtm_type = type == RTM_DELROUTE ? RTN_UNSPEC : RTN_UNICAST,
+		.rtm_scope = del ? RT_SCOPE_NOWHERE : RT_SCOPE_UNIVERSE,
+		.rtm_type = del ? RTN_UNSPEC : RTN_UNICAST,
 	};
-	struct nl_msg *msg;
+
+	if (nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0 ||
+	    nla_put(msg, RTA_DST, ipv4 ? 4 : 16, ipv4 ? key->addr + 12 : key->addr) < 0 ||
+	    nla_put_u32(msg, RTA_TABLE, table) < 0)
+		return -1;
+	return 0;
+}
+
+/* Gateway of a next hop; an IPv4 route reaches an IPv6 one through RTA_VIA (RFC 5549). */
+static int gateway_put(struct nl_msg *msg, const struct nexthop *nh, bool ipv4)
+{
+	struct {
+		__u16 family;
+		__u8 addr[16];
+	} __attribute__((packed)) via = { .family = AF_INET6 };
+
+	if (!nh->has_gw)
+		return 0;
+	if (!ipv4)
+		return nla_put(msg, RTA_GATEWAY, 16, &nh->gw);
+	memcpy(via.addr, &nh->gw, sizeof(via.addr));
+	return nla_put(msg, RTA_VIA, sizeof(via), &via);
+}
+
+static int multipath_put(struct nl_msg *msg, const struct peer_route *r, bool ipv4)
+{
+	struct nlattr *mp = nla_nest_start(msg, RTA_MULTIPATH);
+
+	if (!mp)
+		return -1;
+	for (unsigned int i = 0; i < r->paths->path_count; i++) {
+		struct rtnexthop *rtnh = nlmsg_reserve(msg, sizeof(*rtnh), NLA_ALIGNTO);
+		char *start = (char *)rtnh;
+
+		if (!rtnh)
+			return -1;
+		memset(rtnh, 0, sizeof(*rtnh));
+		rtnh->rtnh_ifindex = r->path_nh[i].ifindex;
+		rtnh->rtnh_hops = (unsigned char)(r->paths->paths[i].weight - 1);
+		if (gateway_put(msg, &r->path_nh[i], ipv4) < 0 ||
+		    seg6_encap_put(msg, &r->paths->paths[i], r->encap_mode) < 0)
+			return -1;
+		rtnh->rtnh_len = (unsigned short)((char *)nlmsg_tail(nlmsg_hdr(msg)) - start);
+	}
+	nla_nest_end(msg, mp);
+	return 0;
+}
+
+/* RTM_NEWROUTE (create or replace) for a peer host route. */
+static struct nl_msg *peer_route_msg(const struct peer_route *r)
+{
+	bool ipv4 = addr_key_is_ipv4(&r->key);
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWROUTE, NLM_F_REQUEST | NLM_F_ACK |
+								      NLM_F_CREATE | NLM_F_REPLACE);
 	struct nlattr *metrics;
 
-	if (type == RTM_NEWROUTE)
-		flags |= NLM_F_CREATE | NLM_F_REPLACE;
-	msg = nlmsg_alloc_simple(type, flags);
-	if (!msg)
-		return NULL;
-	if (nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0 ||
-	    nla_put(msg, RTA_DST, ipv4 ? 4 : 16, ipv4 ? key->addr + 12 : key->addr) < 0)
+	if (!msg || rtmsg_put(msg, &r->key, r->table, false) < 0)
 		goto fail;
-	if (!r)
-		return msg;
-	if (nla_put_u32(msg, RTA_OIF, (__u32)r->nh.ifindex) < 0)
-		goto fail;
-	if (r->nh.has_gw && !ipv4 && nla_put(msg, RTA_GATEWAY, 16, &r->nh.gw) < 0)
-		goto fail;
-	if (r->nh.has_gw && ipv4) {
-		/* An IPv4 peer reached through an IPv6 next hop (RFC 5549). */
-		struct {
-			__u16 family;
-			__u8 addr[16];
-		} __attribute__((packed)) via = { .family = AF_INET6 };
-
-		memcpy(via.addr, &r->nh.gw, sizeof(via.addr));
-		if (nla_put(msg, RTA_VIA, sizeof(via), &via) < 0)
+	if (r->encap_mode && r->paths->path_count > 1) {
+		if (multipath_put(msg, r, ipv4) < 0)
+			goto fail;
+	} else {
+		if (nla_put_u32(msg, RTA_OIF, (__u32)r->nh.ifindex) < 0 ||
+		    gateway_put(msg, &r->nh, ipv4) < 0 ||
+		    (r->encap_mode && seg6_encap_put(msg, &r->paths->paths[0], r->encap_mode) < 0))
 			goto fail;
 	}
-	metrics = nla_nest_start(msg, RTA_METRICS);
-	if (!metrics || nla_put_u32(msg, RTAX_MTU, r->mtu) < 0)
-		goto fail;
-	nla_nest_end(msg, metrics);
+	if (r->mtu) {
+		metrics = nla_nest_start(msg, RTA_METRICS);
+		if (!metrics || nla_put_u32(msg, RTAX_MTU, r->mtu) < 0)
+			goto fail;
+		nla_nest_end(msg, metrics);
+	}
 	return msg;
 fail:
 	nlmsg_free(msg);
 	return NULL;
 }
 
-/* Send the requests in windows; stop at the first failure (index in *failed). */
-static int nlx_pipeline(struct nlx *n, int type, const struct srv6_peer_key *keys,
-			const struct peer_route *routes, size_t count, bool ignore_absent,
-			size_t *failed, int *error)
+struct del_args {
+	const struct srv6_peer_key *keys;
+	unsigned int table;
+};
+
+static struct nl_msg *build_set(size_t i, const void *arg)
 {
-	char *buf = malloc((size_t)NLX_WINDOW * 256);
+	return peer_route_msg(&((const struct peer_route *)arg)[i]);
+}
+
+static struct nl_msg *build_del(size_t i, const void *arg)
+{
+	const struct del_args *d = arg;
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_DELROUTE, NLM_F_REQUEST | NLM_F_ACK);
+
+	if (msg && rtmsg_put(msg, &d->keys[i], d->table, true) < 0) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return msg;
+}
+
+/* Send count requests in windows; stop at the first failure (index in *failed). */
+static int nlx_pipeline(struct nlx *n, struct nl_msg *(*build)(size_t, const void *),
+			const void *arg, size_t count, bool ignore_absent, size_t *failed,
+			int *error)
+{
+	const size_t cap = (size_t)NLX_WINDOW * 2048;
+	char *buf = malloc(cap);
 	size_t start = 0;
 
 	*error = 0;
@@ -400,15 +656,12 @@ static int nlx_pipeline(struct nlx *n, int type, const struct srv6_peer_key *key
 		long bad;
 
 		for (; batch < NLX_WINDOW && start + batch < count; batch++) {
-			size_t i = start + batch;
-			struct nl_msg *msg = peer_route_msg(type, routes ? &routes[i].key : &keys[i],
-							    routes ? &routes[i] : NULL);
+			struct nl_msg *msg = build(start + batch, arg);
+			int full = !msg || nlx_queue(n, msg, buf, &len, cap, &seq);
 
-			if (!msg || nlx_queue(n, msg, buf, &len, (size_t)NLX_WINDOW * 256, &seq)) {
-				nlmsg_free(msg);
-				break;
-			}
 			nlmsg_free(msg);
+			if (full)
+				break;
 		}
 		if (batch == 0 || nlx_send(n, buf, len)) {
 			free(buf);
@@ -431,26 +684,149 @@ static int nlx_pipeline(struct nlx *n, int type, const struct srv6_peer_key *key
 }
 
 int nlx_peer_routes_set(struct nlx *n, const struct peer_route *routes, size_t count,
-			size_t *done, struct err *e)
-{
-	char text[ADDR_STR_LEN];
-	int error;
-
-	if (nlx_pipeline(n, RTM_NEWROUTE, NULL, routes, count, false, done, &error) == 0)
-		return 0;
-	return errf(e, "cannot install the route for peer %s: %s",
-		    addr_key_str(&routes[*done < count ? *done : 0].key, text), strerror(error));
-}
-
-int nlx_peer_routes_del(struct nlx *n, const struct srv6_peer_key *keys, size_t count,
 			struct err *e)
 {
 	char text[ADDR_STR_LEN];
 	size_t failed;
 	int error;
 
-	if (nlx_pipeline(n, RTM_DELROUTE, keys, NULL, count, true, &failed, &error) == 0)
+	if (nlx_pipeline(n, build_set, routes, count, false, &failed, &error) == 0)
+		return 0;
+	return errf(e, "cannot install the route for peer %s: %s",
+		    addr_key_str(&routes[failed < count ? failed : 0].key, text), strerror(error));
+}
+
+int nlx_peer_routes_del(struct nlx *n, unsigned int table, const struct srv6_peer_key *keys,
+			size_t count, struct err *e)
+{
+	struct del_args args = { .keys = keys, .table = table };
+	char text[ADDR_STR_LEN];
+	size_t failed;
+	int error;
+
+	if (nlx_pipeline(n, build_del, &args, count, true, &failed, &error) == 0)
 		return 0;
 	return errf(e, "cannot remove the route for peer %s: %s",
 		    addr_key_str(&keys[failed < count ? failed : 0], text), strerror(error));
+}
+
+/* --- seg6local routes: the kernel platform's local SIDs ------------------------ */
+
+static struct nl_msg *local_sid_msg(int type, int flags, const struct local_sid_route *r)
+{
+	struct rtmsg rtm = {
+		.rtm_family = AF_INET6,
+		.rtm_dst_len = (unsigned char)r->key.prefixlen,
+		.rtm_table = r->table < 256 ? (unsigned char)r->table : RT_TABLE_UNSPEC,
+		.rtm_protocol = SRV6_RTPROT,
+		.rtm_scope = type == RTM_DELROUTE ? RT_SCOPE_NOWHERE : RT_SCOPE_UNIVERSE,
+		.rtm_type = type == RTM_DELROUTE ? RTN_UNSPEC : RTN_UNICAST,
+	};
+	struct nl_msg *msg = nlmsg_alloc_simple(type, NLM_F_REQUEST | NLM_F_ACK | flags);
+	struct nlattr *encap;
+
+	if (!msg || nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0 ||
+	    nla_put(msg, RTA_DST, SRV6_ADDR_LEN, r->key.addr) < 0 ||
+	    nla_put_u32(msg, RTA_TABLE, r->table) < 0)
+		goto fail;
+	if (type == RTM_DELROUTE)
+		return msg;
+	if (nla_put_u32(msg, RTA_OIF, (__u32)r->ifindex) < 0 ||
+	    nla_put_u16(msg, RTA_ENCAP_TYPE, LWTUNNEL_ENCAP_SEG6_LOCAL) < 0 ||
+	    !(encap = nla_nest_start(msg, RTA_ENCAP)) ||
+	    nla_put_u32(msg, SEG6_LOCAL_ACTION, r->action) < 0)
+		goto fail;
+	if (r->action == SEG6_LOCAL_ACTION_END_DT6 &&
+	    nla_put_u32(msg, SEG6_LOCAL_TABLE, RT_TABLE_LOCAL) < 0)
+		goto fail;
+	if (r->action == SEG6_LOCAL_ACTION_END_DX4 &&
+	    nla_put(msg, SEG6_LOCAL_NH4, sizeof(r->nh4), &r->nh4) < 0)
+		goto fail;
+	nla_nest_end(msg, encap);
+	return msg;
+fail:
+	nlmsg_free(msg);
+	return NULL;
+}
+
+static int local_sid_send(struct nlx *n, struct nl_msg *msg, struct err *e)
+{
+	char buf[1024];
+	unsigned int seq;
+	size_t len = 0;
+	int error = 0;
+
+	if (!msg || nlx_queue(n, msg, buf, &len, sizeof(buf), &seq) || nlx_send(n, buf, len)) {
+		nlmsg_free(msg);
+		return errf(e, "netlink: cannot build the seg6local route");
+	}
+	nlmsg_free(msg);
+	if (nlx_collect(n, seq, seq, false, &error, NULL, NULL) >= 0 || error)
+		return errf(e, "%s", strerror(error ? error : EIO));
+	return 0;
+}
+
+int nlx_local_sid_set(struct nlx *n, const struct local_sid_route *r, bool create, struct err *e)
+{
+	return local_sid_send(n, local_sid_msg(RTM_NEWROUTE, NLM_F_CREATE | (create ? NLM_F_EXCL : NLM_F_REPLACE), r), e);
+}
+
+int nlx_local_sid_del(struct nlx *n, const struct local_sid_route *r, struct err *e)
+{
+	return local_sid_send(n, local_sid_msg(RTM_DELROUTE, 0, r), e);
+}
+
+struct local_sids {
+	unsigned int table;
+	struct local_sid_route *v;
+	size_t n, cap;
+	int oom;
+};
+
+static void local_sid_parse(struct nlmsghdr *h, void *arg)
+{
+	struct local_sids *acc = arg;
+	struct nlattr *encap[SEG6_LOCAL_MAX + 1];
+	struct local_sid_route r = { 0 };
+	struct route_view v;
+
+	if (!route_view(h, &v) || v.table != acc->table || v.rtm->rtm_family != AF_INET6 ||
+	    v.rtm->rtm_protocol != SRV6_RTPROT || !v.tb[RTA_ENCAP_TYPE] ||
+	    nla_get_u16(v.tb[RTA_ENCAP_TYPE]) != LWTUNNEL_ENCAP_SEG6_LOCAL || !v.tb[RTA_ENCAP] ||
+	    nla_parse_nested(encap, SEG6_LOCAL_MAX, v.tb[RTA_ENCAP], NULL) ||
+	    !encap[SEG6_LOCAL_ACTION] || nla_len(v.tb[RTA_DST]) != SRV6_ADDR_LEN)
+		return;
+	r.key.prefixlen = v.rtm->rtm_dst_len;
+	memcpy(r.key.addr, nla_data(v.tb[RTA_DST]), SRV6_ADDR_LEN);
+	r.action = nla_get_u32(encap[SEG6_LOCAL_ACTION]);
+	r.table = v.table;
+	r.ifindex = v.tb[RTA_OIF] ? (int)nla_get_u32(v.tb[RTA_OIF]) : 0;
+	if (encap[SEG6_LOCAL_NH4] && nla_len(encap[SEG6_LOCAL_NH4]) == sizeof(r.nh4))
+		memcpy(&r.nh4, nla_data(encap[SEG6_LOCAL_NH4]), sizeof(r.nh4));
+	if (acc->n == acc->cap) {
+		size_t cap = acc->cap ? acc->cap * 2 : 16;
+		struct local_sid_route *nv = realloc(acc->v, cap * sizeof(*nv));
+
+		if (!nv) {
+			acc->oom = 1;
+			return;
+		}
+		acc->v = nv;
+		acc->cap = cap;
+	}
+	acc->v[acc->n++] = r;
+}
+
+int nlx_local_sids(struct nlx *n, unsigned int table, struct local_sid_route **routes,
+		   size_t *count, struct err *e)
+{
+	struct local_sids acc = { .table = table };
+
+	if (nlx_routes_dump(n, AF_INET6, local_sid_parse, &acc, e) || acc.oom) {
+		free(acc.v);
+		return acc.oom ? errf(e, "netlink: cannot list routes: out of memory") : -1;
+	}
+	*routes = acc.v;
+	*count = acc.n;
+	return 0;
 }

@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include "err.h"
 #include "srv6_bpf.h"
+#include "srv6_maps.h"
 
 #define SRV6_RTPROT 206 /* `ip route show proto 206` lists srv6-bpf's routes */
 
@@ -34,18 +35,35 @@ struct nexthop {
 	struct in6_addr gw;
 };
 
-/* A host route for a peer: dev and next hop as the first SID is reached, with
- * the MTU that leaves room for the encapsulation. */
+/*
+ * A host route srv6-bpf owns (PEER/128 or PEER/32, protocol SRV6_RTPROT).
+ * BPF platform: in the main table, via the next hop of the first SID, with the
+ * MTU that leaves room for the encapsulation. Kernel platform: a seg6
+ * encapsulation per path (one multipath route for several paths).
+ */
 struct peer_route {
 	struct srv6_peer_key key; /* ::ffff:a.b.c.d for IPv4 */
-	unsigned int mtu;
-	struct nexthop nh;
+	unsigned int table;
+	unsigned int mtu; /* RTAX_MTU; 0 for none */
+	struct nexthop nh; /* the next hop, unless multipath */
+	int encap_mode;    /* 0: none; else SEG6_IPTUN_MODE_ENCAP or _ENCAP_RED */
+	const struct srv6_peer *paths;  /* with encap_mode: SIDs and weights */
+	const struct nexthop *path_nh;  /* with encap_mode: each path's next hop */
 };
 
 /* An existing host route (/128 or /32) in the main table. */
 struct host_route {
 	struct peer_route route; /* mtu 0: no MTU metric */
 	unsigned char protocol;
+};
+
+/* A seg6local route srv6-bpf owns: a local SID that decapsulates. */
+struct local_sid_route {
+	struct srv6_sid_key key;
+	unsigned int action; /* SEG6_LOCAL_ACTION_END_DT6 or _END_DX4 */
+	int ifindex;
+	unsigned int table;  /* where the route lives */
+	struct in_addr nh4;  /* End.DX4 */
 };
 
 int nlx_open(struct nlx *n, struct err *e);
@@ -58,23 +76,39 @@ int nlx_link_by_index(struct nlx *n, int ifindex, struct link_info *li, struct e
 /* The first global-scope IPv6 address of ifindex: 0, 1 when it has none, -1 on error. */
 int nlx_first_global_ipv6(struct nlx *n, int ifindex, struct in6_addr *out, struct err *e);
 
+/* The first IPv4 address of ifindex: 0, 1 when it has none, -1 on error. */
+int nlx_first_ipv4(struct nlx *n, int ifindex, struct in_addr *out, struct err *e);
+
+/* seg6local routes for local SIDs (kernel platform). */
+int nlx_local_sid_set(struct nlx *n, const struct local_sid_route *r, bool create, struct err *e);
+int nlx_local_sid_del(struct nlx *n, const struct local_sid_route *r, struct err *e);
+int nlx_local_sids(struct nlx *n, unsigned int table, struct local_sid_route **routes,
+		   size_t *count, struct err *e);
+
 /* What the kernel FIB says about reaching dst (RTM_GETROUTE). */
 int nlx_route_get6(struct nlx *n, const __u8 dst[SRV6_ADDR_LEN], struct nexthop *nh,
 		   struct err *e);
 
-/* Every host route in the main table, sorted by key (for bsearch). */
-int nlx_host_routes(struct nlx *n, struct host_route **routes, size_t *count, struct err *e);
+/* Every host route in table, sorted by key (for bsearch). */
+int nlx_host_routes(struct nlx *n, unsigned int table, struct host_route **routes,
+		    size_t *count, struct err *e);
 const struct host_route *nlx_host_route_find(const struct host_route *routes, size_t count,
 					     const struct srv6_peer_key *key);
 
+/* srv6-bpf's seg6 routes in table as path sets (the kernel platform's peers),
+ * those through ifindex only unless it is 0; *ifindexes (optional) says whose. */
+int nlx_seg6_peers(struct nlx *n, unsigned int table, int ifindex,
+		   struct srv6_peer_entry **entries, int **ifindexes, size_t *count, struct err *e);
+
 /*
- * Create or replace count peer routes, pipelined. Stops at the first failure,
- * naming the peer; *done says how many were applied.
+ * Create or replace count peer routes, pipelined in windows. Reports the first
+ * failure, naming the peer; requests in the same window after it may have been
+ * applied, so callers roll back the whole set.
  */
 int nlx_peer_routes_set(struct nlx *n, const struct peer_route *routes, size_t count,
-			size_t *done, struct err *e);
-/* Delete srv6-bpf's host routes for these keys; absent ones are fine. */
-int nlx_peer_routes_del(struct nlx *n, const struct srv6_peer_key *keys, size_t count,
 			struct err *e);
+/* Delete srv6-bpf's host routes for these keys in table; absent ones are fine. */
+int nlx_peer_routes_del(struct nlx *n, unsigned int table, const struct srv6_peer_key *keys,
+			size_t count, struct err *e);
 
 #endif

@@ -36,3 +36,20 @@ const unsigned int encap_counter_count =
 _Static_assert(sizeof(encap_counter_fields) / sizeof(encap_counter_fields[0]) ==
 		       sizeof(struct srv6_encap_counters) / sizeof(__u64),
 	       "every encap counter has a name");
+
+#define DECAP_FIELD(f) { #f, offsetof(struct srv6_decap_counters, f) }
+
+const struct counter_field decap_counter_fields[] = {
+	DECAP_FIELD(decap_packets),	   DECAP_FIELD(decap_bytes),
+	DECAP_FIELD(pass_not_ipv6),	   DECAP_FIELD(pass_no_sid),
+	DECAP_FIELD(pass_segments_left),   DECAP_FIELD(pass_bad_srh),
+	DECAP_FIELD(pass_unknown_nexthdr), DECAP_FIELD(pass_wrong_family),
+	DECAP_FIELD(pass_truncated),	   DECAP_FIELD(drop_adjust_failed),
+};
+
+const unsigned int decap_counter_count =
+	sizeof(decap_counter_fields) / sizeof(decap_counter_fields[0]);
+
+_Static_assert(sizeof(decap_counter_fields) / sizeof(decap_counter_fields[0]) ==
+		       sizeof(struct srv6_decap_counters) / sizeof(__u64),
+	       "every decap counter has a name");

@@ -22,5 +22,7 @@ static inline __u64 counter_value(const void *counters, const struct counter_fie
 
 extern const struct counter_field encap_counter_fields[];
 extern const unsigned int encap_counter_count;
+extern const struct counter_field decap_counter_fields[];
+extern const unsigned int decap_counter_count;
 
 #endif

@@ -1,4 +1,10 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Route requests against one device's running state, for both platforms:
+ * BPF (the srv6_peers map plus an MTU host route per peer) and kernel (one
+ * seg6 route per peer). Validate everything first, then commit, rolling back
+ * what was changed if the kernel refuses a step.
+ */
 #include "route.h"
 
 #include <errno.h>
@@ -6,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cjson/cJSON.h>
+#include <linux/rtnetlink.h>
 #include "addr.h"
 #include "datapath.h"
 #include "output.h"
@@ -19,12 +26,26 @@ struct plan {
 	struct route_req *req;
 	const char *where;
 	bool existed;
-	struct srv6_peer old;            /* the entry before, when it existed */
-	struct srv6_peer_entry next;     /* the entry after (add/replace) */
-	struct peer_route route;         /* the host route after (add/replace) */
-	bool had_route;                  /* srv6-bpf's host route before */
+	struct srv6_peer old;                    /* the entry before, when it existed */
+	struct nexthop old_nh[SRV6_MAX_PATHS];   /* kernel platform: its paths' next hops */
+	struct srv6_peer_entry next;             /* the entry after (add/replace) */
+	struct nexthop nh[SRV6_MAX_PATHS];       /* each new path's first-SID next hop */
+	struct peer_route route;                 /* the host route after (add/replace) */
+	bool had_route;                          /* srv6-bpf's host route before */
 	struct peer_route old_route;
-	bool route_after_map;            /* MTU grows: raise it only once the map changed */
+	bool route_after_map;                    /* BPF: MTU grows, raise it after the map */
+};
+
+/* What one device holds now. */
+struct dev_state {
+	struct link_info li;
+	bool bpf;
+	struct srv6_maps maps;          /* BPF platform */
+	unsigned int table;             /* table of srv6-bpf's peer routes */
+	struct srv6_peer_entry *cur;    /* current peers, sorted by key */
+	size_t ncur;
+	struct host_route *routes;      /* host routes in table, sorted by key */
+	size_t nroutes;
 };
 
 /* First-SID next hops, looked up once per distinct SID. */
@@ -93,6 +114,55 @@ static int plan_err(const struct plan *p, struct err *e)
 	return -1;
 }
 
+static int state_open(struct ctx *c, const char *dev, struct dev_state *st, struct err *e)
+{
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	st->bpf = c->platform == PLATFORM_BPF;
+	st->maps.peers_fd = -1;
+	if (st->bpf) {
+		if (dp_open(c, dev, &st->maps, e))
+			return -1;
+		st->table = RT_TABLE_MAIN;
+		rc = srv6_peers_dump(&st->maps, &st->cur, &st->ncur);
+		if (rc) {
+			errf(e, "cannot read the peers of %s: %s", dev, strerror(-rc));
+			goto fail;
+		}
+	} else {
+		st->table = c->table;
+	}
+	if (nlx_link_get(&c->nl, dev, &st->li, e) ||
+	    (!st->bpf &&
+	     nlx_seg6_peers(&c->nl, st->table, st->li.ifindex, &st->cur, NULL, &st->ncur, e)) ||
+	    nlx_host_routes(&c->nl, st->table, &st->routes, &st->nroutes, e))
+		goto fail;
+	qsort(st->cur, st->ncur, sizeof(*st->cur), entry_cmp);
+	return 0;
+fail:
+	free(st->cur);
+	if (st->bpf)
+		srv6_maps_close(&st->maps);
+	return -1;
+}
+
+static void state_close(struct dev_state *st)
+{
+	free(st->cur);
+	free(st->routes);
+	if (st->bpf)
+		srv6_maps_close(&st->maps);
+}
+
+static const struct srv6_peer_entry *state_find(const struct dev_state *st,
+						const struct srv6_peer_key *key)
+{
+	struct srv6_peer_entry probe = { .key = *key };
+
+	return st->ncur ? bsearch(&probe, st->cur, st->ncur, sizeof(*st->cur), entry_cmp) : NULL;
+}
+
 /* Free counter slots: one per peer, SRV6_MAX_PATHS counters each. */
 struct slots {
 	unsigned char *used;
@@ -120,35 +190,39 @@ static bool path_same(const struct srv6_path *a, const struct srv6_path *b)
 	       memcmp(a->segs, b->segs, sizeof(a->segs[0]) * a->seg_count) == 0;
 }
 
-/* Check one add/replace against the state and fill its entry and host route. */
-static int plan_paths(struct ctx *c, struct plan *p, const struct link_info *li,
-		      struct nh_cache *nhc, struct slots *slots, __u32 peers_max, struct err *e)
+/* Next hop of each path's first SID, which must be reached through the device. */
+static int paths_nexthops(struct ctx *c, const struct srv6_peer *peer, const struct link_info *li,
+			  struct nh_cache *nhc, struct nexthop *nh, struct err *e)
 {
-	struct srv6_peer *peer = &p->next.value;
-	unsigned int overhead = 0, mtu_min;
 	char sid[ADDR_STR_LEN];
 	struct link_info via;
 	struct err ignored;
 
-	*peer = p->req->peer;
-	peer->reserved[0] = peer->reserved[1] = peer->reserved[2] = 0;
-	p->next.key = p->req->key;
+	for (unsigned int i = 0; i < peer->path_count && i < SRV6_MAX_PATHS; i++) {
+		if (nh_lookup(c, nhc, peer->paths[i].segs[0], &nh[i], e))
+			return -1;
+		if (nh[i].ifindex != li->ifindex)
+			return errf(e, "first SID %s is reached through %s, not %s",
+				    addr_sid_str(peer->paths[i].segs[0], sid),
+				    nlx_link_by_index(&c->nl, nh[i].ifindex, &via, &ignored)
+					    ? "another interface"
+					    : via.name,
+				    li->name);
+	}
+	return 0;
+}
+
+/* BPF platform: path flags, the MTU host route and a counter slot. */
+static int plan_bpf(struct plan *p, const struct link_info *li, struct slots *slots,
+		    __u32 peers_max, struct err *e)
+{
+	struct srv6_peer *peer = &p->next.value;
+	unsigned int overhead = 0, mtu_min;
+
 	for (unsigned int i = 0; i < peer->path_count; i++) {
 		struct srv6_path *path = &peer->paths[i];
-		struct nexthop nh;
 
-		if (nh_lookup(c, nhc, path->segs[0], &nh, e))
-			return -1;
-		if (nh.ifindex != li->ifindex) {
-			const char *name = nlx_link_by_index(&c->nl, nh.ifindex, &via, &ignored) ? "another interface" : via.name;
-
-			return errf(e, "first SID %s is reached through %s, not %s",
-				    addr_sid_str(path->segs[0], sid), name, li->name);
-		}
-		if (i == 0)
-			p->route.nh = nh;
-		path->flags = nh_equal(&nh, &p->route.nh) ? 0 : SRV6_PATH_F_REROUTE;
-		path->reserved = 0;
+		path->flags = nh_equal(&p->nh[i], &p->nh[0]) ? 0 : SRV6_PATH_F_REROUTE;
 		if (SRV6_ENCAP_LEN(path->seg_count) > overhead)
 			overhead = SRV6_ENCAP_LEN(path->seg_count);
 	}
@@ -156,10 +230,8 @@ static int plan_paths(struct ctx *c, struct plan *p, const struct link_info *li,
 	if (li->mtu < overhead + mtu_min)
 		return errf(e, "%s has MTU %u: %u bytes of SRv6 headers leave less than %u", li->name,
 			    li->mtu, overhead, mtu_min);
-	p->route.key = p->req->key;
 	p->route.mtu = li->mtu - overhead;
 	p->route_after_map = p->had_route && p->route.mtu > p->old_route.mtu;
-
 	if (p->existed) {
 		peer->counters_base = p->old.counters_base;
 	} else {
@@ -173,19 +245,64 @@ static int plan_paths(struct ctx *c, struct plan *p, const struct link_info *li,
 	return 0;
 }
 
-/* Validate every request for one device against its running state. */
-static int plan_dev(struct ctx *c, struct plan *plans, size_t n, const struct srv6_maps *maps,
-		    const struct link_info *li, struct err *e)
+/* Check one request against the state and fill its entry and host routes. */
+static int plan_one(struct ctx *c, struct plan *p, const struct dev_state *st,
+		    struct nh_cache *nhc, struct slots *slots, struct err *e)
 {
-	struct srv6_peer_entry *cur = NULL;
-	struct host_route *routes = NULL;
-	struct plan **sorted = calloc(n, sizeof(*sorted));
-	struct slots slots = { .count = maps->peers_max };
+	const struct srv6_peer_entry *found = state_find(st, &p->req->key);
+	const struct host_route *hr = nlx_host_route_find(st->routes, st->nroutes, &p->req->key);
+	bool kernel = !st->bpf;
+
+	p->existed = found != NULL;
+	if (found)
+		p->old = found->value;
+	if (hr && hr->protocol == SRV6_RTPROT) {
+		p->had_route = true;
+		p->old_route = hr->route;
+	}
+	if (kernel && p->existed) {
+		/* To restore it on failure: the old route with its encapsulation. */
+		if (paths_nexthops(c, &p->old, &st->li, nhc, p->old_nh, e))
+			return -1;
+		p->old_route.encap_mode = c->encap_mode;
+		p->old_route.paths = &p->old;
+		p->old_route.path_nh = p->old_nh;
+	}
+	if (p->req->verb == ROUTE_ADD && p->existed)
+		return errf(e, "a route exists on %s (use: srv6-bpf route replace)", st->li.name);
+	if (p->req->verb == ROUTE_DEL)
+		return p->existed ? 0 : errf(e, "no route on %s", st->li.name);
+	if (hr && hr->protocol != SRV6_RTPROT)
+		return errf(e, "a host route not made by srv6-bpf exists (protocol %u, table %u): remove it first",
+			    hr->protocol, st->table);
+
+	p->next.key = p->req->key;
+	p->next.value = p->req->peer;
+	memset(p->next.value.reserved, 0, sizeof(p->next.value.reserved));
+	if (paths_nexthops(c, &p->next.value, &st->li, nhc, p->nh, e))
+		return -1;
+	p->route.key = p->req->key;
+	p->route.table = st->table;
+	p->route.nh = p->nh[0];
+	if (kernel) {
+		p->route.encap_mode = c->encap_mode;
+		p->route.paths = &p->next.value;
+		p->route.path_nh = p->nh;
+		return 0;
+	}
+	return plan_bpf(p, &st->li, slots, st->maps.peers_max, e);
+}
+
+/* Validate every request for one device against its running state. */
+static int plan_dev(struct ctx *c, struct plan *plans, size_t n, const struct dev_state *st,
+		    struct err *e)
+{
+	struct plan **sorted = calloc(n ? n : 1, sizeof(*sorted));
+	struct slots slots = { .count = st->bpf ? st->maps.peers_max : 0 };
 	struct nh_cache nhc = { 0 };
-	size_t ncur = 0, nroutes = 0;
 	int rc = -1;
 
-	slots.used = calloc(maps->peers_max ? maps->peers_max : 1, 1);
+	slots.used = calloc(slots.count ? slots.count : 1, 1);
 	if (!sorted || !slots.used) {
 		errf(e, "out of memory");
 		goto out;
@@ -204,60 +321,20 @@ static int plan_dev(struct ctx *c, struct plan *plans, size_t n, const struct sr
 			goto out;
 		}
 	}
-	if (srv6_peers_dump(maps, &cur, &ncur) || nlx_host_routes(&c->nl, &routes, &nroutes, e)) {
-		if (!e->msg[0])
-			errf(e, "cannot read the peers of %s", li->name);
-		goto out;
-	}
-	qsort(cur, ncur, sizeof(*cur), entry_cmp);
-	for (size_t i = 0; i < ncur; i++)
-		if (srv6_slot_of(&cur[i].value) < slots.count)
-			slots.used[srv6_slot_of(&cur[i].value)] = 1;
-
+	for (size_t i = 0; i < st->ncur; i++)
+		if (srv6_slot_of(&st->cur[i].value) < slots.count)
+			slots.used[srv6_slot_of(&st->cur[i].value)] = 1;
 	for (size_t i = 0; i < n; i++) {
-		struct plan *p = &plans[i];
-		struct srv6_peer_entry probe = { .key = p->req->key };
-		const struct srv6_peer_entry *found =
-			ncur ? bsearch(&probe, cur, ncur, sizeof(*cur), entry_cmp) : NULL;
-		const struct host_route *hr = nlx_host_route_find(routes, nroutes, &p->req->key);
-
-		p->existed = found != NULL;
-		if (found)
-			p->old = found->value;
-		if (hr && hr->protocol == SRV6_RTPROT) {
-			p->had_route = true;
-			p->old_route = hr->route;
+		if (plan_one(c, &plans[i], st, &nhc, &slots, e)) {
+			plan_err(&plans[i], e);
+			goto out;
 		}
-		if (p->req->verb == ROUTE_ADD && p->existed) {
-			errf(e, "a route exists on %s (use: srv6-bpf route replace)", li->name);
-			goto fail;
-		}
-		if (p->req->verb == ROUTE_DEL) {
-			if (!p->existed) {
-				errf(e, "no route on %s", li->name);
-				goto fail;
-			}
-			continue;
-		}
-		if (hr && hr->protocol != SRV6_RTPROT) {
-			errf(e, "a host route not made by srv6-bpf exists (protocol %u): remove it first",
-			     hr->protocol);
-			goto fail;
-		}
-		if (plan_paths(c, p, li, &nhc, &slots, maps->peers_max, e))
-			goto fail;
-		continue;
-fail:
-		plan_err(p, e);
-		goto out;
 	}
 	rc = 0;
 out:
 	free(nhc.v);
 	free(slots.used);
 	free(sorted);
-	free(cur);
-	free(routes);
 	return rc;
 }
 
@@ -268,12 +345,12 @@ enum routes_to {
 };
 
 /* Bring the host routes of the plans selected by pick to the given state. */
-static int routes_set(struct ctx *c, struct plan *plans, size_t n,
+static int routes_set(struct ctx *c, unsigned int table, struct plan *plans, size_t n,
 		      bool (*pick)(const struct plan *), enum routes_to to, struct err *e)
 {
 	struct peer_route *set = calloc(n ? n : 1, sizeof(*set));
 	struct srv6_peer_key *del = calloc(n ? n : 1, sizeof(*del));
-	size_t nset = 0, ndel = 0, done;
+	size_t nset = 0, ndel = 0;
 	int rc = 0;
 
 	if (!set || !del) {
@@ -291,23 +368,28 @@ static int routes_set(struct ctx *c, struct plan *plans, size_t n,
 		else
 			del[ndel++] = plans[i].req->key;
 	}
-	if (nset && nlx_peer_routes_set(&c->nl, set, nset, &done, e))
+	if (nset && nlx_peer_routes_set(&c->nl, set, nset, e))
 		rc = -1;
-	if (ndel && nlx_peer_routes_del(&c->nl, del, ndel, e))
+	if (ndel && nlx_peer_routes_del(&c->nl, table, del, ndel, e))
 		rc = -1;
 	free(set);
 	free(del);
 	return rc;
 }
 
+static bool is_set(const struct plan *p)
+{
+	return p->req->verb != ROUTE_DEL;
+}
+
 static bool is_set_before_map(const struct plan *p)
 {
-	return p->req->verb != ROUTE_DEL && !p->route_after_map;
+	return is_set(p) && !p->route_after_map;
 }
 
 static bool is_set_after_map(const struct plan *p)
 {
-	return p->req->verb != ROUTE_DEL && p->route_after_map;
+	return is_set(p) && p->route_after_map;
 }
 
 static bool is_del(const struct plan *p)
@@ -332,11 +414,6 @@ static void map_restore(const struct srv6_maps *maps, struct plan *plans, size_t
 	}
 }
 
-static bool is_set(const struct plan *p)
-{
-	return p->req->verb != ROUTE_DEL;
-}
-
 /* Counters of new peers and of changed paths start from zero. */
 static void counters_reset(const struct srv6_maps *maps, const struct plan *p)
 {
@@ -350,9 +427,28 @@ static void counters_reset(const struct srv6_maps *maps, const struct plan *p)
 	}
 }
 
-static int commit_dev(struct ctx *c, struct plan *plans, size_t n, const struct srv6_maps *maps,
+/* Kernel platform: the routes are the whole state. */
+static int commit_kernel(struct ctx *c, const struct dev_state *st, struct plan *plans, size_t n,
+			 struct err *e)
+{
+	struct err undo;
+
+	if (routes_set(c, st->table, plans, n, is_set, ROUTES_NEW, e)) {
+		routes_set(c, st->table, plans, n, is_set, ROUTES_OLD, &undo);
+		return -1;
+	}
+	if (routes_set(c, st->table, plans, n, is_del, ROUTES_REMOVE, e)) {
+		routes_set(c, st->table, plans, n, is_del, ROUTES_OLD, &undo);
+		routes_set(c, st->table, plans, n, is_set, ROUTES_OLD, &undo);
+		return -1;
+	}
+	return 0;
+}
+
+static int commit_bpf(struct ctx *c, const struct dev_state *st, struct plan *plans, size_t n,
 		      struct err *e)
 {
+	const struct srv6_maps *maps = &st->maps;
 	struct srv6_peer_entry *entries = calloc(n ? n : 1, sizeof(*entries));
 	struct srv6_peer_key *gone = calloc(n ? n : 1, sizeof(*gone));
 	size_t nentries = 0, ngone = 0;
@@ -374,14 +470,14 @@ static int commit_dev(struct ctx *c, struct plan *plans, size_t n, const struct 
 	}
 
 	/* MTU first where it shrinks, so no packet is encapsulated beyond it. */
-	if (routes_set(c, plans, n, is_set_before_map, ROUTES_NEW, e))
+	if (routes_set(c, st->table, plans, n, is_set_before_map, ROUTES_NEW, e))
 		goto undo_routes;
 	rc = srv6_peers_update(maps, entries, nentries);
 	if (rc) {
 		errf(e, "cannot update the peers map: %s", strerror(-rc));
 		goto undo_map;
 	}
-	if (routes_set(c, plans, n, is_set_after_map, ROUTES_NEW, e))
+	if (routes_set(c, st->table, plans, n, is_set_after_map, ROUTES_NEW, e))
 		goto undo_all;
 	/* Deleting: stop encapsulating first, then give the MTU back. */
 	rc = srv6_peers_delete(maps, gone, ngone);
@@ -390,9 +486,9 @@ static int commit_dev(struct ctx *c, struct plan *plans, size_t n, const struct 
 		map_restore(maps, plans, n, is_del);
 		goto undo_all;
 	}
-	if (routes_set(c, plans, n, is_del, ROUTES_REMOVE, e)) {
+	if (routes_set(c, st->table, plans, n, is_del, ROUTES_REMOVE, e)) {
 		map_restore(maps, plans, n, is_del);
-		routes_set(c, plans, n, is_del, ROUTES_OLD, &undo);
+		routes_set(c, st->table, plans, n, is_del, ROUTES_OLD, &undo);
 		goto undo_all;
 	}
 	free(entries);
@@ -400,11 +496,11 @@ static int commit_dev(struct ctx *c, struct plan *plans, size_t n, const struct 
 	return 0;
 
 undo_all:
-	routes_set(c, plans, n, is_set_after_map, ROUTES_OLD, &undo);
+	routes_set(c, st->table, plans, n, is_set_after_map, ROUTES_OLD, &undo);
 undo_map:
 	map_restore(maps, plans, n, is_set);
 undo_routes:
-	routes_set(c, plans, n, is_set_before_map, ROUTES_OLD, &undo);
+	routes_set(c, st->table, plans, n, is_set_before_map, ROUTES_OLD, &undo);
 	free(entries);
 	free(gone);
 	return -1;
@@ -423,9 +519,9 @@ int route_apply(struct ctx *c, struct route_req *reqs, size_t n, const char *con
 	}
 	/* Devices one at a time, each all or nothing. */
 	for (size_t first = 0; first < n; first++) {
-		struct srv6_maps maps;
-		struct link_info li;
+		struct dev_state st;
 		size_t k = 0;
+		int failed;
 
 		if (done[first])
 			continue;
@@ -437,14 +533,13 @@ int route_apply(struct ctx *c, struct route_req *reqs, size_t n, const char *con
 				k++;
 			}
 		}
-		if (dp_open(c, reqs[first].dev, &maps, e))
+		if (state_open(c, reqs[first].dev, &st, e))
 			goto out;
-		if (nlx_link_get(&c->nl, reqs[first].dev, &li, e) ||
-		    plan_dev(c, plans, k, &maps, &li, e) || commit_dev(c, plans, k, &maps, e)) {
-			srv6_maps_close(&maps);
+		failed = plan_dev(c, plans, k, &st, e) ||
+			 (st.bpf ? commit_bpf(c, &st, plans, k, e) : commit_kernel(c, &st, plans, k, e));
+		state_close(&st);
+		if (failed)
 			goto out;
-		}
-		srv6_maps_close(&maps);
 		memset(plans, 0, k * sizeof(*plans));
 	}
 	rc = 0;
@@ -467,35 +562,26 @@ static bool peer_same(const struct srv6_peer *a, const struct srv6_peer *b)
 int route_sync(struct ctx *c, const char *dev, const struct route_req *reqs, size_t n,
 	       struct sync_counts *counts, struct err *e)
 {
-	struct srv6_peer_entry *cur = NULL, *wanted = NULL;
+	struct srv6_peer_entry *wanted = NULL;
 	struct route_req *ops = NULL;
-	struct srv6_maps maps;
-	size_t ncur = 0, nops = 0;
+	struct dev_state st;
+	size_t nops = 0;
 	int rc;
 
 	memset(counts, 0, sizeof(*counts));
-	if (dp_open(c, dev, &maps, e))
+	if (state_open(c, dev, &st, e))
 		return -1;
-	rc = srv6_peers_dump(&maps, &cur, &ncur);
-	srv6_maps_close(&maps);
-	if (rc)
-		return errf(e, "cannot read the peers of %s: %s", dev, strerror(-rc));
-	qsort(cur, ncur, sizeof(*cur), entry_cmp);
-	ops = calloc(n + ncur + 1, sizeof(*ops));
+	ops = calloc(n + st.ncur + 1, sizeof(*ops));
 	wanted = calloc(n + 1, sizeof(*wanted));
 	if (!ops || !wanted) {
-		free(cur);
-		free(ops);
-		free(wanted);
-		return errf(e, "out of memory");
+		rc = errf(e, "out of memory");
+		goto out;
 	}
 	for (size_t i = 0; i < n; i++)
 		wanted[i].key = reqs[i].key;
 	qsort(wanted, n, sizeof(*wanted), entry_cmp);
 	for (size_t i = 0; i < n; i++) {
-		struct srv6_peer_entry probe = { .key = reqs[i].key };
-		const struct srv6_peer_entry *found =
-			ncur ? bsearch(&probe, cur, ncur, sizeof(*cur), entry_cmp) : NULL;
+		const struct srv6_peer_entry *found = state_find(&st, &reqs[i].key);
 
 		if (found && peer_same(&found->value, &reqs[i].peer)) {
 			counts->unchanged++;
@@ -507,28 +593,37 @@ int route_sync(struct ctx *c, const char *dev, const struct route_req *reqs, siz
 		snprintf(ops[nops].dev, sizeof(ops[nops].dev), "%s", dev);
 		nops++;
 	}
-	for (size_t i = 0; i < ncur; i++) {
-		if (n && bsearch(&cur[i], wanted, n, sizeof(*wanted), entry_cmp))
+	for (size_t i = 0; i < st.ncur; i++) {
+		if (n && bsearch(&st.cur[i], wanted, n, sizeof(*wanted), entry_cmp))
 			continue;
 		counts->removed++;
 		ops[nops].verb = ROUTE_DEL;
-		ops[nops].key = cur[i].key;
-		ops[nops].family = addr_key_is_ipv4(&cur[i].key) ? AF_INET : AF_INET6;
+		ops[nops].key = st.cur[i].key;
+		ops[nops].family = addr_key_is_ipv4(&st.cur[i].key) ? AF_INET : AF_INET6;
 		snprintf(ops[nops].dev, sizeof(ops[nops].dev), "%s", dev);
 		nops++;
 	}
+	state_close(&st);
 	rc = nops ? route_apply(c, ops, nops, NULL, e) : 0;
 	free(ops);
 	free(wanted);
-	free(cur);
+	return rc;
+out:
+	state_close(&st);
+	free(ops);
+	free(wanted);
 	return rc;
 }
 
-static void path_counters(const struct srv6_maps *maps, const struct srv6_peer *peer,
+/* Per-path counters exist on the BPF platform only (maps NULL otherwise). */
+static bool path_counters(const struct srv6_maps *maps, const struct srv6_peer *peer,
 			  unsigned int i, struct srv6_path_counters *ctrs)
 {
-	if (srv6_path_ctrs_read(maps, peer->counters_base + i, ctrs))
-		memset(ctrs, 0, sizeof(*ctrs));
+	memset(ctrs, 0, sizeof(*ctrs));
+	if (!maps)
+		return false;
+	srv6_path_ctrs_read(maps, peer->counters_base + i, ctrs);
+	return true;
 }
 
 static void segs_text(const struct srv6_path *path, char *buf, size_t len)
@@ -555,12 +650,11 @@ static void peer_print_text(const struct srv6_maps *maps, const char *dev,
 		printf("%s segs %s weight %u", multi ? " path" : "", segs,
 		       ent->value.paths[i].weight);
 	}
-	printf("  #");
-	for (unsigned int i = 0; i < ent->value.path_count && i < SRV6_MAX_PATHS; i++) {
+	for (unsigned int i = 0; maps && i < ent->value.path_count && i < SRV6_MAX_PATHS; i++) {
 		struct srv6_path_counters ctrs;
 
 		path_counters(maps, &ent->value, i, &ctrs);
-		printf("%s packets %llu bytes %llu", i ? ";" : "", (unsigned long long)ctrs.packets,
+		printf("%s packets %llu bytes %llu", i ? ";" : "  #", (unsigned long long)ctrs.packets,
 		       (unsigned long long)ctrs.bytes);
 	}
 	printf("\n");
@@ -581,11 +675,15 @@ static cJSON *peer_json(const struct srv6_maps *maps, const char *dev,
 
 		for (unsigned int s = 0; s < path->seg_count && s < SRV6_MAX_SEGS; s++)
 			cJSON_AddItemToArray(segs, cJSON_CreateString(addr_sid_str(path->segs[s], text)));
-		path_counters(maps, &ent->value, i, &ctrs);
 		cJSON_AddItemToObject(p, "segs", segs);
 		cJSON_AddNumberToObject(p, "weight", path->weight);
-		cJSON_AddNumberToObject(p, "packets", (double)ctrs.packets);
-		cJSON_AddNumberToObject(p, "bytes", (double)ctrs.bytes);
+		if (path_counters(maps, &ent->value, i, &ctrs)) {
+			cJSON_AddNumberToObject(p, "packets", (double)ctrs.packets);
+			cJSON_AddNumberToObject(p, "bytes", (double)ctrs.bytes);
+		} else { /* kernel routes count nothing per path */
+			cJSON_AddNullToObject(p, "packets");
+			cJSON_AddNullToObject(p, "bytes");
+		}
 		cJSON_AddItemToArray(paths, p);
 	}
 	cJSON_AddItemToObject(obj, "paths", paths);
@@ -595,31 +693,53 @@ static cJSON *peer_json(const struct srv6_maps *maps, const char *dev,
 static int show_dev(struct ctx *c, const char *dev, void *arg, struct err *e)
 {
 	cJSON *json = arg;
-	struct srv6_peer_entry *entries = NULL;
-	struct srv6_maps maps;
-	size_t count = 0;
-	int rc;
+	struct dev_state st;
 
-	if (dp_open(c, dev, &maps, e))
+	if (state_open(c, dev, &st, e))
 		return -1;
-	rc = srv6_peers_dump(&maps, &entries, &count);
-	if (rc) {
-		srv6_maps_close(&maps);
-		return errf(e, "cannot read the peers of %s: %s", dev, strerror(-rc));
-	}
-	qsort(entries, count, sizeof(*entries), entry_cmp);
-	for (size_t i = 0; i < count; i++) {
+	for (size_t i = 0; i < st.ncur; i++) {
+		const struct srv6_maps *maps = st.bpf ? &st.maps : NULL;
+
 		if (json)
-			cJSON_AddItemToArray(json, peer_json(&maps, dev, &entries[i]));
+			cJSON_AddItemToArray(json, peer_json(maps, dev, &st.cur[i]));
 		else
-			peer_print_text(&maps, dev, &entries[i]);
+			peer_print_text(maps, dev, &st.cur[i]);
 	}
-	free(entries);
-	srv6_maps_close(&maps);
+	state_close(&st);
 	return 0;
+}
+
+/* Kernel platform without dev: every device srv6-bpf has routes through. */
+static int show_kernel_all(struct ctx *c, struct err *e)
+{
+	cJSON *json = c->json ? cJSON_CreateArray() : NULL;
+	struct srv6_peer_entry *entries = NULL;
+	int *ifindexes = NULL, rc;
+	size_t n = 0;
+
+	rc = nlx_seg6_peers(&c->nl, c->table, 0, &entries, &ifindexes, &n, e);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		struct link_info li;
+		struct err ignored;
+
+		if (nlx_link_by_index(&c->nl, ifindexes[i], &li, &ignored))
+			snprintf(li.name, sizeof(li.name), "if%d", ifindexes[i]);
+		if (json)
+			cJSON_AddItemToArray(json, peer_json(NULL, li.name, &entries[i]));
+		else
+			peer_print_text(NULL, li.name, &entries[i]);
+	}
+	if (rc == 0 && json)
+		out_json(json);
+	cJSON_Delete(json);
+	free(entries);
+	free(ifindexes);
+	return rc;
 }
 
 int route_show(struct ctx *c, const char *dev, struct err *e)
 {
+	if (c->platform == PLATFORM_KERNEL && !dev)
+		return show_kernel_all(c, e);
 	return show_foreach(c, dev, show_dev, e);
 }

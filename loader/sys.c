@@ -44,16 +44,34 @@ static bool cap_has(const struct __user_cap_data_struct data[2], int cap)
 	return data[cap / 32].effective & (1u << (cap % 32));
 }
 
-int sys_check_caps(struct err *e)
+static int effective_caps(struct __user_cap_data_struct data[2], struct err *e)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[2] = { 0 };
 
-	if (syscall(SYS_capget, &hdr, data))
-		return errf(e, "capget: %s", strerror(errno));
+	memset(data, 0, 2 * sizeof(*data));
+	return syscall(SYS_capget, &hdr, data) ? errf(e, "capget: %s", strerror(errno)) : 0;
+}
+
+int sys_check_caps(struct err *e)
+{
+	struct __user_cap_data_struct data[2];
+
+	if (effective_caps(data, e))
+		return -1;
 	if (!cap_has(data, CAP_NET_ADMIN) ||
 	    !(cap_has(data, CAP_BPF) || cap_has(data, CAP_SYS_ADMIN)))
 		return errf(e, "permission denied: run as root (needs CAP_BPF and CAP_NET_ADMIN)");
+	return 0;
+}
+
+int sys_check_net_admin(struct err *e)
+{
+	struct __user_cap_data_struct data[2];
+
+	if (effective_caps(data, e))
+		return -1;
+	if (!cap_has(data, CAP_NET_ADMIN))
+		return errf(e, "permission denied: run as root (needs CAP_NET_ADMIN)");
 	return 0;
 }
 

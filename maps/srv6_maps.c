@@ -39,11 +39,21 @@ static int map_max_entries(int fd, __u32 *max)
 	return 0;
 }
 
+static void close_fds(int **fds, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+}
+
 int srv6_maps_open(const char *pin_dir, struct srv6_maps *maps)
 {
 	int err;
 
 	maps->peers_fd = maps->path_ctrs_fd = maps->encap_ctrs_fd = maps->config_fd = -1;
+	maps->local_sids_fd = maps->sid_ctrs_fd = maps->decap_ctrs_fd = -1;
 	if ((err = open_pinned(pin_dir, SRV6_MAP_PEERS, &maps->peers_fd)) ||
 	    (err = open_pinned(pin_dir, SRV6_MAP_PATH_CTRS, &maps->path_ctrs_fd)) ||
 	    (err = open_pinned(pin_dir, SRV6_MAP_ENCAP_CTRS, &maps->encap_ctrs_fd)) ||
@@ -53,19 +63,21 @@ int srv6_maps_open(const char *pin_dir, struct srv6_maps *maps)
 		srv6_maps_close(maps);
 		return err;
 	}
+	/* All three or none: a datapath loaded with `xdp off` has no decap maps. */
+	if (open_pinned(pin_dir, SRV6_MAP_LOCAL_SIDS, &maps->local_sids_fd) ||
+	    open_pinned(pin_dir, SRV6_MAP_SID_CTRS, &maps->sid_ctrs_fd) ||
+	    open_pinned(pin_dir, SRV6_MAP_DECAP_CTRS, &maps->decap_ctrs_fd))
+		close_fds((int *[]){ &maps->local_sids_fd, &maps->sid_ctrs_fd, &maps->decap_ctrs_fd }, 3);
 	return 0;
 }
 
 void srv6_maps_close(struct srv6_maps *maps)
 {
-	int *fds[] = { &maps->peers_fd, &maps->path_ctrs_fd, &maps->encap_ctrs_fd,
-		       &maps->config_fd };
+	int *fds[] = { &maps->peers_fd,	&maps->path_ctrs_fd, &maps->encap_ctrs_fd,
+		       &maps->config_fd,	&maps->local_sids_fd, &maps->sid_ctrs_fd,
+		       &maps->decap_ctrs_fd };
 
-	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
-		if (*fds[i] >= 0)
-			close(*fds[i]);
-		*fds[i] = -1;
-	}
+	close_fds(fds, sizeof(fds) / sizeof(fds[0]));
 }
 
 int srv6_config_read(const struct srv6_maps *maps, struct srv6_config *cfg)
@@ -252,7 +264,20 @@ int srv6_encap_ctrs_read(const struct srv6_maps *maps, struct srv6_encap_counter
 			      U64_FIELDS(struct srv6_encap_counters));
 }
 
-int srv6_path_ctrs_zero(const struct srv6_maps *maps, __u32 index)
+int srv6_sid_ctrs_read(const struct srv6_maps *maps, __u32 index, struct srv6_sid_counters *sum)
+{
+	return percpu_sum_u64(maps->sid_ctrs_fd, index, (__u64 *)sum,
+			      U64_FIELDS(struct srv6_sid_counters));
+}
+
+int srv6_decap_ctrs_read(const struct srv6_maps *maps, struct srv6_decap_counters *sum)
+{
+	return percpu_sum_u64(maps->decap_ctrs_fd, 0, (__u64 *)sum,
+			      U64_FIELDS(struct srv6_decap_counters));
+}
+
+/* Zero one entry of a per-CPU array of {packets, bytes}. */
+static int percpu_pair_zero(int fd, __u32 index)
 {
 	int ncpus = libbpf_num_possible_cpus(), err = 0;
 	struct srv6_path_counters *zeros;
@@ -262,8 +287,53 @@ int srv6_path_ctrs_zero(const struct srv6_maps *maps, __u32 index)
 	zeros = calloc((size_t)ncpus, sizeof(*zeros));
 	if (!zeros)
 		return -ENOMEM;
-	if (bpf_map_update_elem(maps->path_ctrs_fd, &index, zeros, BPF_ANY))
+	if (bpf_map_update_elem(fd, &index, zeros, BPF_ANY))
 		err = -errno;
 	free(zeros);
 	return err;
+}
+
+int srv6_path_ctrs_zero(const struct srv6_maps *maps, __u32 index)
+{
+	return percpu_pair_zero(maps->path_ctrs_fd, index);
+}
+
+int srv6_sid_ctrs_zero(const struct srv6_maps *maps, __u32 index)
+{
+	return percpu_pair_zero(maps->sid_ctrs_fd, index);
+}
+
+int srv6_sids_dump(const struct srv6_maps *maps, struct srv6_sid_entry **entries, size_t *count)
+{
+	struct srv6_sid_entry *out = calloc(SRV6_SIDS_MAX, sizeof(*out));
+	struct srv6_sid_key key, next;
+	void *prev = NULL;
+	size_t n = 0;
+
+	*entries = out;
+	*count = 0;
+	if (!out)
+		return -ENOMEM;
+	/* An LPM trie has no batch ops; it holds at most SRV6_SIDS_MAX entries. */
+	while (n < SRV6_SIDS_MAX && bpf_map_get_next_key(maps->local_sids_fd, prev, &next) == 0) {
+		if (bpf_map_lookup_elem(maps->local_sids_fd, &next, &out[n].value) == 0)
+			out[n++].key = next;
+		key = next;
+		prev = &key;
+	}
+	*count = n;
+	return 0;
+}
+
+int srv6_sid_update(const struct srv6_maps *maps, const struct srv6_sid_entry *entry, bool create)
+{
+	if (bpf_map_update_elem(maps->local_sids_fd, &entry->key, &entry->value,
+				create ? BPF_NOEXIST : BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int srv6_sid_delete(const struct srv6_maps *maps, const struct srv6_sid_key *key)
+{
+	return bpf_map_delete_elem(maps->local_sids_fd, key) ? -errno : 0;
 }

@@ -15,8 +15,17 @@ struct srv6_maps {
 	int path_ctrs_fd;
 	int encap_ctrs_fd;
 	int config_fd;
+	/* The decapsulation program's maps; -1 when it was not loaded (xdp off). */
+	int local_sids_fd;
+	int sid_ctrs_fd;
+	int decap_ctrs_fd;
 	__u32 peers_max;
 	__u32 path_ctrs_max;
+};
+
+struct srv6_sid_entry {
+	struct srv6_sid_key key;
+	struct srv6_local_sid value;
 };
 
 struct srv6_peer_entry {
@@ -46,11 +55,19 @@ int srv6_peers_update(const struct srv6_maps *maps, const struct srv6_peer_entry
 int srv6_peers_delete(const struct srv6_maps *maps, const struct srv6_peer_key *keys,
 		      size_t n);
 
+/* Local SIDs (needs the decap maps). */
+int srv6_sids_dump(const struct srv6_maps *maps, struct srv6_sid_entry **entries, size_t *count);
+int srv6_sid_update(const struct srv6_maps *maps, const struct srv6_sid_entry *entry, bool create);
+int srv6_sid_delete(const struct srv6_maps *maps, const struct srv6_sid_key *key);
+
 /* Sum over CPUs. */
 int srv6_path_ctrs_read(const struct srv6_maps *maps, __u32 index,
 			struct srv6_path_counters *sum);
 int srv6_path_ctrs_zero(const struct srv6_maps *maps, __u32 index);
 int srv6_encap_ctrs_read(const struct srv6_maps *maps, struct srv6_encap_counters *sum);
+int srv6_sid_ctrs_read(const struct srv6_maps *maps, __u32 index, struct srv6_sid_counters *sum);
+int srv6_sid_ctrs_zero(const struct srv6_maps *maps, __u32 index);
+int srv6_decap_ctrs_read(const struct srv6_maps *maps, struct srv6_decap_counters *sum);
 
 /* Counter slots: peer slot s owns path counters s * SRV6_MAX_PATHS ... + 7. */
 static inline __u32 srv6_slot_of(const struct srv6_peer *peer)

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * The maps the srv6-bpf programs share. Pinned by name below the per-interface
+ * The maps of the TC encapsulation program. Pinned by name below the per-interface
  * pin directory, so a reload reuses them and bpftool finds them by path.
  * Sizes here are defaults; the loader sets the real ones before loading.
  */
-#ifndef SRV6_MAPS_BPF_H
-#define SRV6_MAPS_BPF_H
+#ifndef SRV6_ENCAP_MAPS_BPF_H
+#define SRV6_ENCAP_MAPS_BPF_H
 
 #include "srv6_bpf.h"
 
