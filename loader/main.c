@@ -16,6 +16,7 @@
 #include "show.h"
 #include "sync.h"
 #include "sid.h"
+#include "metrics.h"
 #include "sys.h"
 
 #ifndef SRV6_BPF_VERSION
@@ -53,6 +54,7 @@ static const char usage_main[] =
 	"  sid show [dev DEV]\n"
 	"  show [dev DEV]                        attachment, config and pin paths\n"
 	"  stats [dev DEV]                       datapath counters by reason\n"
+	"  metrics [dev DEV]                     the counters in Prometheus text format\n"
 	"  sync [dev DEV] [--source S] [--dry-run] [OPTIONS]\n"
 	"                                        every job peer's paths from Jalapeño\n"
 	"  help [COMMAND]                        or: srv6-bpf COMMAND --help\n";
@@ -408,6 +410,23 @@ static int cmd_stats(struct ctx *c, int argc, char **argv, struct err *e)
 	return check_caps(c, e) || show_stats(c, dev, e) ? -1 : 0;
 }
 
+static const char usage_metrics[] =
+	"Usage: srv6-bpf metrics [dev DEV]\n"
+	"\n"
+	"The datapath's counters in the Prometheus text exposition format (the same\n"
+	"families `srv6-bpf run --metrics` serves), for DEV or every loaded device.\n";
+
+static int cmd_metrics(struct ctx *c, int argc, char **argv, struct err *e)
+{
+	const char *dev;
+
+	if (parse_opt_dev(argc, argv, &dev, "metrics", e))
+		return -1;
+	if (c->platform == PLATFORM_KERNEL)
+		return errf(e, "metrics: the kernel platform has no datapath counters");
+	return sys_check_caps(e) || metrics_write(c, dev, stdout, e) ? -1 : 0;
+}
+
 static const struct command {
 	const char *name;
 	int (*run)(struct ctx *c, int argc, char **argv, struct err *e);
@@ -415,7 +434,7 @@ static const struct command {
 } commands[] = {
 	{ "load", cmd_load, usage_load },	{ "unload", cmd_unload, usage_unload },
 	{ "route", cmd_route, usage_route },	{ "sid", cmd_sid, usage_sid },
-	{ "show", cmd_show, usage_show },
+	{ "show", cmd_show, usage_show },	{ "metrics", cmd_metrics, usage_metrics },
 	{ "stats", cmd_stats, usage_stats },
 	{ "sync", cmd_sync, usage_sync },
 };
