@@ -65,6 +65,7 @@ int srv6_encap(struct __sk_buff *skb)
 	const struct srv6_peer *peer;
 	const struct srv6_path *path;
 	__u32 zero = 0, hash, nsegs, encap_len, inner_len, mtu_len = 0, segs;
+	__u64 adjust_flags;
 	__u16 eth_proto = 0;
 	int index;
 
@@ -103,22 +104,31 @@ int srv6_encap(struct __sk_buff *skb)
 	}
 	encap_len = SRV6_ENCAP_LEN(nsegs);
 	inner_len = skb->len - ETH_HLEN;
+	/* A GSO packet leaves as gso_segs packets, each with its own headers.
+	 * Read before adjust_room, which zeroes gso_segs for GSO to recount. */
+	segs = skb->gso_segs ? skb->gso_segs : 1;
+	inner_len += (segs - 1) * flow.hdr_len;
 
-	/* adjust_room checks no MTU: refuse what the device would drop anyway. */
+	/* adjust_room checks no MTU: refuse what the device would drop anyway.
+	 * On success mtu_len holds the device MTU. */
 	if (bpf_check_mtu(skb, 0, &mtu_len, encap_len, 0) != BPF_MTU_CHK_RET_SUCCESS) {
 		COUNT(ctrs, drop_too_big);
 		return TC_ACT_SHOT;
 	}
 
 	srv6_outer_fill(&outer, path, cfg->src, cfg->hop_limit, flow.tclass,
-			srv6_flow_label(hash), inner_len,
+			srv6_flow_label(hash), skb->len - ETH_HLEN,
 			flow.is_ipv4 ? SRV6_NEXTHDR_IPIP : SRV6_NEXTHDR_IPV6);
 
 	/* ENCAP_L3_IPV6 marks the skb as tunnelled so GSO segments the inner
-	 * packet and shrinks gso_size by encap_len; it also turns skb->protocol
-	 * of an IPv4 packet into IPv6. */
-	if (bpf_skb_adjust_room(skb, encap_len, BPF_ADJ_ROOM_MAC,
-				BPF_F_ADJ_ROOM_ENCAP_L3_IPV6)) {
+	 * packet; it also turns skb->protocol of an IPv4 packet into IPv6.
+	 * The peer route's MTU already left room for the outer headers, so
+	 * segments keep their size (FIXED_GSO); a GSO packet sized without that
+	 * room (a stale PMTU, a forwarded GRO packet) has gso_size shrunk instead. */
+	adjust_flags = BPF_F_ADJ_ROOM_ENCAP_L3_IPV6;
+	if (segs > 1 && skb->gso_size + flow.hdr_len + encap_len <= mtu_len)
+		adjust_flags |= BPF_F_ADJ_ROOM_FIXED_GSO;
+	if (bpf_skb_adjust_room(skb, encap_len, BPF_ADJ_ROOM_MAC, adjust_flags)) {
 		COUNT(ctrs, drop_no_room);
 		return TC_ACT_SHOT;
 	}
@@ -136,7 +146,6 @@ int srv6_encap(struct __sk_buff *skb)
 		}
 	}
 
-	segs = skb->gso_segs ? skb->gso_segs : 1;
 	COUNT_OBJECT(&srv6_path_ctrs, struct srv6_path_counters, peer->counters_base + index,
 		     segs, inner_len);
 	if (ctrs) {

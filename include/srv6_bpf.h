@@ -63,7 +63,8 @@ struct srv6_peer {
 };
 
 /* Value of srv6_path_ctrs (per CPU). Bytes are inner IP bytes (no Ethernet,
- * no outer header); a GSO packet counts as its number of segments. */
+ * no outer header) as they leave: a GSO packet counts as its segments, each
+ * with its own IP and TCP/UDP headers. */
 struct srv6_path_counters {
 	__u64 packets;
 	__u64 bytes;

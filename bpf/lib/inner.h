@@ -12,6 +12,7 @@ struct inner_flow {
 	__u32 saddr[4];           /* hash input; IPv4 in word 3 */
 	__u32 daddr[4];
 	__u32 ports; /* sport << 16 | dport, 0 for a 3-tuple */
+	__u32 hdr_len; /* IP + TCP/UDP header bytes, repeated in every GSO segment */
 	__u8 proto;
 	__u8 tclass;
 	__u8 is_ipv4;
@@ -22,14 +23,20 @@ struct inner_flow {
  * header, and the ports. */
 #define INNER_PARSE_LEN (ETH_HLEN + 60 + 4)
 
-static __always_inline void inner_ports(void *l4, void *end, struct inner_flow *f)
+/* Ports, and the transport header's length for counting GSO segments' bytes. */
+static __always_inline void inner_ports(void *l4, void *end, __u32 l3_len, struct inner_flow *f)
 {
 	__be16 *ports = l4;
 
-	if (f->proto != IPPROTO_TCP && f->proto != IPPROTO_UDP)
+	f->hdr_len = l3_len;
+	if (f->proto == IPPROTO_UDP && l4 + 8 <= end) {
+		f->hdr_len += 8;
+	} else if (f->proto == IPPROTO_TCP && l4 + 13 <= end) {
+		/* Data offset: the high nibble of byte 12, in 32-bit words. */
+		f->hdr_len += (__u32)(((__u8 *)l4)[12] >> 4) * 4;
+	} else {
 		return;
-	if ((void *)(ports + 2) > end)
-		return;
+	}
 	f->ports = (__u32)bpf_ntohs(ports[0]) << 16 | bpf_ntohs(ports[1]);
 }
 
@@ -48,7 +55,7 @@ static __always_inline int inner_parse_ipv6(void *data, void *end, struct inner_
 	f->tclass = ip6->priority << 4 | ip6->flow_lbl[0] >> 4;
 	f->is_ipv4 = 0;
 	/* Extension headers (fragments included) leave the ports out: a 3-tuple. */
-	inner_ports(ip6 + 1, end, f);
+	inner_ports(ip6 + 1, end, sizeof(*ip6), f);
 	return 0;
 }
 
@@ -73,7 +80,7 @@ static __always_inline int inner_parse_ipv4(void *data, void *end, struct inner_
 	/* Only the first fragment has ports: hash every fragment on the 3-tuple. */
 	if (ip4->frag_off & bpf_htons(IPV4_MORE_FRAGMENTS | IPV4_FRAG_OFFSET))
 		return 0;
-	inner_ports((void *)ip4 + ihl * 4, end, f);
+	inner_ports((void *)ip4 + ihl * 4, end, ihl * 4, f);
 	return 0;
 }
 
