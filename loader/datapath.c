@@ -231,15 +231,22 @@ static __u32 xdp_attached_prog(int ifindex, enum srv6_xdp_mode mode)
 
 /* Attach in the requested mode; "auto" tries native first, then generic. Never
  * replaces another XDP program. */
-/* Before anything is loaded: the hooks srv6-bpf needs must be free. */
-static int hooks_free(int ifindex, bool want_xdp, const char *dev, struct err *e)
+/* No XDP program in any mode: srv6-bpf never replaces one. */
+static int xdp_free(int ifindex, const char *dev, struct err *e)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
 
-	if (want_xdp && bpf_xdp_query(ifindex, 0, &q) == 0 &&
-	    (q.drv_prog_id || q.skb_prog_id || q.hw_prog_id))
+	if (bpf_xdp_query(ifindex, 0, &q) == 0 && (q.drv_prog_id || q.skb_prog_id || q.hw_prog_id))
 		return errf(e, "%s already runs an XDP program (id %u): srv6-bpf does not replace it (load with xdp off)",
 			    dev, q.drv_prog_id ? q.drv_prog_id : q.skb_prog_id ? q.skb_prog_id : q.hw_prog_id);
+	return 0;
+}
+
+/* Before anything is loaded: the hooks srv6-bpf needs must be free. */
+static int hooks_free(int ifindex, bool want_xdp, const char *dev, struct err *e)
+{
+	if (want_xdp && xdp_free(ifindex, dev, e))
+		return -1;
 	if (tc_attached_prog(ifindex))
 		return errf(e, "a tc filter already uses egress handle 0x%x priority 0x%x on %s",
 			    SRV6_TC_HANDLE, SRV6_TC_PRIORITY, dev);
@@ -252,7 +259,7 @@ static int xdp_attach(int ifindex, int prog_fd, enum xdp_request req, const char
 	__u32 flags = XDP_FLAGS_UPDATE_IF_NOEXIST;
 	int rc = -EOPNOTSUPP;
 
-	if (hooks_free(ifindex, true, dev, e) && strstr(e->msg, "XDP"))
+	if (xdp_free(ifindex, dev, e))
 		return -1;
 	if (req == XDP_REQ_AUTO || req == XDP_REQ_NATIVE) {
 		rc = bpf_xdp_attach(ifindex, prog_fd, flags | XDP_FLAGS_DRV_MODE, NULL);
