@@ -127,7 +127,8 @@ struct srv6_decap_counters {
 
 /* srv6_config.loader_flags: state the loader keeps with the datapath. */
 enum {
-	SRV6_LOADER_OWNS_CLSACT = 1 << 0, /* load created the clsact qdisc */
+	SRV6_LOADER_OWNS_CLSACT = 1 << 0,   /* load created the clsact qdisc */
+	SRV6_LOADER_NO_PEER_ROUTES = 1 << 1, /* load ... peer-routes off */
 };
 
 enum srv6_xdp_mode {

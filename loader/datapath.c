@@ -325,6 +325,11 @@ static int adopt(const char *dir, const struct load_opts *o, int ifindex,
 			  maps.peers_max, o->peers_max);
 		goto out;
 	}
+	if (o->peer_routes_set && o->peer_routes == !!(cfg.loader_flags & SRV6_LOADER_NO_PEER_ROUTES)) {
+		rc = errf(e, "%s is loaded with peer-routes %s: unload it first to change", o->dev,
+			  o->peer_routes ? "off" : "on");
+		goto out;
+	}
 	if (o->xdp_set && o->xdp != XDP_REQ_AUTO &&
 	    (o->xdp == XDP_REQ_OFF) != (cfg.xdp_mode == SRV6_XDP_OFF)) {
 		rc = errf(e, "%s is loaded with xdp %s: unload it first to change", o->dev,
@@ -441,6 +446,8 @@ static int load_fresh(struct ctx *c, const char *dir, const struct load_opts *o,
 	if (mkdir_p(dir, e) || objects_load(&obj, dir, peers_max, with_decap, e))
 		goto fail;
 	config_from_opts(&cfg, o, src, ifindex);
+	if (o->peer_routes_set && !o->peer_routes)
+		cfg.loader_flags |= SRV6_LOADER_NO_PEER_ROUTES;
 	maps.config_fd = bpf_map__fd(obj.encap->maps.srv6_config);
 	if (tc_attach(ifindex, bpf_program__fd(obj.encap->progs.srv6_encap), &created, e))
 		goto fail;

@@ -35,6 +35,8 @@ struct load_opts {
 	unsigned int hop_limit;
 	bool peers_max_set;
 	unsigned int peers_max;
+	bool peer_routes_set;
+	bool peer_routes; /* host routes carrying each peer's MTU (default on) */
 };
 
 enum load_result {

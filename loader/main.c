@@ -17,6 +17,7 @@
 #include "sync.h"
 #include "sid.h"
 #include "metrics.h"
+#include "plan_cmd.h"
 #include "sys.h"
 
 #ifndef SRV6_BPF_VERSION
@@ -43,6 +44,7 @@ static const char usage_main[] =
 	"\n"
 	"Commands:\n"
 	"  load DEV [src ADDR] [hoplimit N] [peers-max N] [xdp auto|native|generic|off]\n"
+	"           [peer-routes on|off]\n"
 	"  unload DEV\n"
 	"  route add|replace PEER dev DEV segs SID[,SID...] [weight W]\n"
 	"  route add|replace PEER dev DEV path segs SID[,...] [weight W] path segs ...\n"
@@ -57,10 +59,12 @@ static const char usage_main[] =
 	"  metrics [dev DEV]                     the counters in Prometheus text format\n"
 	"  sync [dev DEV] [--source S] [--dry-run] [OPTIONS]\n"
 	"                                        every job peer's paths from Jalapeño\n"
+	"  plan --topology-file FILE [OPTIONS]   collision-aware paths for every flow\n"
 	"  help [COMMAND]                        or: srv6-bpf COMMAND --help\n";
 
 static const char usage_load[] =
 	"Usage: srv6-bpf load DEV [src ADDR] [hoplimit N] [peers-max N] [xdp MODE]\n"
+	"                         [peer-routes on|off]\n"
 	"\n"
 	"Load the datapath on DEV and pin its maps: the encapsulation program on the\n"
 	"clsact egress hook (clsact is created when DEV has none) and the decapsulation\n"
@@ -70,8 +74,14 @@ static const char usage_load[] =
 	"  peers-max N   capacity of the peers map, 1-4194304 (default 65536)\n"
 	"  xdp MODE      auto (native where the driver supports it, else generic;\n"
 	"                the default), native, generic, or off (no decapsulation)\n"
+	"  peer-routes   on (default): every peer gets a host route (protocol 206)\n"
+	"                whose MTU leaves room for the SRv6 headers and whose next hop\n"
+	"                is its first SID's. off: no routes; for links whose MTU\n"
+	"                already leaves room (jumbo frames) and peers routed via DEV.\n"
+	"                Programming is then map updates only (65,536 peers in well\n"
+	"                under a second instead of seconds of kernel route inserts).\n"
 	"Loading a loaded DEV keeps its peers and SIDs and updates src and hoplimit;\n"
-	"peers-max and xdp off/on cannot change without an unload.\n";
+	"peers-max, xdp off/on and peer-routes cannot change without an unload.\n";
 
 static const char usage_unload[] =
 	"Usage: srv6-bpf unload DEV\n"
@@ -242,6 +252,11 @@ static int cmd_load(struct ctx *c, int argc, char **argv, struct err *e)
 					    arg);
 			o.xdp = (enum xdp_request)m;
 			o.xdp_set = true;
+		} else if (!strcmp(word, "peer-routes")) {
+			if (strcmp(arg, "on") && strcmp(arg, "off"))
+				return errf(e, "load: invalid peer-routes \"%s\": give on or off", arg);
+			o.peer_routes = !strcmp(arg, "on");
+			o.peer_routes_set = true;
 		} else if (!strcmp(word, "peers-max")) {
 			if (parse_uint(arg, 1, PEERS_MAX_LIMIT, &v))
 				return errf(e, "load: invalid peers-max \"%s\": give 1-%u", arg,
@@ -277,13 +292,13 @@ static int cmd_unload(struct ctx *c, int argc, char **argv, struct err *e)
 
 /* Read FILE (or stdin for "-") into requests, one per non-empty line. */
 static int read_batch(const char *file, enum route_verb verb, struct route_req **reqs,
-		      char ***where, size_t *count, struct err *e)
+		      unsigned int **lines, size_t *count, struct err *e)
 {
 	FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
 	char *line = NULL;
-	size_t cap = 0, n = 0, lineno = 0, linecap = 0;
+	size_t cap = 0, n = 0, linecap = 0;
+	unsigned int lineno = 0, *l = NULL;
 	struct route_req *v = NULL;
-	char **w = NULL;
 	int rc = 0;
 
 	if (!f)
@@ -294,36 +309,31 @@ static int read_batch(const char *file, enum route_verb verb, struct route_req *
 		lineno++;
 		if (n == cap) {
 			size_t ncap = cap ? cap * 2 : 1024;
-			void *nv = realloc(v, ncap * sizeof(*v)), *nw;
+			void *nv = realloc(v, ncap * sizeof(*v)), *nl;
 
 			if (nv)
 				v = nv;
-			nw = nv ? realloc(w, ncap * sizeof(*w)) : NULL;
-			if (!nw) {
+			nl = nv ? realloc(l, ncap * sizeof(*l)) : NULL;
+			if (!nl) {
 				rc = errf(e, "out of memory");
 				break;
 			}
-			w = nw;
+			l = nl;
 			cap = ncap;
 		}
 		if (route_line_parse(verb, line, &v[n], &empty, e)) {
-			err_prefix(e, "%s:%zu", file, lineno);
+			err_prefix(e, "%s:%u", file, lineno);
 			rc = -1;
 			break;
 		}
-		if (empty)
-			continue;
-		if (asprintf(&w[n], "%s:%zu", file, lineno) < 0) {
-			rc = errf(e, "out of memory");
-			break;
-		}
-		n++;
+		if (!empty)
+			l[n++] = lineno;
 	}
 	free(line);
 	if (f != stdin)
 		fclose(f);
 	*reqs = v;
-	*where = w;
+	*lines = l;
 	*count = n;
 	return rc;
 }
@@ -342,18 +352,19 @@ static int cmd_route(struct ctx *c, int argc, char **argv, struct err *e)
 		return errf(e, "route: unknown command \"%s\" (add, replace, del, show)", argv[0]);
 	if (argc >= 2 && !strcmp(argv[1], "-batch")) {
 		struct route_req *reqs = NULL;
-		char **where = NULL;
+		struct batch_origin origin = { .file = NULL };
+		unsigned int *lines = NULL;
 		size_t n = 0;
 		int rc;
 
 		if (argc != 3)
 			return errf(e, "route %s -batch: give exactly one FILE (- for stdin)", argv[0]);
-		rc = read_batch(argv[2], verb, &reqs, &where, &n, e);
+		rc = read_batch(argv[2], verb, &reqs, &lines, &n, e);
+		origin.file = argv[2];
+		origin.lines = lines;
 		if (rc == 0)
-			rc = check_caps(c, e) || route_apply(c, reqs, n, (const char *const *)where, e);
-		for (size_t i = 0; i < n; i++)
-			free(where[i]);
-		free(where);
+			rc = check_caps(c, e) || route_apply(c, reqs, n, &origin, e);
+		free(lines);
 		free(reqs);
 		return rc ? -1 : 0;
 	}
@@ -437,6 +448,7 @@ static const struct command {
 	{ "show", cmd_show, usage_show },	{ "metrics", cmd_metrics, usage_metrics },
 	{ "stats", cmd_stats, usage_stats },
 	{ "sync", cmd_sync, usage_sync },
+	{ "plan", cmd_plan, usage_plan },
 };
 
 static const struct command *command_find(const char *name)

@@ -39,6 +39,9 @@ int nlx_open(struct nlx *n, struct err *e)
 		return errf(e, "netlink: cannot open rtnetlink socket: %s", nl_geterror(rc));
 	}
 	nl_socket_set_buffer_size(n->sk, NLX_SOCKBUF, NLX_SOCKBUF);
+	/* Our largest request (8 paths of 4 SIDs, multipath) is about 1 KiB;
+	 * libnl's default page per message is wasted zeroing in a big batch. */
+	nlmsg_set_default_size(2048);
 	return 0;
 }
 

@@ -24,9 +24,9 @@
 /* One request, checked against the running state and ready to commit. */
 struct plan {
 	struct route_req *req;
-	const char *where;
-	bool existed;
-	struct srv6_peer old;                    /* the entry before, when it existed */
+	const char *file; /* batch requests: where they came from */
+	unsigned int line;
+	const struct srv6_peer *old;             /* the entry before (in dev_state), or NULL */
 	struct nexthop old_nh[SRV6_MAX_PATHS];   /* kernel platform: its paths' next hops */
 	struct srv6_peer_entry next;             /* the entry after (add/replace) */
 	struct nexthop nh[SRV6_MAX_PATHS];       /* each new path's first-SID next hop */
@@ -34,12 +34,14 @@ struct plan {
 	bool had_route;                          /* srv6-bpf's host route before */
 	struct peer_route old_route;
 	bool route_after_map;                    /* BPF: MTU grows, raise it after the map */
+	bool no_route;                           /* BPF with peer-routes off: no host route */
 };
 
 /* What one device holds now. */
 struct dev_state {
 	struct link_info li;
 	bool bpf;
+	bool peer_routes;               /* BPF: host routes carry each peer's MTU */
 	struct srv6_maps maps;          /* BPF platform */
 	unsigned int table;             /* table of srv6-bpf's peer routes */
 	struct srv6_peer_entry *cur;    /* current peers, sorted by key */
@@ -107,8 +109,8 @@ static int plan_err(const struct plan *p, struct err *e)
 	char peer[ADDR_STR_LEN];
 
 	addr_key_str(&p->req->key, peer);
-	if (p->where)
-		err_prefix(e, "%s: peer %s", p->where, peer);
+	if (p->file)
+		err_prefix(e, "%s:%u: peer %s", p->file, p->line, peer);
 	else if (!strstr(e->msg, peer))
 		err_prefix(e, "peer %s", peer);
 	return -1;
@@ -121,10 +123,15 @@ static int state_open(struct ctx *c, const char *dev, struct dev_state *st, stru
 	memset(st, 0, sizeof(*st));
 	st->bpf = c->platform == PLATFORM_BPF;
 	st->maps.peers_fd = -1;
+	st->peer_routes = true;
 	if (st->bpf) {
+		struct srv6_config cfg;
+
 		if (dp_open(c, dev, &st->maps, e))
 			return -1;
 		st->table = RT_TABLE_MAIN;
+		if (srv6_config_read(&st->maps, &cfg) == 0)
+			st->peer_routes = !(cfg.loader_flags & SRV6_LOADER_NO_PEER_ROUTES);
 		rc = srv6_peers_dump(&st->maps, &st->cur, &st->ncur);
 		if (rc) {
 			errf(e, "cannot read the peers of %s: %s", dev, strerror(-rc));
@@ -213,33 +220,38 @@ static int paths_nexthops(struct ctx *c, const struct srv6_peer *peer, const str
 }
 
 /* BPF platform: path flags, the MTU host route and a counter slot. */
-static int plan_bpf(struct plan *p, const struct link_info *li, struct slots *slots,
-		    __u32 peers_max, struct err *e)
+static int plan_bpf(struct plan *p, const struct dev_state *st, struct slots *slots,
+		    struct err *e)
 {
+	const struct link_info *li = &st->li;
 	struct srv6_peer *peer = &p->next.value;
 	unsigned int overhead = 0, mtu_min;
 
+	/* Without a peer route, which next hop the stack picked for the inner
+	 * destination is unknown: the datapath asks the FIB for every path. */
 	for (unsigned int i = 0; i < peer->path_count; i++) {
 		struct srv6_path *path = &peer->paths[i];
 
-		path->flags = nh_equal(&p->nh[i], &p->nh[0]) ? 0 : SRV6_PATH_F_REROUTE;
+		path->flags = !p->no_route && nh_equal(&p->nh[i], &p->nh[0]) ? 0 : SRV6_PATH_F_REROUTE;
 		if (SRV6_ENCAP_LEN(path->seg_count) > overhead)
 			overhead = SRV6_ENCAP_LEN(path->seg_count);
 	}
 	mtu_min = p->req->family == AF_INET6 ? IPV6_MIN_MTU : IPV4_MIN_MTU;
-	if (li->mtu < overhead + mtu_min)
+	if (p->no_route)
+		; /* the operator keeps MTU room (peer-routes off) */
+	else if (li->mtu < overhead + mtu_min)
 		return errf(e, "%s has MTU %u: %u bytes of SRv6 headers leave less than %u", li->name,
 			    li->mtu, overhead, mtu_min);
 	p->route.mtu = li->mtu - overhead;
 	p->route_after_map = p->had_route && p->route.mtu > p->old_route.mtu;
-	if (p->existed) {
-		peer->counters_base = p->old.counters_base;
+	if (p->old) {
+		peer->counters_base = p->old->counters_base;
 	} else {
 		__u32 slot;
 
 		if (slot_alloc(slots, &slot))
 			return errf(e, "the peers map of %s is full (%u peers): load with a larger peers-max",
-				    li->name, peers_max);
+				    li->name, st->maps.peers_max);
 		peer->counters_base = slot * SRV6_MAX_PATHS;
 	}
 	return 0;
@@ -253,25 +265,24 @@ static int plan_one(struct ctx *c, struct plan *p, const struct dev_state *st,
 	const struct host_route *hr = nlx_host_route_find(st->routes, st->nroutes, &p->req->key);
 	bool kernel = !st->bpf;
 
-	p->existed = found != NULL;
-	if (found)
-		p->old = found->value;
+	p->old = found ? &found->value : NULL;
+	p->no_route = st->bpf && !st->peer_routes;
 	if (hr && hr->protocol == SRV6_RTPROT) {
 		p->had_route = true;
 		p->old_route = hr->route;
 	}
-	if (kernel && p->existed) {
+	if (kernel && p->old) {
 		/* To restore it on failure: the old route with its encapsulation. */
-		if (paths_nexthops(c, &p->old, &st->li, nhc, p->old_nh, e))
+		if (paths_nexthops(c, p->old, &st->li, nhc, p->old_nh, e))
 			return -1;
 		p->old_route.encap_mode = c->encap_mode;
-		p->old_route.paths = &p->old;
+		p->old_route.paths = p->old;
 		p->old_route.path_nh = p->old_nh;
 	}
-	if (p->req->verb == ROUTE_ADD && p->existed)
+	if (p->req->verb == ROUTE_ADD && p->old)
 		return errf(e, "a route exists on %s (use: srv6-bpf route replace)", st->li.name);
 	if (p->req->verb == ROUTE_DEL)
-		return p->existed ? 0 : errf(e, "no route on %s", st->li.name);
+		return p->old ? 0 : errf(e, "no route on %s", st->li.name);
 	if (hr && hr->protocol != SRV6_RTPROT)
 		return errf(e, "a host route not made by srv6-bpf exists (protocol %u, table %u): remove it first",
 			    hr->protocol, st->table);
@@ -290,7 +301,7 @@ static int plan_one(struct ctx *c, struct plan *p, const struct dev_state *st,
 		p->route.path_nh = p->nh;
 		return 0;
 	}
-	return plan_bpf(p, &st->li, slots, st->maps.peers_max, e);
+	return plan_bpf(p, st, slots, e);
 }
 
 /* Validate every request for one device against its running state. */
@@ -313,8 +324,8 @@ static int plan_dev(struct ctx *c, struct plan *plans, size_t n, const struct de
 	qsort(sorted, n, sizeof(*sorted), plan_ptr_cmp);
 	for (size_t i = 1; i < n; i++) {
 		if (plan_ptr_cmp(&sorted[i - 1], &sorted[i]) == 0) {
-			if (sorted[i - 1]->where)
-				errf(e, "given twice (first at %s)", sorted[i - 1]->where);
+			if (sorted[i - 1]->file)
+				errf(e, "given twice (first at line %u)", sorted[i - 1]->line);
 			else
 				errf(e, "given twice");
 			plan_err(sorted[i], e);
@@ -359,9 +370,11 @@ static int routes_set(struct ctx *c, unsigned int table, struct plan *plans, siz
 		return errf(e, "out of memory");
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (!pick(&plans[i]))
+		if (!pick(&plans[i]) || (plans[i].no_route && !plans[i].had_route))
 			continue;
-		if (to == ROUTES_NEW)
+		if (to == ROUTES_NEW && plans[i].no_route) /* a stale route of ours goes */
+			del[ndel++] = plans[i].req->key;
+		else if (to == ROUTES_NEW)
 			set[nset++] = plans[i].route;
 		else if (to == ROUTES_OLD && plans[i].had_route)
 			set[nset++] = plans[i].old_route;
@@ -403,28 +416,34 @@ static void map_restore(const struct srv6_maps *maps, struct plan *plans, size_t
 {
 	for (size_t i = 0; i < n; i++) {
 		struct plan *p = &plans[i];
-		struct srv6_peer_entry old = { .key = p->req->key, .value = p->old };
-
 		if (!pick(p))
 			continue;
-		if (p->existed)
+		if (p->old) {
+			struct srv6_peer_entry old = { .key = p->req->key, .value = *p->old };
+
 			srv6_peers_update(maps, &old, 1);
+		}
 		else
 			srv6_peers_delete(maps, &p->req->key, 1);
 	}
 }
 
-/* Counters of new peers and of changed paths start from zero. */
-static void counters_reset(const struct srv6_maps *maps, const struct plan *p)
+/*
+ * Counter entries that must start from zero: a new peer's paths, and the paths
+ * of a replaced peer that changed. Entries past path_count are zeroed when a
+ * later replace adds the path, so they need nothing now.
+ */
+static size_t counters_to_reset(const struct plan *p, __u32 *out)
 {
 	const struct srv6_peer *next = &p->next.value;
+	size_t n = 0;
 
-	for (unsigned int i = 0; i < SRV6_MAX_PATHS; i++) {
-		if (p->existed && i < p->old.path_count && i < next->path_count &&
-		    path_same(&p->old.paths[i], &next->paths[i]))
+	for (unsigned int i = 0; i < next->path_count && i < SRV6_MAX_PATHS; i++) {
+		if (p->old && i < p->old->path_count && path_same(&p->old->paths[i], &next->paths[i]))
 			continue;
-		srv6_path_ctrs_zero(maps, next->counters_base + i);
+		out[n++] = next->counters_base + i;
 	}
+	return n;
 }
 
 /* Kernel platform: the routes are the whole state. */
@@ -451,22 +470,32 @@ static int commit_bpf(struct ctx *c, const struct dev_state *st, struct plan *pl
 	const struct srv6_maps *maps = &st->maps;
 	struct srv6_peer_entry *entries = calloc(n ? n : 1, sizeof(*entries));
 	struct srv6_peer_key *gone = calloc(n ? n : 1, sizeof(*gone));
-	size_t nentries = 0, ngone = 0;
+	__u32 *zero = calloc(n ? n * SRV6_MAX_PATHS : 1, sizeof(*zero));
+	size_t nentries = 0, ngone = 0, nzero = 0;
 	struct err undo;
 	int rc;
 
-	if (!entries || !gone) {
+	if (!entries || !gone || !zero) {
 		free(entries);
 		free(gone);
+		free(zero);
 		return errf(e, "out of memory");
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (is_set(&plans[i])) {
-			counters_reset(maps, &plans[i]);
+			nzero += counters_to_reset(&plans[i], zero + nzero);
 			entries[nentries++] = plans[i].next;
 		} else {
 			gone[ngone++] = plans[i].req->key;
 		}
+	}
+	/* Before the entries point at them, so no packet is counted and then lost. */
+	rc = srv6_path_ctrs_zero_many(maps, zero, nzero);
+	free(zero);
+	if (rc) {
+		free(entries);
+		free(gone);
+		return errf(e, "cannot reset path counters: %s", strerror(-rc));
 	}
 
 	/* MTU first where it shrinks, so no packet is encapsulated beyond it. */
@@ -506,8 +535,8 @@ undo_routes:
 	return -1;
 }
 
-int route_apply(struct ctx *c, struct route_req *reqs, size_t n, const char *const *where,
-		struct err *e)
+int route_apply(struct ctx *c, struct route_req *reqs, size_t n,
+		const struct batch_origin *origin, struct err *e)
 {
 	struct plan *plans = calloc(n ? n : 1, sizeof(*plans));
 	bool *done = calloc(n ? n : 1, sizeof(*done));
@@ -529,7 +558,8 @@ int route_apply(struct ctx *c, struct route_req *reqs, size_t n, const char *con
 			if (!done[i] && strcmp(reqs[i].dev, reqs[first].dev) == 0) {
 				done[i] = true;
 				plans[k].req = &reqs[i];
-				plans[k].where = where ? where[i] : NULL;
+				plans[k].file = origin ? origin->file : NULL;
+				plans[k].line = origin ? origin->lines[i] : 0;
 				k++;
 			}
 		}

@@ -12,11 +12,16 @@
  * Apply every request or none: validation against the running state (peer
  * exists or not, capacity, reachability of first SIDs, foreign host routes)
  * happens before anything changes; a kernel failure while committing rolls
- * back what this call changed. Errors name the request's peer; the caller adds
- * file:line for batches through where[i] when given.
+ * back what this call changed. Errors name the request's peer, and for a batch
+ * (origin not NULL) the file and line it came from.
  */
-int route_apply(struct ctx *c, struct route_req *reqs, size_t n, const char *const *where,
-		struct err *e);
+struct batch_origin {
+	const char *file;
+	const unsigned int *lines; /* lines[i]: the line of reqs[i] */
+};
+
+int route_apply(struct ctx *c, struct route_req *reqs, size_t n,
+		const struct batch_origin *origin, struct err *e);
 
 struct sync_counts {
 	size_t added, replaced, unchanged, removed;

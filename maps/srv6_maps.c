@@ -120,60 +120,73 @@ static int peers_dump_iter(const struct srv6_maps *maps, struct srv6_peer_entry 
 	return 0;
 }
 
+/* Peers fetched per bpf_map_lookup_batch call. */
+#define DUMP_CHUNK 4096
+
 int srv6_peers_dump(const struct srv6_maps *maps, struct srv6_peer_entry **entries,
 		    size_t *count)
 {
-	size_t cap = maps->peers_max ? maps->peers_max : 1, n = 0;
-	struct srv6_peer_key *keys = calloc(cap, sizeof(*keys));
-	struct srv6_peer *values = calloc(cap, sizeof(*values));
-	struct srv6_peer_entry *out = calloc(cap, sizeof(*out));
+	struct srv6_peer_key *keys = malloc(DUMP_CHUNK * sizeof(*keys));
+	struct srv6_peer *values = malloc(DUMP_CHUNK * sizeof(*values));
+	struct srv6_peer_entry *out = NULL;
+	size_t n = 0, cap = 0;
 	__u32 batch = 0;
-	bool first = true;
+	bool first = true, last = false;
 	int err = 0;
 
-	if (!keys || !values || !out) {
+	*entries = NULL;
+	*count = 0;
+	if (!keys || !values) {
 		err = -ENOMEM;
 		goto done;
 	}
-	for (;;) {
-		__u32 got = (__u32)(cap - n);
+	while (!last) {
+		__u32 got = DUMP_CHUNK;
 		LIBBPF_OPTS(bpf_map_batch_opts, opts);
 
-		if (got == 0)
-			break;
-		err = bpf_map_lookup_batch(maps->peers_fd, first ? NULL : &batch, &batch,
-					   keys + n, values + n, &got, &opts);
-		first = false;
-		if (err && errno != ENOENT) {
+		if (bpf_map_lookup_batch(maps->peers_fd, first ? NULL : &batch, &batch, keys, values,
+					 &got, &opts)) {
 			err = -errno;
-			break;
-		}
-		n += got;
-		if (err) { /* ENOENT: that was the last batch */
+			if (err != -ENOENT)
+				break;
 			err = 0;
-			break;
+			last = true; /* ENOENT: this was the final batch */
+		}
+		first = false;
+		if (n + got > cap) {
+			size_t ncap = cap ? cap * 2 : DUMP_CHUNK;
+			struct srv6_peer_entry *nout;
+
+			while (ncap < n + got)
+				ncap *= 2;
+			nout = realloc(out, ncap * sizeof(*out));
+			if (!nout) {
+				err = -ENOMEM;
+				break;
+			}
+			out = nout;
+			cap = ncap;
+		}
+		for (__u32 i = 0; i < got; i++) {
+			out[n].key = keys[i];
+			out[n++].value = values[i];
 		}
 	}
 	if (batch_unsupported(err)) {
-		err = peers_dump_iter(maps, out, cap, count);
-		goto done;
+		free(out);
+		out = calloc(maps->peers_max ? maps->peers_max : 1, sizeof(*out));
+		err = out ? peers_dump_iter(maps, out, maps->peers_max, &n) : -ENOMEM;
 	}
-	if (err)
-		goto done;
-	for (size_t i = 0; i < n; i++) {
-		out[i].key = keys[i];
-		out[i].value = values[i];
-	}
-	*count = n;
 done:
 	free(keys);
 	free(values);
 	if (err) {
 		free(out);
-		out = NULL;
+		return err;
 	}
 	*entries = out;
-	return err;
+	*count = n;
+	return 0;
 }
 
 int srv6_peers_update(const struct srv6_maps *maps, const struct srv6_peer_entry *entries,
@@ -296,6 +309,39 @@ static int percpu_pair_zero(int fd, __u32 index)
 int srv6_path_ctrs_zero(const struct srv6_maps *maps, __u32 index)
 {
 	return percpu_pair_zero(maps->path_ctrs_fd, index);
+}
+
+/* Entries per batch: bounds the zero buffer at 4096 x CPUs x 16 bytes. */
+#define ZERO_BATCH 4096
+
+int srv6_path_ctrs_zero_many(const struct srv6_maps *maps, const __u32 *indexes, size_t n)
+{
+	int ncpus = libbpf_num_possible_cpus(), err = 0;
+	struct srv6_path_counters *zeros;
+
+	if (ncpus <= 0)
+		return -EINVAL;
+	zeros = calloc((size_t)ncpus * ZERO_BATCH, sizeof(*zeros));
+	if (!zeros)
+		return -ENOMEM;
+	for (size_t done = 0; done < n && !err;) {
+		__u32 count = (__u32)(n - done < ZERO_BATCH ? n - done : ZERO_BATCH);
+		LIBBPF_OPTS(bpf_map_batch_opts, opts);
+
+		if (bpf_map_update_batch(maps->path_ctrs_fd, indexes + done, zeros, &count, &opts)) {
+			err = -errno;
+			if (!batch_unsupported(err))
+				break;
+			/* One at a time, from where the batch stopped. */
+			err = 0;
+			for (size_t i = done + count; i < n && !err; i++)
+				err = percpu_pair_zero(maps->path_ctrs_fd, indexes[i]);
+			break;
+		}
+		done += count;
+	}
+	free(zeros);
+	return err;
 }
 
 int srv6_sid_ctrs_zero(const struct srv6_maps *maps, __u32 index)

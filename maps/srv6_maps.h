@@ -64,6 +64,8 @@ int srv6_sid_delete(const struct srv6_maps *maps, const struct srv6_sid_key *key
 int srv6_path_ctrs_read(const struct srv6_maps *maps, __u32 index,
 			struct srv6_path_counters *sum);
 int srv6_path_ctrs_zero(const struct srv6_maps *maps, __u32 index);
+/* Zero many entries with batched updates. */
+int srv6_path_ctrs_zero_many(const struct srv6_maps *maps, const __u32 *indexes, size_t n);
 int srv6_encap_ctrs_read(const struct srv6_maps *maps, struct srv6_encap_counters *sum);
 int srv6_sid_ctrs_read(const struct srv6_maps *maps, __u32 index, struct srv6_sid_counters *sum);
 int srv6_sid_ctrs_zero(const struct srv6_maps *maps, __u32 index);
