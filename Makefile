@@ -35,7 +35,7 @@ UNIT_SRCS  := $(wildcard tests/unit/*.c)
 # Debian 12 packages the build, tests, benchmarks and demo use.
 DEPS := make clang llvm libbpf-dev bpftool libnl-3-dev libnl-route-3-dev \
         libcurl4-openssl-dev libcjson-dev libcriterion-dev pkg-config \
-        iproute2 tcpdump iperf3 ethtool procps util-linux valgrind python3
+        iproute2 iputils-ping tcpdump iperf3 ethtool procps util-linux valgrind python3
 
 .SECONDARY:
 
@@ -112,8 +112,13 @@ $(BENCH_PROG_OBJS): $(wildcard bench/prog_run/*.h)
 $(BENCH_PROG_RUN): $(BENCH_PROG_OBJS) $(BUILD)/maps/srv6_maps.o
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
+# bench/tools/live_stats: ns per packet of the attached program under real traffic.
+BENCH_LIVE_STATS := $(BUILD)/bench/live-stats
+$(BENCH_LIVE_STATS): $(BUILD)/bench/tools/live_stats.o
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
 # Every section in bench/ (see bench/README.md); BENCH_ARGS go to bench/run.sh.
-bench: $(LOADER) $(BENCH_PROG_RUN)
+bench: $(LOADER) $(BENCH_PROG_RUN) $(BENCH_LIVE_STATS)
 	bench/run.sh $(BENCH_ARGS)
 
 install: $(LOADER)

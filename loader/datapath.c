@@ -574,8 +574,14 @@ int dp_open(struct ctx *c, const char *dev, struct srv6_maps *maps, struct err *
 	if (dp_pin_dir(c, dev, dir, sizeof(dir), e))
 		return -1;
 	rc = srv6_maps_open(dir, maps);
-	if (rc == -ENOENT)
+	if (rc == -ENOENT) {
+		struct link_info li;
+
+		/* The likelier mistake first: a misspelt or missing interface. */
+		if (nlx_link_get(&c->nl, dev, &li, e))
+			return -1;
 		return errf(e, "srv6-bpf is not loaded on %s (run: srv6-bpf load %s)", dev, dev);
+	}
 	if (rc)
 		return errf(e, "cannot open the maps pinned in %s: %s", dir, strerror(-rc));
 	return 0;

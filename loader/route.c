@@ -535,47 +535,93 @@ undo_routes:
 	return -1;
 }
 
+/* Undo a committed group: entries and host routes back to what they were. */
+static void commit_undo(struct ctx *c, const struct dev_state *st, struct plan *plans, size_t n)
+{
+	struct err ignored;
+
+	if (st->bpf) {
+		map_restore(&st->maps, plans, n, is_set);
+		map_restore(&st->maps, plans, n, is_del);
+	}
+	routes_set(c, st->table, plans, n, is_set, ROUTES_OLD, &ignored);
+	routes_set(c, st->table, plans, n, is_del, ROUTES_OLD, &ignored);
+}
+
+/* The requests of one device. */
+struct group {
+	struct dev_state st;
+	struct plan *plans;
+	size_t n;
+	bool open;
+};
+
 int route_apply(struct ctx *c, struct route_req *reqs, size_t n,
 		const struct batch_origin *origin, struct err *e)
 {
 	struct plan *plans = calloc(n ? n : 1, sizeof(*plans));
-	bool *done = calloc(n ? n : 1, sizeof(*done));
+	struct group *groups = calloc(n ? n : 1, sizeof(*groups));
+	bool *grouped = calloc(n ? n : 1, sizeof(*grouped));
+	size_t ngroups = 0, k = 0, committed = 0;
 	int rc = -1;
 
-	if (!plans || !done) {
+	if (!plans || !groups || !grouped) {
 		errf(e, "out of memory");
 		goto out;
 	}
-	/* Devices one at a time, each all or nothing. */
+	/* Group the requests by device, keeping their order within a device. */
 	for (size_t first = 0; first < n; first++) {
-		struct dev_state st;
-		size_t k = 0;
-		int failed;
+		struct group *g = &groups[ngroups];
 
-		if (done[first])
+		if (grouped[first])
 			continue;
+		g->plans = &plans[k];
 		for (size_t i = first; i < n; i++) {
-			if (!done[i] && strcmp(reqs[i].dev, reqs[first].dev) == 0) {
-				done[i] = true;
-				plans[k].req = &reqs[i];
-				plans[k].file = origin ? origin->file : NULL;
-				plans[k].line = origin ? origin->lines[i] : 0;
-				k++;
-			}
+			if (grouped[i] || strcmp(reqs[i].dev, reqs[first].dev))
+				continue;
+			grouped[i] = true;
+			plans[k].req = &reqs[i];
+			plans[k].file = origin ? origin->file : NULL;
+			plans[k].line = origin ? origin->lines[i] : 0;
+			k++;
+			g->n++;
 		}
-		if (state_open(c, reqs[first].dev, &st, e))
+		ngroups++;
+	}
+	/* Check every device before changing any: a batch is all or nothing. */
+	for (size_t i = 0; i < ngroups; i++) {
+		struct group *g = &groups[i];
+
+		if (state_open(c, g->plans[0].req->dev, &g->st, e)) {
+			if (g->plans[0].file)
+				err_prefix(e, "%s:%u", g->plans[0].file, g->plans[0].line);
 			goto out;
-		failed = plan_dev(c, plans, k, &st, e) ||
-			 (st.bpf ? commit_bpf(c, &st, plans, k, e) : commit_kernel(c, &st, plans, k, e));
-		state_close(&st);
-		if (failed)
+		}
+		g->open = true;
+		if (plan_dev(c, g->plans, g->n, &g->st, e))
 			goto out;
-		memset(plans, 0, k * sizeof(*plans));
+	}
+	for (; committed < ngroups; committed++) {
+		struct group *g = &groups[committed];
+
+		if (g->st.bpf ? commit_bpf(c, &g->st, g->plans, g->n, e)
+			      : commit_kernel(c, &g->st, g->plans, g->n, e))
+			break;
+	}
+	if (committed < ngroups) {
+		while (committed--)
+			commit_undo(c, &groups[committed].st, groups[committed].plans,
+				    groups[committed].n);
+		goto out;
 	}
 	rc = 0;
 out:
+	for (size_t i = 0; groups && i < ngroups; i++)
+		if (groups[i].open)
+			state_close(&groups[i].st);
 	free(plans);
-	free(done);
+	free(groups);
+	free(grouped);
 	return rc;
 }
 
