@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Section "route_batch": time to program N peers (default 65,536, one path each,
+# distinct micro-SID carriers as real hosts would have) with
+# `srv6-bpf route add -batch FILE`, each run on a freshly loaded datapath in a
+# fresh namespace; and, interleaved, the same number of kernel seg6 encap.red
+# routes through `ip -batch`. Each run checks that every peer landed (the peers
+# map and srv6-bpf's host routes; the kernel's seg6 routes).
+#
+# Env: BENCH_RB_PEERS (default 65536), BENCH_RB_RUNS (default 3).
+# shellcheck source=bench/lib/common.sh
+source "$(dirname "$0")/../lib/common.sh"
+bench_need ip
+
+if [ "$BENCH_QUICK" = 1 ]; then peers_default=4096 runs_default=1; else peers_default=65536 runs_default=3; fi
+PEERS=${BENCH_RB_PEERS:-$peers_default}
+RUNS=${BENCH_RB_RUNS:-$runs_default}
+P=$BENCH_PREFIX-rb
+bench_tmpdir TMP rb
+bench_bpffs BPFFS
+
+# Peer i: 2001:db8:a::<i/65536>:<i%65536>, first SID fc00:0:100:<i%65536>:e006::.
+"$BENCH_PY" - "$PEERS" "$TMP" <<'PY'
+import sys
+n, tmp = int(sys.argv[1]), sys.argv[2]
+with open(f"{tmp}/srv6-bpf.batch", "w") as b, open(f"{tmp}/ip.batch", "w") as k:
+    for i in range(n):
+        peer = f"2001:db8:a::{i >> 16:x}:{i & 0xffff:x}"
+        sid = f"fc00:0:100:{i & 0xffff:x}:e006::"
+        b.write(f"{peer} dev rb0 segs {sid}\n")
+        k.write(f"route add {peer}/128 encap seg6 mode encap.red segs {sid} dev rb0\n")
+PY
+
+# A namespace with rb0 (a veth) whose SIDs route through one gateway.
+ns_up() {
+	ip netns add "$1"
+	bench_at_exit "ip netns del '$1'"
+	ip -n "$1" link add rb0 type veth peer name rb1
+	ip -n "$1" link set rb0 up
+	ip -n "$1" link set rb1 up
+	ip -n "$1" addr add 2001:db8:1::1/64 dev rb0 nodad
+	ip -n "$1" -6 route add fc00::/16 via 2001:db8:1::ff dev rb0
+}
+
+json_field() { "$BENCH_PY" -c 'import json, sys; print(json.load(sys.stdin)[0][sys.argv[1]])' "$1"; }
+
+echo "route_batch: $RUNS runs x ($PEERS peers via srv6-bpf, $PEERS kernel seg6 routes via ip -batch)" >&2
+: >"$TMP/runs.tsv"
+for i in $(seq "$RUNS"); do
+	ns=$P-$i-bpf
+	ns_up "$ns"
+	ip netns exec "$ns" "$SRV6_BPF" --bpffs "$BPFFS" load rb0 xdp off >/dev/null
+	t0=$(bench_now_ms)
+	ip netns exec "$ns" "$SRV6_BPF" --bpffs "$BPFFS" route add -batch "$TMP/srv6-bpf.batch"
+	t1=$(bench_now_ms)
+	got=$(ip netns exec "$ns" "$SRV6_BPF" --bpffs "$BPFFS" -j show dev rb0 | json_field peers)
+	routes=$(ip -n "$ns" -6 route show proto 206 | wc -l)
+	if [ "$got" -ne "$PEERS" ] || [ "$routes" -ne "$PEERS" ]; then
+		bench_die "srv6-bpf run $i: $got peers in the map and $routes host routes, expected $PEERS"
+	fi
+	printf 'srv6bpf\t%s\t%s\t%s\n' "$i" "$((t1 - t0))" "$got" >>"$TMP/runs.tsv"
+	echo "  run $i srv6-bpf route add -batch: $((t1 - t0)) ms" >&2
+	ip netns del "$ns"
+	# Its pins would outlive it, and a later namespace may get the same inode.
+	rm -rf "$BPFFS/srv6-bpf"
+
+	ns=$P-$i-kernel
+	ns_up "$ns"
+	t0=$(bench_now_ms)
+	# -force: go on past a failed route and count what landed.
+	ip -n "$ns" -force -batch "$TMP/ip.batch" 2>"$TMP/ip.err" || true
+	t1=$(bench_now_ms)
+	got=$(ip -n "$ns" -6 route show | grep -c "encap seg6" || true)
+	printf 'kernel\t%s\t%s\t%s\t%s\n' "$i" "$((t1 - t0))" "$got" \
+		"$(sort "$TMP/ip.err" | uniq -c | sort -rn | head -1 | sed 's/^ *//')" >>"$TMP/runs.tsv"
+	echo "  run $i ip -batch (kernel seg6):     $((t1 - t0)) ms, $got routes" >&2
+	ip netns del "$ns"
+done
+
+"$BENCH_PY" "$BENCH_ROOT/route_batch/summarise.py" --runs "$TMP/runs.tsv" --peers "$PEERS" \
+	--out "$BENCH_OUT/result.json"
