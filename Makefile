@@ -33,7 +33,7 @@ LOADER     := $(BUILD)/srv6-bpf
 UNIT_SRCS  := $(wildcard tests/unit/*.c)
 
 # Debian 12 packages the build, tests, benchmarks and demo use.
-DEPS := make clang llvm libbpf-dev bpftool libnl-3-dev libnl-route-3-dev \
+DEPS := make gcc libc6-dev clang llvm libbpf-dev bpftool libnl-3-dev libnl-route-3-dev \
         libcurl4-openssl-dev libcjson-dev libcriterion-dev pkg-config \
         iproute2 iputils-ping tcpdump iperf3 ethtool procps util-linux valgrind python3
 

@@ -13,6 +13,9 @@
 #include <linux/capability.h>
 #include <linux/magic.h>
 
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
 #ifndef CAP_BPF
 #define CAP_BPF 39
 #endif
@@ -61,6 +64,19 @@ int sys_check_caps(struct err *e)
 	if (!cap_has(data, CAP_NET_ADMIN) ||
 	    !(cap_has(data, CAP_BPF) || cap_has(data, CAP_SYS_ADMIN)))
 		return errf(e, "permission denied: run as root (needs CAP_BPF and CAP_NET_ADMIN)");
+	return 0;
+}
+
+int sys_check_load_caps(struct err *e)
+{
+	struct __user_cap_data_struct data[2];
+
+	if (sys_check_caps(e) || effective_caps(data, e))
+		return -1;
+	/* The verifier takes the programs' packet pointer arithmetic only from a
+	 * loader that may see kernel pointers. */
+	if (!cap_has(data, CAP_PERFMON) && !cap_has(data, CAP_SYS_ADMIN))
+		return errf(e, "permission denied: loading needs CAP_PERFMON too (with CAP_BPF and CAP_NET_ADMIN)");
 	return 0;
 }
 
