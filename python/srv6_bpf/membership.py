@@ -1,0 +1,81 @@
+"""Job membership: one entry per host, derived from every rank's node info.
+
+Every rank runs these functions on the same gathered list, so every rank reaches the same
+hosts, the same hosts file and the same choice of who programs each host, without talking.
+A host is a backend address: processes that share one (torchrun's several workers per
+machine) are one host, programmed once by the lowest LOCAL_RANK (then the lowest rank).
+"""
+
+import collections
+import os
+import re
+
+from . import netinfo
+
+Host = collections.namedtuple("Host", "name rank address")
+
+# The loader's rule for a host name (it is also the vertex hosts/NAME).
+_NAME = re.compile(r"[A-Za-z0-9._-]{1,63}\Z")
+
+
+def local_host_name(rank, env=None):
+    """HOSTNAME, else HOSTNAME_PREFIX (default 'host') + the node's number as two digits:
+    torchrun's GROUP_RANK (the node rank) when set, else this process's rank. With one
+    process per host this is the plugin's HOSTNAME_PREFIX + RANK."""
+    env = os.environ if env is None else env
+    name = env.get("HOSTNAME", "")
+    if name:
+        return name
+    number = env.get("GROUP_RANK", "")
+    number = int(number) if number.isdigit() else rank
+    return "%s%02d" % (env.get("HOSTNAME_PREFIX", "") or "host", number)
+
+
+def local_rank(env=None):
+    env = os.environ if env is None else env
+    text = env.get("LOCAL_RANK", "")
+    return int(text) if text.isdigit() else 0
+
+
+def node_info(rank, options, family, env=None):
+    """What this process tells the others: a dict of plain values (picklable, JSON-able).
+    A failure to find the address is reported in 'error' rather than raised, so that this
+    rank still takes part in the collective that follows."""
+    info = {"rank": rank, "local_rank": local_rank(env), "hostname": None, "address": None,
+            "error": None}
+    try:
+        info["hostname"] = local_host_name(rank, env)
+        if not _NAME.match(info["hostname"]):
+            raise ValueError("host name %r is not valid: use 1-63 letters, digits, '.', '-' "
+                             "or '_' (set HOSTNAME)" % info["hostname"])
+        if options.address:
+            info["address"] = netinfo.normalize_address(options.address, family)
+        else:
+            info["address"] = netinfo.backend_address(options.interface, family)
+    except (netinfo.NetInfoError, ValueError, OSError) as exc:
+        info["error"] = str(exc)
+    return info
+
+
+def group_hosts(nodes):
+    """(hosts sorted by rank, {address: rank of the process that programs it}).
+
+    A host's rank is the lowest rank on it and its name that rank's host name; nodes must
+    carry no 'error'."""
+    by_address = collections.OrderedDict()
+    for node in sorted(nodes, key=lambda n: n["rank"]):
+        by_address.setdefault(node["address"], []).append(node)
+    hosts, programmers = [], {}
+    for address, members in by_address.items():
+        first = members[0]
+        hosts.append(Host(first["hostname"], first["rank"], address))
+        programmers[address] = min(members, key=lambda n: (n["local_rank"], n["rank"]))["rank"]
+    hosts.sort(key=lambda h: h.rank)
+    return hosts, programmers
+
+
+def hosts_file_text(hosts):
+    """The loader's --hosts-file: one 'name rank address' a line, in rank order."""
+    lines = ["# srv6-bpf job membership: name rank address"]
+    lines += ["%s %d %s" % (h.name, h.rank, h.address) for h in hosts]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,79 @@
+import socket
+import unittest
+
+import support  # noqa: F401
+from srv6_bpf import membership
+from srv6_bpf.config import Options
+
+
+def node(rank, address, name, local_rank=0):
+    return {"rank": rank, "local_rank": local_rank, "hostname": name, "address": address,
+            "error": None}
+
+
+class Names(unittest.TestCase):
+    def test_plugin_rule(self):
+        self.assertEqual(membership.local_host_name(3, {"HOSTNAME": "gpu7"}), "gpu7")
+        self.assertEqual(membership.local_host_name(3, {}), "host03")
+        self.assertEqual(membership.local_host_name(3, {"HOSTNAME_PREFIX": "node"}), "node03")
+        # torchrun: the node rank, so that two workers of one node agree
+        self.assertEqual(membership.local_host_name(5, {"GROUP_RANK": "2"}), "host02")
+
+    def test_local_rank(self):
+        self.assertEqual(membership.local_rank({}), 0)
+        self.assertEqual(membership.local_rank({"LOCAL_RANK": "3"}), 3)
+
+
+class NodeInfo(unittest.TestCase):
+    def test_from_interface(self):
+        info = membership.node_info(1, Options(env={}, interface="lo"), socket.AF_INET,
+                                    {"RANK": "1", "LOCAL_RANK": "1"})
+        self.assertEqual(info, {"rank": 1, "local_rank": 1, "hostname": "host01",
+                                "address": "127.0.0.1", "error": None})
+
+    def test_override_must_match_family(self):
+        o = Options(env={}, address="192.0.2.1")
+        info = membership.node_info(0, o, socket.AF_INET6, {})
+        self.assertIn("not an IPv6 address", info["error"])
+
+    def test_errors_are_reported_not_raised(self):
+        info = membership.node_info(0, Options(env={}, interface="nosuchdev0"),
+                                    socket.AF_INET6, {})
+        self.assertIn("nosuchdev0", info["error"])
+        info = membership.node_info(0, Options(env={}, interface="lo"), socket.AF_INET,
+                                    {"HOSTNAME": "bad name"})
+        self.assertIn("not valid", info["error"])
+
+
+class Grouping(unittest.TestCase):
+    def test_one_entry_per_address_lowest_rank_names_it(self):
+        nodes = [node(3, "2001:db8::2", "b", 1), node(0, "2001:db8::1", "a", 0),
+                 node(2, "2001:db8::2", "b", 0), node(1, "2001:db8::1", "a", 1)]
+        hosts, programmers = membership.group_hosts(nodes)
+        self.assertEqual(hosts, [membership.Host("a", 0, "2001:db8::1"),
+                                 membership.Host("b", 2, "2001:db8::2")])
+        self.assertEqual(programmers, {"2001:db8::1": 0, "2001:db8::2": 2})
+
+    def test_lowest_local_rank_programs(self):
+        # LOCAL_RANK 0 programs even when it does not hold the host's lowest rank.
+        nodes = [node(4, "192.0.2.1", "x", 1), node(5, "192.0.2.1", "x", 0)]
+        hosts, programmers = membership.group_hosts(nodes)
+        self.assertEqual(hosts, [membership.Host("x", 4, "192.0.2.1")])
+        self.assertEqual(programmers, {"192.0.2.1": 5})
+
+    def test_order_of_gathering_does_not_matter(self):
+        nodes = [node(r, "2001:db8::%d" % (r // 2 + 1), "h%d" % (r // 2), r % 2)
+                 for r in range(8)]
+        a = membership.group_hosts(nodes)
+        b = membership.group_hosts(list(reversed(nodes)))
+        self.assertEqual(a, b)
+
+    def test_hosts_file(self):
+        text = membership.hosts_file_text([membership.Host("a", 0, "2001:db8::1"),
+                                           membership.Host("b", 2, "2001:db8::2")])
+        self.assertEqual(text, "# srv6-bpf job membership: name rank address\n"
+                               "a 0 2001:db8::1\nb 2 2001:db8::2\n")
+
+
+if __name__ == "__main__":
+    unittest.main()
