@@ -35,11 +35,13 @@ UNIT_SRCS  := $(wildcard tests/unit/*.c)
 # Debian 12 packages the build, tests, benchmarks and demo use.
 DEPS := make gcc libc6-dev clang llvm libbpf-dev bpftool libnl-3-dev libnl-route-3-dev \
         libcurl4-openssl-dev libcjson-dev libcriterion-dev pkg-config \
-        iproute2 iputils-ping tcpdump iperf3 ethtool procps util-linux valgrind python3
+        iproute2 iputils-ping tcpdump iperf3 ethtool procps util-linux valgrind python3 \
+        python3-torch
 
 .SECONDARY:
 
-.PHONY: all deps vmlinux demo test test-unit test-asan test-valgrind test-kernel bench install clean
+.PHONY: all deps vmlinux demo test test-unit test-asan test-valgrind test-kernel test-python \
+        bench install clean
 
 all: $(LOADER)
 
@@ -94,9 +96,14 @@ test-valgrind: $(BUILD)/unit-tests
 test-kernel: $(LOADER)
 	tests/kernel/run.sh $(KTESTS)
 
+# The Python package, under Debian's python3 (the one with python3-torch).
+PYTHON ?= /usr/bin/python3
+test-python:
+	$(PYTHON) -m unittest discover -s python/tests
+
 # Everything: what the README's test command and CI run.
 test: deps
-	$(MAKE) test-unit test-asan test-valgrind test-kernel
+	$(MAKE) test-unit test-asan test-valgrind test-python test-kernel
 
 # The README's first command: the demo (needs root).
 demo: deps
@@ -121,8 +128,12 @@ $(BENCH_LIVE_STATS): $(BUILD)/bench/tools/live_stats.o
 bench: $(LOADER) $(BENCH_PROG_RUN) $(BENCH_LIVE_STATS)
 	bench/run.sh $(BENCH_ARGS)
 
+PYTHON_SITEDIR ?= $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
 install: $(LOADER)
 	install -D -m 0755 $(LOADER) $(DESTDIR)$(PREFIX)/sbin/srv6-bpf
+	install -d $(DESTDIR)$(PYTHON_SITEDIR)/srv6_bpf/_boot
+	install -m 0644 python/srv6_bpf/*.py $(DESTDIR)$(PYTHON_SITEDIR)/srv6_bpf/
+	install -m 0644 python/srv6_bpf/_boot/sitecustomize.py $(DESTDIR)$(PYTHON_SITEDIR)/srv6_bpf/_boot/
 
 clean:
 	rm -rf $(BUILD)
