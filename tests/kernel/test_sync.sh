@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# sync end to end: eight hosts on a 4-spine, 4-leaf micro-SID fabric (the
+# tests/jalapeno/fixtures/leafspine-4x4.json topology, built as namespaces), one
+# Jalapeño test server whose load state all hosts share. Every host runs
+# `srv6-bpf sync` the plugin's way (shortest_path/load, one peer at a time), then:
+#   - each host's routes are exactly the micro-SID carriers of the SID lists the
+#     server answered, with DEST_FUNCTION appended;
+#   - the load calls steered different peers onto different spines;
+#   - ping between every pair of hosts works, and on the wire (captures on every
+#     spine) each pair's traffic crosses exactly the spine its path names, with
+#     the outer destination the carrier shifted to that spine;
+#   - --dry-run prints the same grammar `route -batch` reads and changes nothing.
+. "$(dirname "$0")/../lib/netns.sh"
+kt_init
+
+ROOT=$(cd "$KT_LIB_DIR/../.." && pwd)
+SRV6_BPF=${SRV6_BPF:-$ROOT/build/srv6-bpf}
+JAL=$ROOT/tests/jalapeno
+FIXTURE=$JAL/fixtures/leafspine-4x4.json
+HOSTS=(host00 host01 host02 host03 host04 host05 host06 host07)
+SPINES=(spine00 spine01 spine02 spine03)
+[[ -x $SRV6_BPF ]] || fail "$SRV6_BPF not found: run make (or set SRV6_BPF)"
+
+step "build the fabric (16 namespaces) and start the test server inside the hosts' namespaces"
+eval "$("$KT_PYTHON" "$JAL/netns_fabric.py" "$FIXTURE" --dt6 e006)"
+bpffs_mount BPFFS
+netns_args=()
+for h in "${HOSTS[@]}"; do netns_args+=(--netns "$(ns "$h")"); done
+"$KT_PYTHON" "$JAL/server.py" "$FIXTURE" --port-file "$KT_TMP/port" "${netns_args[@]}" \
+	>"$KT_TMP/server.out" 2>"$KT_TMP/server.err" &
+SERVER_PID=$!
+cleanup_push "kill $SERVER_PID; wait $SERVER_PID"
+wait_for 100 0.1 "the Jalapeño test server" test -s "$KT_TMP/port"
+PORT=$(cat "$KT_TMP/port")
+CTL=http://127.0.0.1:$PORT/_test
+ok "server on 127.0.0.1:$PORT, reachable from every host's own loopback"
+
+# sync_on HOST ARGS...: srv6-bpf sync in HOST with the plugin's environment.
+sync_on() {
+	local h=$1
+	shift
+	nsx "$h" env HOSTS="$(IFS=,; echo "${HOSTS[*]}")" HOSTNAME="$h" DEST_FUNCTION=e006 \
+		MASTER_ADDR=2001:db8:1::2 JALAPENO_API_ENDPOINT="http://127.0.0.1:$PORT/api/v1" \
+		"$SRV6_BPF" --bpffs "$BPFFS" "$@"
+}
+
+step "--dry-run needs no datapath and prints routes in the batch grammar"
+out=$(sync_on host00 sync dev eth0 --dry-run --concurrency 1)
+assert_eq "dry-run lines" 7 "$(grep -c ' dev eth0 segs ' <<<"$out")"
+assert_contains "host01 shares host00's leaf: leaf00, host01, function" \
+	"2001:db8:1:1::2 dev eth0 segs fc00:0:2000:e001:e006:: weight 1  # hosts/host01" "$out"
+assert_match "host05 via leaf00, a spine, leaf02" \
+	"2001:db8:1:5::2 dev eth0 segs fc00:0:2000:100[0-3]:2002:e005:e006:0 weight 1" "$out"
+for h in "${HOSTS[@]}"; do
+	nsx "$h" "$SRV6_BPF" --bpffs "$BPFFS" load eth0 >/dev/null
+done
+sed 's/^/route add /' <<<"$out" >"$KT_TMP/batch"
+assert_ok "the dry-run output reads back as a batch" \
+	nsx host00 "$SRV6_BPF" --bpffs "$BPFFS" route add -batch "$KT_TMP/batch"
+nsx host00 "$SRV6_BPF" --bpffs "$BPFFS" unload eth0
+nsx host00 "$SRV6_BPF" --bpffs "$BPFFS" load eth0 >/dev/null
+curl -sf "$CTL/reset" >/dev/null
+ok "7 routes printed; loads reset on the server"
+
+step "every host syncs from the server, one after the other, one request at a time"
+for h in "${HOSTS[@]}"; do
+	out=$(sync_on "$h" sync dev eth0 --concurrency 1)
+	assert_eq "$h sync summary" \
+		"sync eth0: 7 peers from jalapeno-load: 7 added, 0 replaced, 0 unchanged, 0 removed" "$out"
+done
+stats=$(curl -sf "$CTL/stats")
+assert_eq "load calls applied" 56 "$(json_eval 'j["load_applied"]' <<<"$stats")"
+ok "8 hosts x 7 peers = 56 load calls"
+
+step "programmed paths are the carriers of the SID lists the API returned"
+mkdir -p "$KT_TMP/routes"
+for h in "${HOSTS[@]}"; do
+	nsx "$h" "$SRV6_BPF" --bpffs "$BPFFS" -j route show dev eth0 >"$KT_TMP/routes/$h.json"
+done
+curl -sf "$CTL/answers" >"$KT_TMP/answers.json"
+"$KT_PYTHON" "$JAL/check_sync.py" routes "$FIXTURE" "$KT_TMP/answers.json" "$KT_TMP/routes" e006 ||
+	fail "routes differ from the API's answers"
+spines=$(json_eval '" ".join(sorted({s.split(":")[3] for s in (p["paths"][0]["segs"][0] for p in j)
+	if s.split(":")[3].startswith("100")}))' "$KT_TMP/routes/host00.json")
+assert_eq "spines host00's cross-leaf peers use (load spreads them)" "1000 1001 1002 1003" "$spines"
+ok "host00 reaches its 6 cross-leaf peers over all 4 spines"
+
+step "traffic between every pair flows over exactly the spines of its path"
+mkdir -p "$KT_TMP/pcap"
+for s in "${SPINES[@]}"; do
+	cap_start "cap-$s" "$s" any ip6
+done
+declare -A ADDR6
+while read -r h a; do ADDR6[$h]=$a; done < <(json_eval '"\n".join(v["_key"] + " " +
+	v["ipv6_address"] for k, v in sorted(j["vertices"].items()) if k.startswith("hosts/"))' "$FIXTURE")
+pids=() pairs=()
+for a in "${HOSTS[@]}"; do
+	for b in "${HOSTS[@]}"; do
+		[[ $a == "$b" ]] && continue
+		nsx "$a" ping -6 -n -q -c 2 -i 0.2 -W 3 "${ADDR6[$b]}" >/dev/null &
+		pids+=($!) pairs+=("$a -> $b (${ADDR6[$b]})")
+	done
+done
+for i in "${!pids[@]}"; do
+	wait "${pids[i]}" || fail "ping ${pairs[i]}: no answer"
+done
+for s in "${SPINES[@]}"; do
+	cap_stop "cap-$s"
+	cp "$(pcap_file "cap-$s")" "$KT_TMP/pcap/$s.pcap"
+done
+"$KT_PYTHON" "$JAL/check_sync.py" wire "$FIXTURE" "$KT_TMP/routes" "$KT_TMP/pcap" ||
+	fail "traffic did not follow the programmed paths"
+for h in "${HOSTS[@]}"; do
+	n=$(nsx "$h" "$SRV6_BPF" --bpffs "$BPFFS" -j route show dev eth0 |
+		json_eval 'sum(p["packets"] for x in j for p in x["paths"])')
+	assert_ge "$h packets counted on its paths" 14 "$n"
+done
+ok "56 pings answered; every echo and reply encapsulated on its API path"
