@@ -97,12 +97,21 @@ int usid_compose(const struct usid_block *b, const __u8 (*sids)[SRV6_ADDR_LEN], 
 	for (size_t i = 0; i < n; i++) {
 		items[count].whole = !usid_of_sid(b, sids[i], &items[count].id);
 		items[count].sid = sids[i];
+		/* A zero ID ends a carrier: every uSID after it would be unreachable. */
+		if (!items[count].whole && items[count].id == 0) {
+			char text[ADDR_STR_LEN];
+
+			return errf(e, "SID %s has micro-SID 0 after the block: not a node's uSID",
+				    addr_sid_str(sids[i], text));
+		}
 		count++;
 	}
 	if (has_function) {
 		if (items[count - 1].whole)
 			return errf(e, "the last SID is outside the micro-SID block: cannot append function %x",
 				    function);
+		if (function == 0)
+			return errf(e, "function 0 is no micro-SID");
 		items[count].whole = false;
 		items[count].id = function;
 		items[count].sid = NULL;
