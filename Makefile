@@ -8,7 +8,7 @@ BPFTOOL  ?= bpftool
 PREFIX   ?= /usr/local
 VERSION  := 0.1.0
 
-PKGS     := libbpf libnl-3.0 libnl-route-3.0 libcurl libcjson
+PKGS     := libbpf libnl-3.0 libnl-route-3.0 libcurl libcjson libmicrohttpd
 STRICT   := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
 CFLAGS   ?= -O2 -g
 CFLAGS   += $(STRICT) -Iinclude -Imaps -Iloader -I$(BUILD) \
@@ -34,13 +34,14 @@ UNIT_SRCS  := $(wildcard tests/unit/*.c)
 
 # Debian 12 packages the build, tests, benchmarks and demo use.
 DEPS := make gcc libc6-dev clang llvm libbpf-dev bpftool libnl-3-dev libnl-route-3-dev \
-        libcurl4-openssl-dev libcjson-dev libcriterion-dev pkg-config \
+        libcurl4-openssl-dev libcjson-dev libmicrohttpd-dev libcriterion-dev pkg-config \
+        libclang-rt-14-dev curl openssl \
         iproute2 iputils-ping tcpdump iperf3 ethtool procps util-linux valgrind python3 \
         python3-torch
 
 .SECONDARY:
 
-.PHONY: all deps vmlinux demo test test-unit test-asan test-valgrind test-kernel test-python \
+.PHONY: all deps vmlinux demo test test-unit test-asan test-valgrind test-kernel test-python test-fuzz \
         bench install clean
 
 all: $(LOADER)
@@ -100,10 +101,16 @@ test-kernel: $(LOADER)
 PYTHON ?= /usr/bin/python3
 test-python:
 	$(PYTHON) -m unittest discover -s python/tests
+	$(PYTHON) tests/jalapeno/test_server.py
+
+# libFuzzer on the response parser and the SID builder, bounded in time.
+FUZZ_SECONDS ?= 30
+test-fuzz:
+	tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 # Everything: what the README's test command and CI run.
 test: deps
-	$(MAKE) test-unit test-asan test-valgrind test-python test-kernel
+	$(MAKE) test-unit test-asan test-valgrind test-python test-fuzz test-kernel
 
 # The README's first command: the demo (needs root).
 demo: deps
