@@ -13,7 +13,7 @@ STRICT   := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
 CFLAGS   ?= -O2 -g
 CFLAGS   += $(STRICT) -Iinclude -Imaps -Iloader -I$(BUILD) \
             -DSRV6_BPF_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 
 # Our BPF code is C11 too; libbpf's headers spell two GNU keywords, which we map
 # to their reserved forms instead of switching the whole program to gnu11.
@@ -37,7 +37,7 @@ DEPS := make gcc libc6-dev clang llvm libbpf-dev bpftool libnl-3-dev libnl-route
         libcurl4-openssl-dev libcjson-dev libmicrohttpd-dev libcriterion-dev pkg-config \
         libclang-rt-14-dev curl openssl \
         iproute2 iputils-ping tcpdump iperf3 ethtool procps util-linux valgrind python3 \
-        python3-torch
+        python3-torch prometheus
 
 .SECONDARY:
 
@@ -112,10 +112,11 @@ test-fuzz:
 test: deps
 	$(MAKE) test-unit test-asan test-valgrind test-python test-fuzz test-kernel
 
-# The README's first command: the demo (needs root).
+# The README's first command (needs root): ECMP against srv6-bpf on a leaf-spine
+# lab of Linux routers in network namespaces (tests/lab/demo.sh).
 demo: deps
 	$(MAKE) all
-	tests/lab/demo-one-hop.sh
+	tests/lab/demo.sh
 
 # --- benchmarks (not tests) ---------------------------------------------------
 

@@ -17,6 +17,7 @@
 #include "sync.h"
 #include "sid.h"
 #include "metrics.h"
+#include "daemon.h"
 #include "plan_cmd.h"
 #include "sys.h"
 
@@ -57,6 +58,8 @@ static const char usage_main[] =
 	"  show [dev DEV]                        attachment, config and pin paths\n"
 	"  stats [dev DEV]                       datapath counters by reason\n"
 	"  metrics [dev DEV]                     the counters in Prometheus text format\n"
+	"  run dev DEV [SYNC OPTIONS] [--interval S] [--metrics ADDR:PORT] [--cleanup-on-exit]\n"
+	"                                        the daemon: sync every interval, serve metrics\n"
 	"  sync [dev DEV] [--source S] [--dry-run] [OPTIONS]\n"
 	"                                        every job peer's paths from Jalapeño\n"
 	"  plan --topology-file FILE [OPTIONS]   collision-aware paths for every flow\n"
@@ -447,7 +450,7 @@ static const struct command {
 	{ "route", cmd_route, usage_route },	{ "sid", cmd_sid, usage_sid },
 	{ "show", cmd_show, usage_show },	{ "metrics", cmd_metrics, usage_metrics },
 	{ "stats", cmd_stats, usage_stats },
-	{ "sync", cmd_sync, usage_sync },
+	{ "sync", cmd_sync, usage_sync },	{ "run", cmd_run, usage_run },
 	{ "plan", cmd_plan, usage_plan },
 };
 

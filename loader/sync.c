@@ -560,10 +560,10 @@ static cJSON *plan_json(const struct sync_job *job)
 	return root;
 }
 
-static int apply(struct ctx *c, const struct sync_job *job, struct err *e)
+static int apply(struct ctx *c, const struct sync_job *job, struct sync_counts *n,
+		 struct err *e)
 {
 	struct route_req *reqs = calloc(job->npeers ? job->npeers : 1, sizeof(*reqs));
-	struct sync_counts n;
 	int rc;
 
 	if (!reqs)
@@ -573,28 +573,30 @@ static int apply(struct ctx *c, const struct sync_job *job, struct err *e)
 		reqs[i].verb = ROUTE_REPLACE;
 		snprintf(reqs[i].dev, sizeof(reqs[i].dev), "%s", job->o->dev);
 	}
-	rc = route_sync(c, job->o->dev, reqs, job->npeers, &n, e);
+	rc = route_sync(c, job->o->dev, reqs, job->npeers, n, e);
 	free(reqs);
-	if (rc)
-		return -1;
+	return rc;
+}
+
+static void print_counts(const struct ctx *c, const struct sync_report *r)
+{
 	if (c->json) {
 		cJSON *root = cJSON_CreateObject();
 
-		cJSON_AddStringToObject(root, "dev", job->o->dev);
-		cJSON_AddStringToObject(root, "source", sources[job->o->source].name);
-		cJSON_AddNumberToObject(root, "peers", (double)job->npeers);
-		cJSON_AddNumberToObject(root, "added", (double)n.added);
-		cJSON_AddNumberToObject(root, "replaced", (double)n.replaced);
-		cJSON_AddNumberToObject(root, "unchanged", (double)n.unchanged);
-		cJSON_AddNumberToObject(root, "removed", (double)n.removed);
+		cJSON_AddStringToObject(root, "dev", r->dev);
+		cJSON_AddStringToObject(root, "source", r->source);
+		cJSON_AddNumberToObject(root, "peers", (double)r->peers);
+		cJSON_AddNumberToObject(root, "added", (double)r->counts.added);
+		cJSON_AddNumberToObject(root, "replaced", (double)r->counts.replaced);
+		cJSON_AddNumberToObject(root, "unchanged", (double)r->counts.unchanged);
+		cJSON_AddNumberToObject(root, "removed", (double)r->counts.removed);
 		out_json(root);
 		cJSON_Delete(root);
 	} else {
 		printf("sync %s: %zu peers from %s: %zu added, %zu replaced, %zu unchanged, %zu removed\n",
-		       job->o->dev, job->npeers, sources[job->o->source].name, n.added, n.replaced,
-		       n.unchanged, n.removed);
+		       r->dev, r->peers, r->source, r->counts.added, r->counts.replaced,
+		       r->counts.unchanged, r->counts.removed);
 	}
-	return 0;
 }
 
 /* --- the command -------------------------------------------------------------------- */
@@ -603,7 +605,10 @@ static int apply(struct ctx *c, const struct sync_job *job, struct err *e)
 static int check_datapath(struct ctx *c, const char *dev, struct err *e)
 {
 	struct srv6_maps maps;
+	struct link_info li;
 
+	if (c->platform == PLATFORM_KERNEL) /* kernel routes: the device is enough */
+		return sys_check_net_admin(e) || nlx_link_get(&c->nl, dev, &li, e) ? -1 : 0;
 	if (sys_check_caps(e) || sys_check_bpffs(c->bpffs, c->bpffs_default, e) ||
 	    dp_open(c, dev, &maps, e))
 		return -1;
@@ -611,29 +616,28 @@ static int check_datapath(struct ctx *c, const char *dev, struct err *e)
 	return 0;
 }
 
-int cmd_sync(struct ctx *c, int argc, char **argv, struct err *e)
+int sync_once(struct ctx *c, const struct sync_opts *o, struct sync_report *r, struct err *e)
 {
 	struct sync_job job = { 0 };
-	struct sync_opts o;
-	sync_source_fn fill;
+	sync_source_fn fill = sources[o->source].fill;
 	int rc;
 
-	if (sync_opts_parse(argc, argv, &o, e))
-		return -1;
-	fill = sources[o.source].fill;
+	memset(r, 0, sizeof(*r));
+	r->dev = o->dev;
+	r->source = sources[o->source].name;
 	if (!fill)
 		return errf(e, "sync: --source %s is not yet available in this build (use jalapeno-load or jalapeno-best-paths)",
-			    sources[o.source].name);
+			    sources[o->source].name);
 	/* Everything that can be checked locally first: nothing is asked of the API
 	 * (whose load calls change its state) unless the result can be programmed. */
-	rc = job_init(&o, &job, e);
-	if (!rc && !o.dry_run)
-		rc = check_datapath(c, o.dev, e);
+	rc = job_init(o, &job, e);
+	if (!rc && !o->dry_run)
+		rc = check_datapath(c, o->dev, e);
 	if (!rc)
 		rc = fill(&job, e);
 	if (!rc)
 		rc = job_check(&job, e);
-	if (!rc && o.dry_run) {
+	if (!rc && o->dry_run) {
 		if (c->json) {
 			cJSON *root = plan_json(&job);
 
@@ -643,10 +647,23 @@ int cmd_sync(struct ctx *c, int argc, char **argv, struct err *e)
 			print_text(&job);
 		}
 	} else if (!rc) {
-		rc = apply(c, &job, e);
+		rc = apply(c, &job, &r->counts, e);
 	}
+	r->peers = job.npeers;
 	job_free(&job);
 	if (rc)
 		err_prefix(e, "sync");
 	return rc;
+}
+
+int cmd_sync(struct ctx *c, int argc, char **argv, struct err *e)
+{
+	struct sync_report r;
+	struct sync_opts o;
+
+	if (sync_opts_parse(argc, argv, &o, e) || sync_once(c, &o, &r, e))
+		return -1;
+	if (!o.dry_run)
+		print_counts(c, &r);
+	return 0;
 }

@@ -12,6 +12,7 @@
 #include "ctx.h"
 #include "err.h"
 #include "membership.h"
+#include "route.h"
 #include "route_parse.h"
 
 extern const char usage_sync[];
@@ -70,6 +71,20 @@ struct sync_job {
  * whole, with an error naming the peer, or fills every peer.
  */
 typedef int (*sync_source_fn)(struct sync_job *job, struct err *e);
+
+/* What one sync did. */
+struct sync_report {
+	const char *dev;
+	const char *source;
+	size_t peers;
+	struct sync_counts counts;
+	bool has_plan; /* --source topology: the plan's quality */
+	double plan_max_load, plan_lower_bound;
+};
+
+/* Parse-free core of `sync` (the daemon runs it in a loop): programs dev, or
+ * with o->dry_run prints what it would program. */
+int sync_once(struct ctx *c, const struct sync_opts *o, struct sync_report *r, struct err *e);
 
 /* Option parsing and environment, exposed for tests. */
 int sync_opts_parse(int argc, char **argv, struct sync_opts *o, struct err *e);
