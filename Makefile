@@ -41,7 +41,7 @@ DEPS := make gcc libc6-dev clang llvm libbpf-dev bpftool libnl-3-dev libnl-route
 
 .SECONDARY:
 
-.PHONY: all deps vmlinux demo test test-unit test-asan test-valgrind test-kernel test-python test-fuzz \
+.PHONY: all deps vmlinux demo test test-unit test-asan test-valgrind test-kernel test-python test-fuzz test-deploy \
         bench install clean
 
 all: $(LOADER)
@@ -108,9 +108,14 @@ FUZZ_SECONDS ?= 30
 test-fuzz:
 	tests/fuzz/run.sh $(FUZZ_SECONDS)
 
+# Kubernetes manifests (schemas), YAML lint, the image build, the dashboard's
+# queries and the capabilities the containers get (installs its own tools).
+test-deploy: $(LOADER)
+	deploy/validate.sh
+
 # Everything: what the README's test command and CI run.
 test: deps
-	$(MAKE) test-unit test-asan test-valgrind test-python test-fuzz test-kernel
+	$(MAKE) test-unit test-asan test-valgrind test-python test-fuzz test-deploy test-kernel
 
 # The README's first command (needs root): ECMP against srv6-bpf on a leaf-spine
 # lab of Linux routers in network namespaces (tests/lab/demo.sh).

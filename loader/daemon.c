@@ -178,7 +178,7 @@ static int ensure_loaded(struct ctx *c, const char *dev, struct err *e)
 		log_event(LOG_LEVEL_INFO, "adopt", "dev=%s pinned datapath found: kept as it is", dev);
 		return 0;
 	}
-	if (sys_check_kernel(e) || sys_check_load_caps(e) ||
+	if (sys_check_kernel(e) || sys_check_caps(e) ||
 	    sys_check_bpffs(c->bpffs, c->bpffs_default, e) || dp_load(c, &lo, &res, e))
 		return -1;
 	log_event(LOG_LEVEL_INFO, "load", "dev=%s datapath loaded", dev);

@@ -441,7 +441,8 @@ static int load_fresh(struct ctx *c, const char *dir, const struct load_opts *o,
 	enum srv6_xdp_mode mode = SRV6_XDP_OFF;
 	int rc;
 
-	if (hooks_free(ifindex, with_decap, o->dev, e))
+	/* Only loading programs needs CAP_PERFMON; adopting pins does not. */
+	if (sys_check_load_caps(e) || hooks_free(ifindex, with_decap, o->dev, e))
 		return -1;
 	if (mkdir_p(dir, e) || objects_load(&obj, dir, peers_max, with_decap, e))
 		goto fail;

@@ -273,7 +273,7 @@ static int cmd_load(struct ctx *c, int argc, char **argv, struct err *e)
 	}
 	if (c->platform == PLATFORM_KERNEL)
 		return kernel_platform_note(c, "load");
-	if (sys_check_kernel(e) || sys_check_load_caps(e) ||
+	if (sys_check_kernel(e) || sys_check_caps(e) ||
 	    sys_check_bpffs(c->bpffs, c->bpffs_default, e) || dp_load(c, &o, &res, e))
 		return -1;
 	if (!c->json && res != LOAD_NEW)
