@@ -87,12 +87,27 @@ $(BUILD)/asan/unit-tests: $(UNIT_SRCS) $(LIB_SRCS) $(SKELETONS)
 test-unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests --jobs 2
 
+# Criterion runs every test in its own child process and ignores a child's exit
+# status once the test has passed, so a leak (LeakSanitizer, valgrind) or a
+# valgrind error in a passing test would not fail the run: send each process's
+# report to a log directory and fail when any report was written.
+SAN_LOGS := $(BUILD)/asan/logs
 test-asan: $(BUILD)/asan/unit-tests
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(BUILD)/asan/unit-tests --jobs 2
+	@rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS)
+	ASAN_OPTIONS=detect_leaks=1:log_path=$(abspath $(SAN_LOGS))/asan \
+	UBSAN_OPTIONS=print_stacktrace=1:log_path=$(abspath $(SAN_LOGS))/ubsan \
+		$(BUILD)/asan/unit-tests --jobs 2
+	@if [ -n "$$(ls -A $(SAN_LOGS))" ]; then cat $(SAN_LOGS)/*; \
+		echo "sanitizers reported errors (logs in $(SAN_LOGS))" >&2; exit 1; fi
 
+VALGRIND_LOGS := $(BUILD)/valgrind
 test-valgrind: $(BUILD)/unit-tests
-	valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
-		--trace-children=yes -q $(BUILD)/unit-tests --jobs 1
+	@rm -rf $(VALGRIND_LOGS) && mkdir -p $(VALGRIND_LOGS)
+	valgrind --error-exitcode=1 --leak-check=full --show-leak-kinds=definite,indirect \
+		--errors-for-leak-kinds=definite,indirect --trace-children=yes -q \
+		--log-file=$(abspath $(VALGRIND_LOGS))/%p.log $(BUILD)/unit-tests --jobs 1
+	@if grep -q . $(VALGRIND_LOGS)/*.log; then cat $(VALGRIND_LOGS)/*.log; \
+		echo "valgrind reported errors (logs in $(VALGRIND_LOGS))" >&2; exit 1; fi
 
 test-kernel: $(LOADER)
 	tests/kernel/run.sh $(KTESTS)

@@ -5,6 +5,14 @@
 #include <stdio.h>
 #include <string.h>
 
+/* One line, whatever the input echoed into it contained. */
+static void one_line(char *s)
+{
+	for (; *s; s++)
+		if (*s == '\n' || *s == '\r')
+			*s = ' ';
+}
+
 int errf(struct err *e, const char *fmt, ...)
 {
 	va_list ap;
@@ -12,10 +20,7 @@ int errf(struct err *e, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
-	/* One line, whatever the input echoed into it contained. */
-	for (char *p = e->msg; *p; p++)
-		if (*p == '\n' || *p == '\r')
-			*p = ' ';
+	one_line(e->msg);
 	return -1;
 }
 
@@ -36,4 +41,5 @@ void err_prefix(struct err *e, const char *fmt, ...)
 	memcpy(e->msg, prefix, plen);
 	memcpy(e->msg + plen, ": ", 2);
 	e->msg[plen + 2 + olen] = '\0';
+	one_line(e->msg);
 }

@@ -90,6 +90,10 @@ int membership_from_list(const char *list, struct membership *m, struct err *e)
 		if (!comma)
 			break;
 		p = comma + 1;
+		if (!*p) { /* "a,b," ends with an empty name, as "a,,b" has one inside */
+			errf(e, "HOSTS: invalid host name \"\"");
+			goto fail;
+		}
 		continue;
 bad:
 		errf(e, "HOSTS: invalid host name \"%.*s\"", (int)(len > 64 ? 64 : len), p);
@@ -136,15 +140,28 @@ int membership_from_file(const char *path, struct membership *m, struct err *e)
 			goto fail;
 		}
 		strcpy(mem.name, words[0]);
+		bool rank_set = false;
+
 		for (int w = 1; w < nw; w++) {
 			if (isdigit((unsigned char)words[w][0]) && !strchr(words[w], '.') &&
 			    !strchr(words[w], ':')) {
+				if (rank_set) {
+					errf(e, "%s:%zu: two ranks: expected \"name [rank] [address]\"",
+					     path, lineno);
+					goto fail;
+				}
+				rank_set = true;
 				if (parse_uint(words[w], 0, RANK_MAX, &rank)) {
 					errf(e, "%s:%zu: invalid rank \"%.32s\"", path, lineno, words[w]);
 					goto fail;
 				}
 				mem.rank = (int)rank;
 			} else {
+				if (mem.has_addr) {
+					errf(e, "%s:%zu: two addresses: expected \"name [rank] [address]\"",
+					     path, lineno);
+					goto fail;
+				}
 				if (addr_parse_peer(words[w], &mem.addr, &mem.family, e)) {
 					err_prefix(e, "%s:%zu", path, lineno);
 					goto fail;

@@ -76,6 +76,8 @@ int route_req_parse(enum route_verb verb, int argc, char **argv, struct route_re
 			cur->weight = 1;
 			continue;
 		}
+		if (strcmp(word, "dev") && strcmp(word, "segs") && strcmp(word, "weight"))
+			return errf(e, "unknown argument \"%s\" (see: srv6-bpf route help)", word);
 		if (!arg)
 			return errf(e, "missing value after \"%s\"", word);
 		if (strcmp(word, "dev") == 0) {

@@ -29,7 +29,7 @@ int usid_block_parse(const char *text, struct usid_block *b, struct err *e)
 		/* "fc00:0:" as Jalapeño spells it: count the groups, add "::". */
 		size_t groups = 0;
 
-		if (text[len - 1] != ':')
+		if (text[len - 1] != ':' || text[0] == ':')
 			return errf(e, "invalid micro-SID block \"%s\": give PREFIX/LEN or \"fc00:0:\"", text);
 		for (const char *p = text; *p; p++)
 			groups += *p == ':';
@@ -107,6 +107,9 @@ int usid_compose(const struct usid_block *b, const __u8 (*sids)[SRV6_ADDR_LEN], 
 		count++;
 	}
 	if (has_function) {
+		if (per < 2)
+			return errf(e, "a /%u block leaves room for one uSID per carrier: function %x cannot share the last one",
+				    b->bits, function);
 		if (items[count - 1].whole)
 			return errf(e, "the last SID is outside the micro-SID block: cannot append function %x",
 				    function);
