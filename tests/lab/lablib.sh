@@ -1,0 +1,247 @@
+# shellcheck shell=bash
+# lablib.sh: the leaf-spine lab, built with tests/lib/netns.sh.
+#
+# Used by tests/lab/lab (up/down/status), tests/lab/demo.sh (make demo) and
+# tests/kernel/test_demo.sh. Set NS_PREFIX (netns.sh) and LAB_DIR (a directory
+# for the lab's files), then:
+#
+#   lab_generate [fabric.py flags]  topology.json, hosts, lab.json, build.sh in LAB_DIR
+#   lab_build                        the namespaces, links, routes and shaping; checks
+#                                    that every host reaches a host on the next leaf
+#   lab_srv6_load                    srv6-bpf on every host's eth0 (TC encap, XDP decap
+#                                    of its locator); LAB_BPFFS must be a bpffs
+#   lab_program MODE PAIRS           MODE ecmp: no srv6-bpf routes (plain ECMP);
+#                                    planned: the planner's paths for the flows in PAIRS
+#   lab_run LABEL PAIRS BYTES OUT    one traffic run (tests/lab/traffic.py)
+#   lab_teardown PREFIX DIR          remove a lab, also a half-built or crashed one
+#
+# Node names are the topology's vertex keys (host0000, leaf00, spine00): `nsx
+# leaf00 ...` runs in a node, `lab_sb host0000 route show` runs srv6-bpf there.
+
+# shellcheck source=tests/lib/netns.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/netns.sh"
+
+LAB_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LAB_ROOT=$(cd "$LAB_HOME/../.." && pwd)
+SRV6_BPF=${SRV6_BPF:-$LAB_ROOT/build/srv6-bpf}
+# The function each path ends with (as the plugin's DEST_FUNCTION); hosts
+# decapsulate their whole locator, so any function reaches them.
+LAB_DEST_FUNCTION=${LAB_DEST_FUNCTION:-e006}
+
+# ntc NS ARGS...: `tc ARGS` in namespace NS (tc -n).
+ntc() {
+	local n=$1
+	shift
+	tc -n "$(ns "$n")" "$@"
+}
+
+# lab_veths: veth pairs from stdin, "NS1 IF1 NS2 IF2" a line, created with one
+# `ip -batch` (netns.sh's veth makes one pair with three commands, which adds up
+# to seconds on a busy machine); they stay down (build.sh brings them up).
+lab_veths() {
+	local a ai b bi
+	while read -r a ai b bi; do
+		echo "link add $ai netns $(ns "$a") type veth peer name $bi netns $(ns "$b")"
+	done | ip -batch -
+}
+
+# lab_nodes hosts|routers|leaves|spines: node names, one a line.
+lab_nodes() {
+	local expr
+	case $1 in
+	hosts) expr='"\n".join(h["name"] for h in j["hosts"])' ;;
+	routers) expr='"\n".join(r["name"] for r in j["routers"])' ;;
+	leaves) expr='"\n".join(r["name"] for r in j["routers"] if r["role"] == "leaf")' ;;
+	spines) expr='"\n".join(r["name"] for r in j["routers"] if r["role"] == "spine")' ;;
+	*) fail "lab_nodes: unknown kind $1" ;;
+	esac
+	json_eval "$expr" "$LAB_DIR/lab.json"
+}
+
+# lab_generate [FLAGS...]: the lab's files in LAB_DIR (tests/lab/fabric.py generate).
+lab_generate() {
+	mkdir -p "$LAB_DIR"
+	"$KT_PYTHON" "$LAB_HOME/fabric.py" generate --out "$LAB_DIR" "$@"
+}
+
+# lab_build: build LAB_DIR/build.sh's lab, then check that every host reaches
+# its partner on the next leaf (the ring scenario's) over IPv6 and IPv4, which
+# also resolves the neighbours on the way.
+lab_build() {
+	# shellcheck source=/dev/null
+	. "$LAB_DIR/build.sh"
+	local src dst v6 v4 pids=() what=() i
+	"$KT_PYTHON" "$LAB_HOME/fabric.py" pairs ring --lab "$LAB_DIR" >"$LAB_DIR/check.pairs"
+	while read -r src dst v6 v4; do
+		# shellcheck disable=SC2016 # the inner shell expands $1 and $2
+		nsx "$src" bash -c 'ping -6 -n -q -c2 -i0.2 -W3 "$1" >/dev/null || exit 1
+			[[ -z $2 ]] || ping -4 -n -q -c2 -i0.2 -W3 "$2" >/dev/null || exit 2' _ "$v6" "$v4" &
+		pids+=($!) what+=("$src -> $dst ($v6 ${v4:-})")
+	done < <(json_eval '"\n".join(" ".join([s, d, h[d]["ipv6"], h[d]["ipv4"] or ""])
+		for h in [{x["name"]: x for x in j["hosts"]}]
+		for s, d in (l.split() for l in open("'"$LAB_DIR/check.pairs"'")))' "$LAB_DIR/lab.json")
+	for i in "${!pids[@]}"; do
+		wait "${pids[i]}" || fail "lab: ${what[i]}: no answer to ping"
+	done
+}
+
+# lab_sb HOST ARGS...: srv6-bpf in HOST with the lab's bpffs.
+lab_sb() {
+	local n=$1
+	shift
+	nsx "$n" "$SRV6_BPF" --bpffs "$LAB_BPFFS" "$@"
+}
+
+# lab_srv6_load: load srv6-bpf on every host's eth0 and decapsulate its locator
+# (the hosts in parallel: loading runs the verifier).
+lab_srv6_load() {
+	local h loc pids=() names=() i
+	while read -r h loc; do
+		{ lab_sb "$h" load eth0 >/dev/null && lab_sb "$h" sid add "$loc" dev eth0 action decap; } \
+			>"$LAB_DIR/load.$h.log" 2>&1 &
+		pids+=($!) names+=("$h")
+	done < <(json_eval '"\n".join(h["name"] + " " + h["locator"] for h in j["hosts"])' \
+		"$LAB_DIR/lab.json")
+	for i in "${!pids[@]}"; do
+		wait "${pids[i]}" || fail "lab: srv6-bpf on ${names[i]}: $(tail -n1 "$LAB_DIR/load.${names[i]}.log")"
+		rm -f "$LAB_DIR/load.${names[i]}.log"
+	done
+}
+
+# lab_program_via: how planned paths reach the hosts: LAB_PROGRAM=sync or
+# plan-routes, else sync when this srv6-bpf's sync takes --pairs (the planner
+# wired in), plan-routes otherwise (the fallback: plan -j, then route replace).
+lab_program_via() {
+	case ${LAB_PROGRAM:-auto} in
+	sync | plan-routes) echo "$LAB_PROGRAM" ;;
+	auto)
+		if "$SRV6_BPF" sync --help 2>&1 | grep -q -- '--pairs'; then
+			echo sync
+		else
+			echo plan-routes
+		fi
+		;;
+	*) fail "LAB_PROGRAM must be sync, plan-routes or auto, not '$LAB_PROGRAM'" ;;
+	esac
+}
+
+# lab_routes_clear HOST: remove every srv6-bpf peer of HOST's eth0.
+lab_routes_clear() {
+	local peers
+	peers=$(lab_sb "$1" -j route show dev eth0 | json_eval '"\n".join(p["peer"] + " dev eth0" for p in j)')
+	[[ -z $peers ]] || lab_sb "$1" route del -batch - <<<"$peers"
+}
+
+# lab_program ecmp|planned PAIRS: program every host (in parallel) for a run.
+# ecmp: no srv6-bpf routes, the fabric hashes. planned: every host programs its
+# share of the plan for the flows in PAIRS ("SRC DST" lines), computed on the
+# host itself from the lab's topology file.
+lab_program() {
+	local mode=$1 pairs=$2 h via pids=() names=() i
+	[[ $mode == ecmp || $mode == planned ]] ||
+		fail "lab_program: mode must be ecmp or planned, not '$mode'"
+	via=$(lab_program_via)
+	for h in $(lab_nodes hosts); do
+		_lab_program_host "$mode" "$via" "$pairs" "$h" >"$LAB_DIR/program.$h.log" 2>&1 &
+		pids+=($!) names+=("$h")
+	done
+	for i in "${!pids[@]}"; do
+		wait "${pids[i]}" ||
+			fail "lab: programming ${names[i]} ($mode, $via): $(tail -n1 "$LAB_DIR/program.${names[i]}.log")"
+	done
+}
+
+# _lab_program_host MODE VIA PAIRS HOST: lab_program's work on one host.
+_lab_program_host() {
+	local mode=$1 via=$2 pairs=$3 h=$4
+	if [[ $mode == ecmp ]]; then
+		lab_routes_clear "$h"
+	elif [[ $via == sync ]]; then
+		nsx "$h" env HOSTNAME="$h" "$SRV6_BPF" --bpffs "$LAB_BPFFS" sync dev eth0 \
+			--topology-file "$LAB_DIR/topology.json" --hosts-file "$LAB_DIR/hosts" \
+			--pairs "$pairs" --dest-function "$LAB_DEST_FUNCTION"
+	else
+		nsx "$h" "$SRV6_BPF" -j plan --topology-file "$LAB_DIR/topology.json" \
+			--hosts-file "$LAB_DIR/hosts" --pairs "$pairs" \
+			--dest-function "$LAB_DEST_FUNCTION" >"$LAB_DIR/plan.$h.json"
+		lab_routes_clear "$h"
+		"$KT_PYTHON" "$LAB_HOME/plan_routes.py" "$LAB_DIR/plan.$h.json" \
+			"$LAB_DIR/lab.json" "$h" eth0 >"$LAB_DIR/routes.$h"
+		[[ ! -s $LAB_DIR/routes.$h ]] || lab_sb "$h" route replace -batch "$LAB_DIR/routes.$h"
+	fi
+}
+
+# lab_plan PAIRS OUT: the plan (srv6-bpf -j plan) for the flows in PAIRS.
+lab_plan() {
+	"$SRV6_BPF" -j plan --topology-file "$LAB_DIR/topology.json" --hosts-file "$LAB_DIR/hosts" \
+		--pairs "$1" --dest-function "$LAB_DEST_FUNCTION" >"$2"
+}
+
+# lab_run LABEL PAIRS BYTES OUT: every flow in PAIRS moves BYTES at once; OUT
+# gets flows, step time and per-link bytes (tests/lab/traffic.py run).
+lab_run() {
+	"$KT_PYTHON" "$LAB_HOME/traffic.py" run --lab "$LAB_DIR" --prefix "$NS_PREFIX" \
+		--label "$1" --pairs "$2" --bytes "$3" --out "$4"
+}
+
+# lab_pairs ring|random SEED OUT: a scenario's flows, one "SRC DST" a line
+# (tests/lab/fabric.py pairs): ring, host k of each leaf sends to host k of the
+# next leaf; random, bench/plan/gen_fabric.py's permutation for SEED.
+lab_pairs() {
+	"$KT_PYTHON" "$LAB_HOME/fabric.py" pairs "$1" --lab "$LAB_DIR" --seed "$2" >"$3"
+}
+
+# lab_server_start: the Jalapeño test server (tests/jalapeno/server.py) on the
+# lab's topology, on 127.0.0.1 of the root namespace and of every host, in its
+# own session so it outlives the script; pid in LAB_DIR/server.pid, port in
+# LAB_DIR/server.port.
+lab_server_start() {
+	local args=() h i
+	for h in $(lab_nodes hosts); do args+=(--netns "$(ns "$h")"); done
+	rm -f "$LAB_DIR/server.port"
+	setsid "$KT_PYTHON" "$LAB_ROOT/tests/jalapeno/server.py" "$LAB_DIR/topology.json" \
+		--port-file "$LAB_DIR/server.port" --collection network_topology "${args[@]}" \
+		>"$LAB_DIR/server.log" 2>&1 </dev/null &
+	echo $! >"$LAB_DIR/server.pid"
+	for ((i = 0; i < 100; i++)); do
+		[[ -s $LAB_DIR/server.port ]] && return 0
+		kill -0 "$(cat "$LAB_DIR/server.pid")" 2>/dev/null ||
+			fail "lab: the Jalapeño test server exited: $(tail -n 3 "$LAB_DIR/server.log")"
+		sleep 0.1
+	done
+	fail "lab: the Jalapeño test server did not start in 10 s (see $LAB_DIR/server.log)"
+}
+
+# lab_server_stop: stop the server LAB_DIR/server.pid names, if it is ours.
+lab_server_stop() {
+	local pid
+	[[ -f $LAB_DIR/server.pid ]] || return 0
+	pid=$(cat "$LAB_DIR/server.pid")
+	if grep -qa "tests/jalapeno/server.py" "/proc/$pid/cmdline" 2>/dev/null; then
+		kill "$pid" 2>/dev/null || true
+		for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$pid" 2>/dev/null || true
+	fi
+	rm -f "$LAB_DIR/server.pid" "$LAB_DIR/server.port"
+}
+
+# lab_teardown PREFIX DIR: remove a lab by name, whatever state it is in (also
+# after a crash): the server, every namespace PREFIX-* (and the processes in
+# it), mounts under DIR, DIR itself.
+lab_teardown() {
+	local prefix=$1 dir=$2 n pid m
+	LAB_DIR=$dir lab_server_stop
+	for n in $(ip netns list 2>/dev/null | awk -v p="$prefix-" \
+		'index($1, p) == 1 && substr($1, length(p) + 1) ~ /^[A-Za-z0-9_]+$/ {print $1}'); do
+		for pid in $(ip netns pids "$n" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+		ip netns del "$n" 2>/dev/null || true
+	done
+	if [[ -d $dir ]]; then
+		dir=$(cd "$dir" && pwd -P)
+		while read -r m; do
+			umount "$m" 2>/dev/null || umount -l "$m" || true
+		done < <(awk -v d="$dir/" 'index($2, d) == 1 {print $2}' /proc/mounts | sort -r)
+		rm -rf "$dir"
+		rmdir "${dir%/*}" 2>/dev/null || true  # the state root, once no lab is left
+	fi
+}
