@@ -20,6 +20,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "metrics_http.h"
+#include "plan.h"
 #include "sync.h"
 #include "sys.h"
 
@@ -198,8 +199,23 @@ static int wait_signal(const sigset_t *set, double seconds)
 	return sig < 0 ? 0 : sig;
 }
 
-static void sync_and_record(struct ctx *c, const struct sync_opts *o, struct daemon_state *d,
-			    unsigned int *failures)
+/* The last plan applied: the next one stays close to it (minimal churn). */
+static void keep_plan(struct sync_opts *o, struct plan_prev **prev, const char *json)
+{
+	cJSON *root = cJSON_Parse(json);
+	struct plan_prev *next = NULL;
+	struct err ignored;
+
+	if (root && plan_prev_from_json(root, &next, &ignored) == 0) {
+		plan_prev_free(*prev);
+		*prev = next;
+		o->previous = next;
+	}
+	cJSON_Delete(root);
+}
+
+static void sync_and_record(struct ctx *c, struct sync_opts *o, struct daemon_state *d,
+			    unsigned int *failures, struct plan_prev **prev)
 {
 	double start = now_seconds(CLOCK_MONOTONIC), took;
 	struct sync_report r;
@@ -215,6 +231,7 @@ static void sync_and_record(struct ctx *c, const struct sync_opts *o, struct dae
 		d->syncs_ok++;
 		d->synced = true;
 		d->last = r;
+		d->last.plan_json = NULL; /* not ours to keep */
 		d->last_success_time = d->last_time;
 	} else {
 		d->syncs_error++;
@@ -222,10 +239,17 @@ static void sync_and_record(struct ctx *c, const struct sync_opts *o, struct dae
 	pthread_mutex_unlock(&d->lock);
 	if (rc == 0) {
 		*failures = 0;
+		if (r.has_plan)
+			keep_plan(o, prev, r.plan_json);
+		free(r.plan_json);
+		r.plan_json = NULL;
 		log_event(LOG_LEVEL_INFO, "sync",
-			  "dev=%s source=%s peers=%zu added=%zu replaced=%zu unchanged=%zu removed=%zu duration_ms=%.0f",
+			  "dev=%s source=%s peers=%zu added=%zu replaced=%zu unchanged=%zu removed=%zu duration_ms=%.0f%s",
 			  o->dev, r.source, r.peers, r.counts.added, r.counts.replaced,
-			  r.counts.unchanged, r.counts.removed, took * 1000);
+			  r.counts.unchanged, r.counts.removed, took * 1000,
+			  r.has_plan ? (r.plan_max_load > r.plan_lower_bound ? " plan=above-lower-bound"
+									      : " plan=optimal")
+				     : "");
 	} else {
 		++*failures;
 		log_event(LOG_LEVEL_ERROR, "sync",
@@ -240,6 +264,7 @@ int cmd_run(struct ctx *c, int argc, char **argv, struct err *e)
 	struct ctx mctx = *c;
 	struct sync_opts o;
 	struct run_opts r = { 0 };
+	struct plan_prev *prev = NULL;
 	unsigned int failures = 0;
 	sigset_t set;
 	int rc = 0;
@@ -276,7 +301,7 @@ int cmd_run(struct ctx *c, int argc, char **argv, struct err *e)
 		double delay;
 		int sig;
 
-		sync_and_record(c, &o, &d, &failures);
+		sync_and_record(c, &o, &d, &failures, &prev);
 		delay = r.interval;
 		if (failures) {
 			unsigned int shift = failures - 1 < 16 ? failures - 1 : 16;
@@ -296,6 +321,7 @@ int cmd_run(struct ctx *c, int argc, char **argv, struct err *e)
 		}
 	}
 	metrics_http_stop(srv);
+	plan_prev_free(prev);
 	if (d.metrics_ctx)
 		nlx_close(&mctx.nl);
 	if (r.cleanup && c->platform == PLATFORM_BPF) {

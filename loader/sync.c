@@ -12,6 +12,7 @@
 #include "datapath.h"
 #include "http.h"
 #include "jalapeno.h"
+#include "plan.h"
 #include "output.h"
 #include "route.h"
 #include "sys.h"
@@ -41,7 +42,10 @@ const char usage_sync[] =
 	"                              as the PyTorch plugin does\n"
 	"                            jalapeno-best-paths: shortest_path/best-paths, up\n"
 	"                              to --paths equal-weight paths a peer\n"
-	"                            topology: the topology, planned locally\n"
+	"                            topology: GET .../topology once (or\n"
+	"                              --topology-file) and plan every sender's\n"
+	"                              flows so that they do not collide; program\n"
+	"                              the local host's share\n"
 	"  --paths K               paths per peer, 1-8 (jalapeno-best-paths: default 4)\n"
 	"  --endpoint URL          Jalapeño API base (env JALAPENO_API_ENDPOINT),\n"
 	"                          e.g. http://jalapeno:30800/api/v1\n"
@@ -50,6 +54,10 @@ const char usage_sync[] =
 	"  --hosts-file F          job members, one \"name [rank] [address]\" a line\n"
 	"                          (else env HOSTS: names in rank order, comma separated)\n"
 	"  --topology-file F       the topology JSON from a file (implies topology)\n"
+	"  --pattern P             topology: the job's traffic, all-to-all (default) or\n"
+	"                          ring (rank i sends to rank i+1)\n"
+	"  --pairs F               topology: explicit flows, \"SRC DST [DEMAND]\" a line\n"
+	"  --previous F            topology: a plan (srv6-bpf plan -j) to stay close to\n"
 	"  --dest-function HEX     uSID appended after each path, e.g. e006\n"
 	"                          (env DEST_FUNCTION)\n"
 	"  --cacert FILE           CA bundle that verifies an https endpoint\n"
@@ -76,6 +84,7 @@ const char usage_sync[] =
 	"never reached the server (resolve or connect failed). HTTP 4xx is never retried.\n";
 
 static int source_jalapeno(struct sync_job *job, struct err *e);
+static int source_topology(struct sync_job *job, struct err *e);
 
 static const struct source {
 	const char *name;
@@ -83,8 +92,7 @@ static const struct source {
 } sources[] = {
 	[SYNC_SOURCE_JALAPENO_LOAD] = { "jalapeno-load", source_jalapeno },
 	[SYNC_SOURCE_JALAPENO_BEST_PATHS] = { "jalapeno-best-paths", source_jalapeno },
-	/* The planner (collision-aware paths from the topology) plugs in here. */
-	[SYNC_SOURCE_TOPOLOGY] = { "topology", NULL },
+	[SYNC_SOURCE_TOPOLOGY] = { "topology", source_topology },
 };
 
 /* --- options -------------------------------------------------------------------- */
@@ -146,7 +154,7 @@ static int parse_source(const char *text, enum sync_source_id *id)
 static const char *const valued_opts[] = {
 	"--source", "--paths", "--endpoint", "--collection", "--hosts-file", "--topology-file",
 	"--dest-function", "--cacert", "--header", "--timeout", "--connect-timeout",
-	"--concurrency", "--retries",
+	"--concurrency", "--retries", "--pattern", "--pairs", "--previous",
 };
 
 /* "--name value" or "--name=value": the option's index and value. */
@@ -176,9 +184,11 @@ int sync_opts_parse(int argc, char **argv, struct sync_opts *o, struct err *e)
 {
 	const char *function = env("DEST_FUNCTION"), *master = env("MASTER_ADDR");
 	const char *paths = NULL, *source = NULL;
+	bool pattern_set = false;
 	unsigned long v;
 
 	memset(o, 0, sizeof(*o));
+	o->pattern = PLAN_ALL_TO_ALL;
 	o->dev = env("BACKEND_INTERFACE") ? env("BACKEND_INTERFACE") : DEFAULT_DEV;
 	o->endpoint = env("JALAPENO_API_ENDPOINT");
 	o->collection = env("TOPOLOGY_COLLECTION") ? env("TOPOLOGY_COLLECTION") : DEFAULT_COLLECTION;
@@ -217,6 +227,18 @@ int sync_opts_parse(int argc, char **argv, struct sync_opts *o, struct err *e)
 			o->hosts_file = val;
 		} else if (!strcmp(name, "--topology-file")) {
 			o->topology_file = val;
+		} else if (!strcmp(name, "--pattern")) {
+			if (!strcmp(val, "all-to-all"))
+				o->pattern = PLAN_ALL_TO_ALL;
+			else if (!strcmp(val, "ring"))
+				o->pattern = PLAN_RING;
+			else
+				return errf(e, "sync: invalid --pattern \"%.32s\": give all-to-all or ring", val);
+			pattern_set = true;
+		} else if (!strcmp(name, "--pairs")) {
+			o->pairs_file = val;
+		} else if (!strcmp(name, "--previous")) {
+			o->previous_file = val;
 		} else if (!strcmp(name, "--dest-function")) {
 			function = val;
 		} else if (!strcmp(name, "--cacert")) {
@@ -246,6 +268,15 @@ int sync_opts_parse(int argc, char **argv, struct sync_opts *o, struct err *e)
 	if (source && parse_source(source, &o->source))
 		return errf(e, "sync: unknown --source \"%.32s\" (jalapeno-load, jalapeno-best-paths, topology)",
 			    source);
+	if (o->pairs_file) {
+		if (pattern_set)
+			return errf(e, "sync: give --pattern or --pairs, not both");
+		o->pattern = PLAN_PAIRS;
+	}
+	if ((pattern_set || o->pairs_file || o->previous_file) && source &&
+	    o->source != SYNC_SOURCE_TOPOLOGY && !o->topology_file)
+		return errf(e, "sync: --pattern, --pairs and --previous plan with --source topology, not %s",
+			    sources[o->source].name);
 	if (o->topology_file) {
 		if (source && o->source != SYNC_SOURCE_TOPOLOGY)
 			return errf(e, "sync: --topology-file goes with --source topology, not %s",
@@ -286,6 +317,7 @@ int sync_opts_parse(int argc, char **argv, struct sync_opts *o, struct err *e)
 
 static void job_free(struct sync_job *job)
 {
+	free(job->plan_json);
 	for (size_t i = 0; i < job->npeers; i++)
 		free(job->peers[i].url);
 	free(job->peers);
@@ -362,6 +394,8 @@ static int job_check(const struct sync_job *job, struct err *e)
 	for (size_t i = 0; i < job->npeers; i++) {
 		const struct sync_peer *p = &job->peers[i];
 
+		if (p->no_flow)
+			continue;
 		if (!p->has_key)
 			return errf(e, "peer %s: no %s address: the API's destination_info has no %s and the hosts file gives none",
 				    p->vertex, fam, job->o->family == AF_INET ? "ipv4_address" : "ipv6_address");
@@ -371,10 +405,13 @@ static int job_check(const struct sync_job *job, struct err *e)
 	by_key = calloc(job->npeers ? job->npeers : 1, sizeof(*by_key));
 	if (!by_key)
 		return errf(e, "out of memory");
+	size_t nkeyed = 0;
+
 	for (size_t i = 0; i < job->npeers; i++)
-		by_key[i] = &job->peers[i];
-	qsort(by_key, job->npeers, sizeof(*by_key), peer_key_cmp);
-	for (size_t i = 1; i < job->npeers && !rc; i++)
+		if (!job->peers[i].no_flow)
+			by_key[nkeyed++] = &job->peers[i];
+	qsort(by_key, nkeyed, sizeof(*by_key), peer_key_cmp);
+	for (size_t i = 1; i < nkeyed && !rc; i++)
 		if (!memcmp(&by_key[i - 1]->req.key, &by_key[i]->req.key, sizeof(by_key[i]->req.key)))
 			rc = errf(e, "peers %s and %s have the same address %s", by_key[i - 1]->vertex,
 				  by_key[i]->vertex, addr_key_str(&by_key[i]->req.key, addr));
@@ -506,6 +543,118 @@ int sync_http_get(const struct sync_opts *o, const char *url, size_t max, char *
 	return 0;
 }
 
+/* --- the planner: the topology read once, every sender planned alike ------------------- */
+
+static int topology_get(const struct sync_opts *o, struct topology *t, struct err *e)
+{
+	char *url = NULL, *body = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (o->topology_file)
+		return topology_load_file(o->topology_file, 0, t, e);
+	if (jalapeno_topology_url(o->endpoint, o->collection, &url, e))
+		return -1;
+	rc = sync_http_get(o, url, JALAPENO_TOPOLOGY_BODY_MAX, &body, &len, e);
+	if (rc == 0 && topology_parse(body, len, 0, t, e))
+		rc = -1, err_prefix(e, "GET %s", url);
+	free(body);
+	free(url);
+	return rc;
+}
+
+static char *plan_to_json(const struct plan *p, struct err *e)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int rc;
+
+	if (!f) {
+		errf(e, "out of memory");
+		return NULL;
+	}
+	rc = plan_write_json(p, false, f, e);
+	fclose(f);
+	if (rc) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/*
+ * Plan every flow of the job's pattern, then program the local host's share:
+ * the peers it sends to get their planned paths; the others are left alone
+ * (plain routing), since the plan puts no traffic of ours on them.
+ */
+static int source_topology(struct sync_job *job, struct err *e)
+{
+	const struct sync_opts *o = job->o;
+	struct plan_pairs pairs = { 0 };
+	struct plan_prev *prev_file = NULL;
+	struct route_req *reqs = NULL;
+	struct plan *plan = NULL;
+	struct topology t = { 0 };
+	struct plan_opts po;
+	size_t n = 0;
+	int rc = -1;
+
+	if (topology_get(o, &t, e))
+		return -1;
+	plan_opts_init(&po);
+	po.pattern = (enum plan_pattern)o->pattern;
+	po.paths = o->paths ? o->paths : 1;
+	po.has_function = o->has_function;
+	po.function = o->function;
+	if (o->pairs_file) {
+		if (plan_pairs_load(o->pairs_file, &job->members, &pairs, e))
+			goto out;
+		po.pairs = &pairs;
+	}
+	if (o->previous) {
+		po.previous = o->previous;
+	} else if (o->previous_file) {
+		if (plan_prev_load(o->previous_file, &prev_file, e))
+			goto out;
+		po.previous = prev_file;
+	}
+	if (plan_compute(&t, &job->members, &po, &plan, e) ||
+	    plan_local_routes(plan, job->local->name, o->family, &reqs, &n, e))
+		goto out;
+	/* A peer's key: the hosts file's address, else its vertex's of the family. */
+	for (size_t i = 0; i < job->npeers; i++) {
+		struct sync_peer *p = &job->peers[i];
+		long v = topology_find(&t, p->vertex);
+
+		if (!p->has_key && v >= 0 &&
+		    (o->family == AF_INET ? t.v[v].has_ipv4 : t.v[v].has_ipv6)) {
+			p->req.key = o->family == AF_INET ? t.v[v].ipv4 : t.v[v].ipv6;
+			p->req.family = o->family;
+			p->has_key = true;
+		}
+		p->no_flow = true;
+		for (size_t r = 0; r < n; r++) {
+			if (p->has_key && !memcmp(&reqs[r].key, &p->req.key, sizeof(p->req.key))) {
+				p->req.peer = reqs[r].peer;
+				p->no_flow = false;
+			}
+		}
+	}
+	job->has_plan = true;
+	job->plan_max_load = plan_ratio_value(plan_get_summary(plan)->max_load);
+	job->plan_lower_bound = plan_ratio_value(plan_get_summary(plan)->lower_bound);
+	job->plan_json = plan_to_json(plan, e);
+	rc = job->plan_json ? 0 : -1;
+out:
+	free(reqs);
+	plan_free(plan);
+	plan_prev_free(prev_file);
+	plan_pairs_free(&pairs);
+	topology_free(&t);
+	return rc;
+}
+
 /* --- output ------------------------------------------------------------------------- */
 
 static void print_text(const struct sync_job *job)
@@ -515,6 +664,8 @@ static void print_text(const struct sync_job *job)
 		const struct srv6_peer *peer = &p->req.peer;
 		char addr[ADDR_STR_LEN], sid[ADDR_STR_LEN];
 
+		if (p->no_flow)
+			continue;
 		printf("%s dev %s", addr_key_str(&p->req.key, addr), job->o->dev);
 		for (unsigned int k = 0; k < peer->path_count; k++) {
 			printf("%s segs ", peer->path_count > 1 ? " path" : "");
@@ -537,9 +688,12 @@ static cJSON *plan_json(const struct sync_job *job)
 	for (size_t i = 0; i < job->npeers; i++) {
 		const struct sync_peer *p = &job->peers[i];
 		const struct srv6_peer *peer = &p->req.peer;
-		cJSON *obj = cJSON_CreateObject(), *paths;
+		cJSON *obj, *paths;
 		char text[ADDR_STR_LEN];
 
+		if (p->no_flow)
+			continue;
+		obj = cJSON_CreateObject();
 		cJSON_AddStringToObject(obj, "vertex", p->vertex);
 		cJSON_AddNumberToObject(obj, "rank", p->member->rank);
 		cJSON_AddStringToObject(obj, "peer", addr_key_str(&p->req.key, text));
@@ -564,16 +718,20 @@ static int apply(struct ctx *c, const struct sync_job *job, struct sync_counts *
 		 struct err *e)
 {
 	struct route_req *reqs = calloc(job->npeers ? job->npeers : 1, sizeof(*reqs));
+	size_t k = 0;
 	int rc;
 
 	if (!reqs)
 		return errf(e, "out of memory");
 	for (size_t i = 0; i < job->npeers; i++) {
-		reqs[i] = job->peers[i].req;
-		reqs[i].verb = ROUTE_REPLACE;
-		snprintf(reqs[i].dev, sizeof(reqs[i].dev), "%s", job->o->dev);
+		if (job->peers[i].no_flow)
+			continue;
+		reqs[k] = job->peers[i].req;
+		reqs[k].verb = ROUTE_REPLACE;
+		snprintf(reqs[k].dev, sizeof(reqs[k].dev), "%s", job->o->dev);
+		k++;
 	}
-	rc = route_sync(c, job->o->dev, reqs, job->npeers, n, e);
+	rc = route_sync(c, job->o->dev, reqs, k, n, e);
 	free(reqs);
 	return rc;
 }
@@ -649,7 +807,16 @@ int sync_once(struct ctx *c, const struct sync_opts *o, struct sync_report *r, s
 	} else if (!rc) {
 		rc = apply(c, &job, &r->counts, e);
 	}
-	r->peers = job.npeers;
+	r->peers = 0;
+	for (size_t i = 0; i < job.npeers; i++)
+		r->peers += !job.peers[i].no_flow;
+	if (!rc && job.has_plan) {
+		r->has_plan = true;
+		r->plan_max_load = job.plan_max_load;
+		r->plan_lower_bound = job.plan_lower_bound;
+		r->plan_json = job.plan_json;
+		job.plan_json = NULL;
+	}
 	job_free(&job);
 	if (rc)
 		err_prefix(e, "sync");
@@ -665,5 +832,6 @@ int cmd_sync(struct ctx *c, int argc, char **argv, struct err *e)
 		return -1;
 	if (!o.dry_run)
 		print_counts(c, &r);
+	free(r.plan_json);
 	return 0;
 }

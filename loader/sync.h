@@ -15,6 +15,8 @@
 #include "route.h"
 #include "route_parse.h"
 
+struct plan_prev;
+
 extern const char usage_sync[];
 
 int cmd_sync(struct ctx *c, int argc, char **argv, struct err *e);
@@ -44,6 +46,11 @@ struct sync_opts {
 	unsigned int concurrency;
 	unsigned int retries;
 	bool dry_run;
+	/* --source topology: the traffic the plan is for, and the plan to stay close to. */
+	int pattern;                     /* enum plan_pattern */
+	const char *pairs_file;          /* --pairs: explicit flows */
+	const char *previous_file;       /* --previous PLAN.json */
+	const struct plan_prev *previous; /* the daemon's last plan (wins over the file) */
 };
 
 /* One peer of the job and, once a source filled it, its path set. */
@@ -52,6 +59,7 @@ struct sync_peer {
 	char vertex[8 + MEMBER_NAME_MAX]; /* hosts/NAME */
 	char *url;                        /* where the paths came from (for errors and -j) */
 	bool has_key;                     /* req.key/family set */
+	bool no_flow;                     /* topology: the plan sends it nothing, not programmed */
 	struct route_req req;             /* key, family and peer.paths */
 };
 
@@ -62,6 +70,10 @@ struct sync_job {
 	char local_vertex[8 + MEMBER_NAME_MAX];
 	struct sync_peer *peers; /* every member but the local host, in rank order */
 	size_t npeers;
+	/* Filled by the topology source. */
+	bool has_plan;
+	double plan_max_load, plan_lower_bound;
+	char *plan_json; /* the whole plan (plan_write_json), for the next --previous */
 };
 
 /*
@@ -80,6 +92,7 @@ struct sync_report {
 	struct sync_counts counts;
 	bool has_plan; /* --source topology: the plan's quality */
 	double plan_max_load, plan_lower_bound;
+	char *plan_json; /* with has_plan: the plan; the caller frees it */
 };
 
 /* Parse-free core of `sync` (the daemon runs it in a loop): programs dev, or

@@ -116,3 +116,27 @@ for h in "${HOSTS[@]}"; do
 	assert_ge "$h packets counted on its paths" 14 "$n"
 done
 ok "56 pings answered; every echo and reply encapsulated on its API path"
+
+step "--source topology: one GET of the topology, the planner's paths, no load added"
+curl -sf "$CTL/reset" >/dev/null
+printf '%s\n' "${HOSTS[@]}" | awk '{print $1, NR - 1}' >"$KT_TMP/hosts"
+for h in "${HOSTS[@]}"; do
+	out=$(sync_on "$h" -j sync dev eth0 --source topology --pattern ring --hosts-file "$KT_TMP/hosts")
+	assert_eq "$h: a ring plan programs one peer, removes the six others" \
+		'[1, 1, 6]' "$(json_eval '[j["peers"], j["replaced"] + j["unchanged"], j["removed"]]' <<<"$out")"
+done
+stats=$(curl -sf "$CTL/stats")
+assert_eq "topology requests (one per host)" 8 "$(json_eval 'j["requests"].get("topology", 0)' <<<"$stats")"
+assert_eq "load calls (none)" 0 "$(json_eval 'j["load_applied"]' <<<"$stats")"
+"$SRV6_BPF" -j plan --topology-file "$FIXTURE" --hosts-file "$KT_TMP/hosts" --pattern ring \
+	--dest-function e006 >"$KT_TMP/plan.json"
+for h in "${HOSTS[@]}"; do
+	want=$(json_eval "[p['segs'] for f in j['flows'] if f['src'] == 'hosts/$h' for p in f['paths']]" \
+		"$KT_TMP/plan.json")
+	got=$(nsx "$h" "$SRV6_BPF" --bpffs "$BPFFS" -j route show dev eth0 |
+		json_eval '[q["segs"] for p in j for q in p["paths"]]')
+	assert_eq "$h programs exactly its flows' planned paths" "$want" "$got"
+done
+assert_eq "the ring plan is collision-free" 1 \
+	"$(json_eval 'j["summary"]["max_load"]' "$KT_TMP/plan.json")"
+ok "every host programmed the planner's ring paths from one topology read each"
