@@ -6,7 +6,16 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "plan_model.h"
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 void plan_opts_init(struct plan_opts *o)
 {
@@ -41,6 +50,12 @@ double plan_ratio_value(struct plan_ratio r)
 const struct plan_summary *plan_get_summary(const struct plan *p)
 {
 	return &p->s;
+}
+
+void plan_get_timing(const struct plan *p, double *plan_s, double *baselines_s)
+{
+	*plan_s = p->plan_s;
+	*baselines_s = p->baselines_s;
 }
 
 void plan_free(struct plan *p)
@@ -87,6 +102,7 @@ static int run(struct plan *p, struct err *e)
 	enum plan_method method;
 	struct plan_ratio max;
 	size_t routable = 0;
+	double t0 = now_s(), t1;
 	int rc;
 
 	if (pm_graph_build(p, e) || pm_flows_build(p, e))
@@ -110,8 +126,11 @@ static int run(struct plan *p, struct err *e)
 	}
 	if (pm_local_search(p, e) || (p->o.previous && pm_churn(p, e)))
 		return -1;
+	t1 = now_s();
 	if (pm_ecmp(p, e) || pm_jalapeno_load(p, e))
 		return -1;
+	p->plan_s = t1 - t0;
+	p->baselines_s = now_s() - t1;
 	pm_max_edge(p, &max);
 	p->s.hosts = p->m->n;
 	p->s.flows = p->nflows;

@@ -105,6 +105,10 @@ int plan_compute(const struct topology *t, const struct membership *m, const str
 void plan_free(struct plan *p);
 
 const struct plan_summary *plan_get_summary(const struct plan *p);
+
+/* Wall-clock seconds plan_compute spent planning, and on the ECMP and
+ * Jalapeño-load baselines (for --timing; never part of the plan). */
+void plan_get_timing(const struct plan *p, double *plan_s, double *baselines_s);
 const char *plan_method_name(enum plan_method m);
 double plan_ratio_value(struct plan_ratio r);
 

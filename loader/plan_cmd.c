@@ -2,6 +2,7 @@
 #include "plan_cmd.h"
 
 #include <ctype.h>
+#include <time.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +16,7 @@ const char usage_plan[] =
 	"Usage: srv6-bpf [-j] plan --topology-file FILE [--hosts-file FILE]\n"
 	"                [--pattern all-to-all|ring | --pairs FILE] [--paths K]\n"
 	"                [--local NAME] [--previous PLAN.json] [--dest-function HEX]\n"
-	"                [--usid-block PREFIX|auto] [--algo N] [--summary]\n"
+	"                [--usid-block PREFIX|auto] [--algo N] [--summary] [--timing]\n"
 	"\n"
 	"Choose every flow's path(s) at once so that the job's flows do not collide:\n"
 	"the busiest link carries as little as possible. Every host computes the same\n"
@@ -40,35 +41,17 @@ const char usage_plan[] =
 	"                        32 bits of each path's first SID, as Jalapeño does\n"
 	"  --algo N              take SIDs of this algorithm (default 0)\n"
 	"  --summary             print the summary only\n"
+	"  --timing              print where the time went on stderr (topology, plan,\n"
+	"                        baselines, output)\n"
 	"Text output: the summary (max link load, lower bound, ECMP's and Jalapeño\n"
 	"load's max load on the same flows, flows moved), a per-link load table and\n"
 	"with --local that host's paths. -j: the whole plan as JSON with sorted keys.\n";
 
 /* DEST_FUNCTION: one 16-bit uSID in hex ("fe06"), as the plugin appends it. */
-static int parse_function(const char *text, uint16_t *fn)
-{
-	size_t len = strlen(text);
-	unsigned long v = 0;
-
-	if (len == 0 || len > 4)
-		return -1;
-	for (size_t i = 0; i < len; i++) {
-		if (!isxdigit((unsigned char)text[i]))
-			return -1;
-		v = v << 4 | (unsigned long)(isdigit((unsigned char)text[i]) ?
-						     text[i] - '0' :
-						     tolower((unsigned char)text[i]) - 'a' + 10);
-	}
-	if (!v)
-		return -1;
-	*fn = (uint16_t)v;
-	return 0;
-}
-
 struct plan_args {
 	const char *topology, *hosts_file, *pattern, *pairs, *paths, *local, *previous;
 	const char *function, *block, *algo;
-	bool summary, json;
+	bool summary, json, timing;
 };
 
 static int parse_args(int argc, char **argv, struct plan_args *a, struct err *e)
@@ -96,6 +79,10 @@ static int parse_args(int argc, char **argv, struct plan_args *a, struct err *e)
 			a->summary = true;
 			continue;
 		}
+		if (!strcmp(argv[i], "--timing")) {
+			a->timing = true;
+			continue;
+		}
 		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
 			a->json = true;
 			continue;
@@ -111,6 +98,14 @@ static int parse_args(int argc, char **argv, struct plan_args *a, struct err *e)
 		*(const char **)((char *)a + opts[o].off) = argv[++i];
 	}
 	return 0;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 static const char *env(const char *name)
@@ -149,7 +144,7 @@ static int options(const struct plan_args *a, struct plan_opts *o, int *algo, st
 		o->paths = (unsigned int)v;
 	}
 	if (function) {
-		if (parse_function(function, &o->function))
+		if (usid_function_parse(function, &o->function))
 			return errf(e, "plan: invalid DEST_FUNCTION \"%.32s\": give a 16-bit uSID in hex, e.g. fe06",
 				    function);
 		o->has_function = true;
@@ -179,6 +174,7 @@ int cmd_plan(struct ctx *c, int argc, char **argv, struct err *e)
 	struct plan_prev *prev = NULL;
 	struct plan *p = NULL;
 	const char *hosts = env("HOSTS");
+	double t0, t1, t2;
 	int algo, rc = -1;
 
 	if (parse_args(argc, argv, &a, e) || options(&a, &o, &algo, e))
@@ -202,10 +198,24 @@ int cmd_plan(struct ctx *c, int argc, char **argv, struct err *e)
 			goto out;
 		o.previous = prev;
 	}
-	if (topology_load_file(a.topology, algo, &t, e) || plan_compute(&t, &m, &o, &p, e))
+	t0 = now_ms();
+	if (topology_load_file(a.topology, algo, &t, e))
 		goto out;
+	t1 = now_ms();
+	if (plan_compute(&t, &m, &o, &p, e))
+		goto out;
+	t2 = now_ms();
 	rc = c->json || a.json ? plan_write_json(p, a.summary, stdout, e) :
 				 plan_write_text(p, a.summary, a.local, stdout, e);
+	if (a.timing) {
+		double plan_s, base_s;
+
+		fflush(stdout);
+		plan_get_timing(p, &plan_s, &base_s);
+		fprintf(stderr, "timing: topology %.1f ms, plan %.1f ms, baselines %.1f ms, "
+				"output %.1f ms\n",
+			t1 - t0, plan_s * 1e3, base_s * 1e3, now_ms() - t2);
+	}
 out:
 	plan_free(p);
 	topology_free(&t);

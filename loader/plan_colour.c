@@ -161,9 +161,11 @@ enum role { ROLE_NONE, ROLE_LEAF, ROLE_MID, ROLE_TOP };
 
 struct shape {
 	uint8_t *role;   /* per switch */
-	uint32_t *index; /* per switch: leaf index, agg class, core index in class */
-	uint32_t *pod;   /* per switch (fat-tree): pod of leaves and aggs */
-	uint32_t nleaves, npods, ncls, ncore; /* ncore: cores per class (or spines) */
+	uint32_t *index; /* per switch: leaf, spine, an agg's plane, a core's index in its plane */
+	uint32_t *pod;   /* per switch (fat-tree): pod of leaves and aggs, plane of cores */
+	uint32_t nleaves, npods;
+	uint32_t ncls;   /* colours of the first level: spines, or planes (aggs per pod) */
+	uint32_t ncore;  /* fat-tree: cores per plane */
 	uint64_t cap_low, cap_high;           /* leaf-mid and mid-top capacity */
 };
 
@@ -421,9 +423,13 @@ static bool detect_fat_tree(const struct plan *p, struct shape *s, uint32_t *par
 
 /* --- assignment ------------------------------------------------------------------ */
 
-/* Candidate of cset for colour key (plane, core); NONE when it has none. */
-static int cset_keys(const struct plan *p, const struct shape *s, uint32_t **map, uint32_t width,
-		     struct err *e)
+/*
+ * For every cset, the candidate of each colour key: the spine (leaf-spine), or
+ * plane x ncore + core (fat-tree; an intra-pod path has core 0's key). NONE
+ * where a link of that path is down. Longer detours get no key.
+ */
+static int cset_keys(const struct plan *p, const struct shape *s, bool fat, uint32_t **map,
+		     uint32_t width, struct err *e)
 {
 	uint32_t *m = malloc(((size_t)p->ncsets * width + 1) * sizeof(uint32_t));
 
@@ -441,8 +447,10 @@ static int cset_keys(const struct plan *p, const struct shape *s, uint32_t **map
 			if (cand->path == NONE)
 				continue;
 			path = &p->paths[cand->path];
+			if (path->len != 2 && !(fat && path->len == 4))
+				continue;
 			mid = p->sw_of[p->t->e[p->path_edges[path->first]].to];
-			key = s->index[mid] * (width == s->ncls ? 1 : s->ncore);
+			key = s->index[mid] * (fat ? s->ncore : 1);
 			if (path->len == 4)
 				key += s->index[p->sw_of[p->t->e[p->path_edges[path->first + 1]].to]];
 			if (key < width)
@@ -510,7 +518,7 @@ static int assign(struct plan *p, const struct shape *s, bool fat, struct err *e
 	size_t total = p->nflows * p->k, displaced = 0;
 	int rc = -1;
 
-	if (cset_keys(p, s, &map, width, e))
+	if (cset_keys(p, s, fat, &map, width, e))
 		return -1;
 	if (items_alloc(&l1, total) || (fat && items_alloc(&l2, total))) {
 		errf(e, "out of memory");

@@ -108,6 +108,7 @@ struct plan {
 
 	struct plan_summary s;
 	struct plan_ratio lb_units; /* lower bound in units / capacity */
+	double plan_s, baselines_s; /* wall clock, for --timing */
 };
 
 /* plan_graph.c: graph, distances, attachments, candidate sets. */

@@ -276,8 +276,8 @@ static void chain_free(struct chain *ch)
 	free(ch->queue);
 }
 
-/* Links at max or above among the paths of moves[0..n) (old or new: both are
- * in cand[] / old[]), counted once each. */
+/* Links at max or above on the paths cands[i] of subflows subs[i], each link
+ * counted once. */
 static uint32_t at_max(struct plan *p, const uint32_t *subs, const uint32_t *cands, uint32_t n,
 		       const struct plan_ratio *max, uint32_t stamp, uint32_t *seen)
 {
@@ -312,17 +312,17 @@ static uint32_t chain_to(const struct chain *ch, uint32_t ed, uint32_t *subs, ui
 	return n;
 }
 
-
 /*
  * Apply the chain ending with (sub, c) off link last. Loads changed by earlier
  * moves in the chain may make it fail: then it is undone. Returns 1 when the
  * links at max (and above) on the touched paths became fewer.
  */
 static int apply_chain(struct plan *p, struct onlink *ol, struct chain *ch, uint32_t last,
-		       uint32_t sub, uint32_t c, const struct plan_ratio *max, uint32_t *scratch)
+		       uint32_t sub, uint32_t c, const struct plan_ratio *max)
 {
 	uint32_t subs[CHAIN_MAX], to[CHAIN_MAX], old[CHAIN_MAX], both[2 * CHAIN_MAX];
-	uint32_t n = 0, before, after;
+	uint32_t paths[2 * CHAIN_MAX]; /* both[i] on paths[i]: old paths, then new */
+	uint32_t n, before, after;
 
 	subs[0] = sub;
 	to[0] = c;
@@ -336,13 +336,13 @@ static int apply_chain(struct plan *p, struct onlink *ol, struct chain *ch, uint
 		both[i] = subs[i];
 		both[n + i] = subs[i];
 	}
-	memcpy(scratch, old, n * sizeof(uint32_t));
-	memcpy(scratch + n, to, n * sizeof(uint32_t));
-	before = at_max(p, both, scratch, 2 * n, max, ++ch->mark_stamp, ch->mark);
+	memcpy(paths, old, n * sizeof(uint32_t));
+	memcpy(paths + n, to, n * sizeof(uint32_t));
+	before = at_max(p, both, paths, 2 * n, max, ++ch->mark_stamp, ch->mark);
 	for (uint32_t i = n; i-- > 0;)
 		if (move(p, ol, subs[i], to[i]))
 			return -1;
-	after = at_max(p, both, scratch, 2 * n, max, ++ch->mark_stamp, ch->mark);
+	after = at_max(p, both, paths, 2 * n, max, ++ch->mark_stamp, ch->mark);
 	if (after < before) {
 		/* none above max either: every link a move added to was checked */
 		uint32_t edges[PLAN_HOPS_MAX];
@@ -385,7 +385,7 @@ static void pretend(struct plan *p, const uint32_t *subs, const uint32_t *to, ui
  * within the budget, -1: out of memory. Each link's moves are judged with the
  * loads its chain leaves behind. */
 static int relieve(struct plan *p, struct onlink *ol, struct chain *ch, uint32_t ed,
-		   const struct plan_ratio *max, uint32_t *scratch)
+		   const struct plan_ratio *max)
 {
 	uint32_t head = 0, tail = 0, search = ++ch->stamp;
 	uint32_t subs[CHAIN_MAX], to[CHAIN_MAX], old[CHAIN_MAX];
@@ -414,7 +414,7 @@ static int relieve(struct plan *p, struct onlink *ol, struct chain *ch, uint32_t
 					/* An undone chain may reorder e's list: a subflow may
 					 * be skipped or seen twice, never endlessly. */
 					pretend(p, subs, to, old, n, true);
-					r = apply_chain(p, ol, ch, e, sub, c, max, scratch);
+					r = apply_chain(p, ol, ch, e, sub, c, max);
 					if (r)
 						return r;
 					pretend(p, subs, to, old, n, false);
@@ -438,17 +438,13 @@ int pm_local_search(struct plan *p, struct err *e)
 {
 	struct onlink ol = { .budget = LS_BUDGET };
 	struct chain ch = { 0 };
-	uint32_t *scratch = malloc(2 * CHAIN_MAX * sizeof(uint32_t));
 	struct plan_ratio max;
 	uint32_t ed;
 	int rc = 0;
 
 	ed = pm_max_edge(p, &max);
-	if (!scratch || ed == NONE ||
-	    pm_ratio_cmp(max.num, max.den, p->lb_units.num, p->lb_units.den) <= 0) {
-		free(scratch);
-		return scratch ? 0 : errf(e, "out of memory");
-	}
+	if (ed == NONE || pm_ratio_cmp(max.num, max.den, p->lb_units.num, p->lb_units.den) <= 0)
+		return 0;
 	if (onlink_build(p, &ol) || chain_alloc(&ch, p->ne)) {
 		rc = -1;
 		goto out;
@@ -457,7 +453,7 @@ int pm_local_search(struct plan *p, struct err *e)
 		ed = pm_max_edge(p, &max);
 		if (pm_ratio_cmp(max.num, max.den, p->lb_units.num, p->lb_units.den) <= 0)
 			break;
-		rc = relieve(p, &ol, &ch, ed, &max, scratch);
+		rc = relieve(p, &ol, &ch, ed, &max);
 		if (rc <= 0)
 			break;
 		rc = 0;
@@ -465,6 +461,5 @@ int pm_local_search(struct plan *p, struct err *e)
 out:
 	onlink_free(p, &ol);
 	chain_free(&ch);
-	free(scratch);
 	return rc < 0 ? errf(e, "out of memory") : 0;
 }

@@ -16,6 +16,7 @@
 #include "output.h"
 #include "route.h"
 #include "sys.h"
+#include "usid.h"
 
 #define DEFAULT_DEV "net1"
 #define DEFAULT_COLLECTION "network_topology"
@@ -121,25 +122,6 @@ static int parse_seconds(const char *text, long *ms)
 }
 
 /* DEST_FUNCTION: one 16-bit uSID in hex, as the plugin appends it ("fe06"). */
-static int parse_function(const char *text, __u16 *fn)
-{
-	size_t len = strlen(text);
-	unsigned long v = 0;
-
-	if (len == 0 || len > 4)
-		return -1;
-	for (size_t i = 0; i < len; i++) {
-		if (!isxdigit((unsigned char)text[i]))
-			return -1;
-		v = v << 4 | (unsigned long)(isdigit((unsigned char)text[i]) ? text[i] - '0'
-							: (tolower((unsigned char)text[i]) - 'a' + 10));
-	}
-	if (v == 0)
-		return -1;
-	*fn = (__u16)v;
-	return 0;
-}
-
 static int parse_source(const char *text, enum sync_source_id *id)
 {
 	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
@@ -290,7 +272,7 @@ int sync_opts_parse(int argc, char **argv, struct sync_opts *o, struct err *e)
 		return errf(e, "sync: jalapeno-load gives one path per peer: use --source jalapeno-best-paths (or topology) for --paths %u",
 			    o->paths);
 	if (function) {
-		if (parse_function(function, &o->function))
+		if (usid_function_parse(function, &o->function))
 			return errf(e, "sync: invalid DEST_FUNCTION \"%.32s\": give a 16-bit uSID in hex, e.g. e006",
 				    function);
 		o->has_function = true;

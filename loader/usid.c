@@ -2,6 +2,7 @@
 #include "usid.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include "addr.h"
@@ -45,6 +46,26 @@ int usid_block_parse(const char *text, struct usid_block *b, struct err *e)
 	for (size_t i = bits / 8; i < SRV6_ADDR_LEN; i++)
 		if (((const __u8 *)&a)[i])
 			return errf(e, "invalid micro-SID block \"%s\": bits set past /%lu", text, bits);
+	return 0;
+}
+
+int usid_function_parse(const char *text, __u16 *fn)
+{
+	size_t len = strlen(text);
+	unsigned long v = 0;
+
+	if (len == 0 || len > 4)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (!isxdigit((unsigned char)text[i]))
+			return -1;
+		v = v << 4 | (unsigned long)(isdigit((unsigned char)text[i])
+						     ? text[i] - '0'
+						     : tolower((unsigned char)text[i]) - 'a' + 10);
+	}
+	if (v == 0)
+		return -1;
+	*fn = (__u16)v;
 	return 0;
 }
 

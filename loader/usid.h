@@ -23,6 +23,9 @@ struct usid_block {
 /* "fc00:0::/32", or Jalapeño's usid_block spelling "fc00:0:" (groups = bits / 16). */
 int usid_block_parse(const char *text, struct usid_block *b, struct err *e);
 
+/* A function uSID (DEST_FUNCTION) in hex, 1-4 digits, not 0, e.g. "e006". */
+int usid_function_parse(const char *text, __u16 *fn);
+
 /* uSIDs one carrier holds after the block. */
 static inline unsigned int usid_per_carrier(const struct usid_block *b)
 {

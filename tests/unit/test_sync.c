@@ -495,10 +495,35 @@ Test(sync_run, a_job_of_one_has_no_peers)
 	cr_assert_str_eq(out, "");
 }
 
-Test(sync_run, the_topology_source_is_not_yet_available)
+#define FIXTURE "tests/jalapeno/fixtures/leafspine-4x4.json"
+
+Test(sync_run, the_topology_source_plans_the_local_share)
 {
-	sync_fails("dev eth0 --dry-run --source topology", "--source topology is not yet available");
-	sync_fails("dev eth0 --topology-file /nonexistent.json", "--source topology is not yet available");
+	struct ctx c = { 0 };
+	struct err e = { "" };
+	char out[4096];
+
+	/* A ring of host00..host03: host00 sends to host01 only, on its leaf. */
+	cr_assert_eq(run(&c, &e, "dev eth0 --dry-run --topology-file " FIXTURE " --pattern ring"),
+		     0, "%s", e.msg);
+	read_stdout(out, sizeof(out));
+	cr_assert_str_eq(out, "2001:db8:1:1::2 dev eth0 segs fc00:0:2000:e001:e006:: weight 1  # hosts/host01\n");
+	/* All-to-all: every peer, cross-leaf ones over a spine (fc00:0:100x). */
+	cr_assert_eq(run(&c, &e, "dev eth0 --dry-run --topology-file " FIXTURE), 0, "%s", e.msg);
+	read_stdout(out, sizeof(out));
+	cr_assert(strstr(out, "# hosts/host01\n") && strstr(out, "# hosts/host02\n") &&
+			  strstr(out, "# hosts/host03\n"),
+		  "%s", out);
+	cr_assert(strstr(out, "segs fc00:0:2000:100"), "a spine uSID after leaf00's: %s", out);
+}
+
+Test(sync_run, the_topology_source_errors)
+{
+	sync_fails("dev eth0 --dry-run --topology-file /nonexistent.json", "/nonexistent.json");
+	sync_fails("dev eth0 --dry-run --topology-file " FIXTURE " --pattern star", "invalid --pattern");
+	sync_fails("dev eth0 --dry-run --topology-file " FIXTURE " --pattern ring --pairs x",
+		   "--pattern or --pairs");
+	sync_fails("dev eth0 --dry-run --source jalapeno-load --pattern ring", "with --source topology");
 }
 
 /* --- sync_http_get: one checked document for sources such as the topology --------------- */
