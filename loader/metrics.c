@@ -8,6 +8,7 @@
 #include "metrics.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "addr.h"
@@ -153,6 +154,21 @@ static void reason_samples(FILE *out, const char *metric, const char *dev, const
 	}
 }
 
+/* One per-path family: every device's peers' paths, the counter at offset. */
+static void path_family(FILE *out, const struct dev_snapshot *s, size_t n, const char *name,
+			const char *help, size_t offset)
+{
+	family(out, name, "counter", help);
+	for (size_t d = 0; d < n; d++)
+		for (size_t i = 0; i < s[d].npeers; i++)
+			for (unsigned int p = 0; p < s[d].peers[i].value.path_count && p < SRV6_MAX_PATHS; p++) {
+				fputs(name, out);
+				peer_labels(out, &s[d], i, p);
+				fprintf(out, " %llu\n",
+					(unsigned long long)*(const __u64 *)((const char *)&s[d].path_ctrs[i][p] + offset));
+			}
+}
+
 static void render(FILE *out, const struct dev_snapshot *s, size_t n)
 {
 	family(out, "srv6_bpf_peers", "gauge", "Peers programmed in the datapath.");
@@ -172,24 +188,11 @@ static void render(FILE *out, const struct dev_snapshot *s, size_t n)
 		}
 	}
 
-	family(out, "srv6_bpf_path_packets_total", "counter",
-	       "Packets encapsulated onto a path (a GSO packet counts as its segments).");
-	for (size_t d = 0; d < n; d++)
-		for (size_t i = 0; i < s[d].npeers; i++)
-			for (unsigned int p = 0; p < s[d].peers[i].value.path_count && p < SRV6_MAX_PATHS; p++) {
-				fputs("srv6_bpf_path_packets_total", out);
-				peer_labels(out, &s[d], i, p);
-				fprintf(out, " %llu\n", (unsigned long long)s[d].path_ctrs[i][p].packets);
-			}
-	family(out, "srv6_bpf_path_bytes_total", "counter",
-	       "Inner IP bytes encapsulated onto a path.");
-	for (size_t d = 0; d < n; d++)
-		for (size_t i = 0; i < s[d].npeers; i++)
-			for (unsigned int p = 0; p < s[d].peers[i].value.path_count && p < SRV6_MAX_PATHS; p++) {
-				fputs("srv6_bpf_path_bytes_total", out);
-				peer_labels(out, &s[d], i, p);
-				fprintf(out, " %llu\n", (unsigned long long)s[d].path_ctrs[i][p].bytes);
-			}
+	path_family(out, s, n, "srv6_bpf_path_packets_total",
+		    "Packets encapsulated onto a path (a GSO packet counts as its segments).",
+		    offsetof(struct srv6_path_counters, packets));
+	path_family(out, s, n, "srv6_bpf_path_bytes_total", "Inner IP bytes encapsulated onto a path.",
+		    offsetof(struct srv6_path_counters, bytes));
 
 	family(out, "srv6_bpf_tc_packets_total", "counter",
 	       "Packets the TC egress program saw, by result (encap, pass, drop) and reason.");

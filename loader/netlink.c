@@ -244,6 +244,23 @@ int nlx_route_get6(struct nlx *n, const __u8 dst[SRV6_ADDR_LEN], struct nexthop 
 	return 0;
 }
 
+/* Append item (size bytes) to a growing array; false when out of memory. */
+static bool append(void **v, size_t *n, size_t *cap, const void *item, size_t size)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 64;
+		void *nv = realloc(*v, ncap * size);
+
+		if (!nv)
+			return false;
+		*v = nv;
+		*cap = ncap;
+	}
+	memcpy((char *)*v + *n * size, item, size);
+	(*n)++;
+	return true;
+}
+
 /* Call fn for every route of family in the kernel's dump. */
 static int nlx_routes_dump(struct nlx *n, int family, void (*fn)(struct nlmsghdr *, void *),
 			   void *arg, struct err *e)
@@ -338,18 +355,8 @@ static void host_route_parse(struct nlmsghdr *h, void *arg)
 		if (nla_parse_nested(mx, RTAX_MAX, v.tb[RTA_METRICS], NULL) == 0 && mx[RTAX_MTU])
 			r.route.mtu = nla_get_u32(mx[RTAX_MTU]);
 	}
-	if (acc->n == acc->cap) {
-		size_t cap = acc->cap ? acc->cap * 2 : 256;
-		struct host_route *nv = realloc(acc->v, cap * sizeof(*nv));
-
-		if (!nv) {
-			acc->oom = 1;
-			return;
-		}
-		acc->v = nv;
-		acc->cap = cap;
-	}
-	acc->v[acc->n++] = r;
+	if (!append((void **)&acc->v, &acc->n, &acc->cap, &r, sizeof(r)))
+		acc->oom = 1;
 }
 
 int nlx_host_routes(struct nlx *n, unsigned int table, struct host_route **routes,
@@ -443,8 +450,9 @@ struct seg6_peers {
 	unsigned int table;
 	int ifindex; /* 0: any */
 	struct srv6_peer_entry *v;
-	int *ifindexes;
 	size_t n, cap;
+	int *ifindexes; /* the device each entry's route goes through */
+	size_t nif, ifcap;
 	int oom;
 };
 
@@ -486,22 +494,9 @@ static void seg6_peer_parse(struct nlmsghdr *h, void *arg)
 	}
 	if (ent.value.path_count == 0 || (acc->ifindex && nh[0].ifindex != acc->ifindex))
 		return;
-	if (acc->n == acc->cap) {
-		size_t cap = acc->cap ? acc->cap * 2 : 64;
-		struct srv6_peer_entry *nv = realloc(acc->v, cap * sizeof(*nv));
-		int *ni = nv ? realloc(acc->ifindexes, cap * sizeof(*ni)) : NULL;
-
-		if (nv)
-			acc->v = nv;
-		if (!ni) {
-			acc->oom = 1;
-			return;
-		}
-		acc->ifindexes = ni;
-		acc->cap = cap;
-	}
-	acc->ifindexes[acc->n] = nh[0].ifindex;
-	acc->v[acc->n++] = ent;
+	if (!append((void **)&acc->v, &acc->n, &acc->cap, &ent, sizeof(ent)) ||
+	    !append((void **)&acc->ifindexes, &acc->nif, &acc->ifcap, &nh[0].ifindex, sizeof(int)))
+		acc->oom = 1;
 }
 
 int nlx_seg6_peers(struct nlx *n, unsigned int table, int ifindex,
@@ -806,18 +801,8 @@ static void local_sid_parse(struct nlmsghdr *h, void *arg)
 	r.ifindex = v.tb[RTA_OIF] ? (int)nla_get_u32(v.tb[RTA_OIF]) : 0;
 	if (encap[SEG6_LOCAL_NH4] && nla_len(encap[SEG6_LOCAL_NH4]) == sizeof(r.nh4))
 		memcpy(&r.nh4, nla_data(encap[SEG6_LOCAL_NH4]), sizeof(r.nh4));
-	if (acc->n == acc->cap) {
-		size_t cap = acc->cap ? acc->cap * 2 : 16;
-		struct local_sid_route *nv = realloc(acc->v, cap * sizeof(*nv));
-
-		if (!nv) {
-			acc->oom = 1;
-			return;
-		}
-		acc->v = nv;
-		acc->cap = cap;
-	}
-	acc->v[acc->n++] = r;
+	if (!append((void **)&acc->v, &acc->n, &acc->cap, &r, sizeof(r)))
+		acc->oom = 1;
 }
 
 int nlx_local_sids(struct nlx *n, unsigned int table, struct local_sid_route **routes,

@@ -114,22 +114,11 @@ static int trie_build(const struct plan *p, struct trie *t, uint32_t id)
 	return 0;
 }
 
-static uint64_t gcd64(uint64_t a, uint64_t b)
-{
-	while (b) {
-		uint64_t r = a % b;
-
-		a = b;
-		b = r;
-	}
-	return a;
-}
-
 /* a + b, reduced (denominators are small: capacities after their gcd). */
 static struct plan_ratio ratio_add(struct plan_ratio a, struct plan_ratio b)
 {
 	struct plan_ratio r = { a.num * b.den + b.num * a.den, a.den * b.den };
-	uint64_t g = gcd64(r.num, r.den);
+	uint64_t g = pm_gcd(r.num, r.den);
 
 	return g > 1 ? (struct plan_ratio){ r.num / g, r.den / g } : r;
 }

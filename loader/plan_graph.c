@@ -69,17 +69,6 @@ int pm_map_put(struct pm_map *m, uint64_t key, uint32_t val)
 
 /* --- links ------------------------------------------------------------------ */
 
-static uint64_t gcd64(uint64_t a, uint64_t b)
-{
-	while (b) {
-		uint64_t r = a % b;
-
-		a = b;
-		b = r;
-	}
-	return a;
-}
-
 uint32_t pm_edge_find(const struct plan *p, uint32_t a, uint32_t b)
 {
 	uint32_t lo = p->out_start[a], hi = p->out_start[a + 1];
@@ -135,7 +124,7 @@ static int build_links(struct plan *p)
 	/* Capacities in units of their gcd: small integers for the usual fabrics. */
 	for (uint32_t i = 0; i < p->ne; i++)
 		if (t->e[i].up)
-			g = gcd64(g, t->e[i].capacity);
+			g = pm_gcd(g, t->e[i].capacity);
 	p->cap_gcd = g ? g : 1;
 	for (uint32_t i = 0; i < p->ne; i++) {
 		p->any_start[t->e[i].from + 1]++;

@@ -131,6 +131,17 @@ int pm_map_put(struct pm_map *m, uint64_t key, uint32_t val);
 int pm_flows_build(struct plan *p, struct err *e);
 
 /* plan_load.c: link loads and the lower bound. */
+static inline uint64_t pm_gcd(uint64_t a, uint64_t b)
+{
+	while (b) {
+		uint64_t r = a % b;
+
+		a = b;
+		b = r;
+	}
+	return a;
+}
+
 static inline int pm_ratio_cmp(uint64_t an, uint64_t ad, uint64_t bn, uint64_t bd)
 {
 	unsigned __int128 l = (unsigned __int128)an * bd, r = (unsigned __int128)bn * ad;
