@@ -1,0 +1,160 @@
+# shellcheck shell=bash
+# joblib.sh: a gloo job (tests/lab/pytorch/job.py) across the lab's hosts, one rank per
+# host namespace. Source after tests/lab/lablib.sh, with NS_PREFIX, LAB_DIR and
+# LAB_BPFFS set (and the lab up):
+#
+#   job_placement              the job's hosts in rank order, one a line: hosts taken
+#                              leaf by leaf in turn (host 0 of each leaf, then host 1,
+#                              ...), so that every hop of a rank ring crosses the fabric
+#   job_placement_random SEED  the lab's hosts in a random order (Python's
+#                              random.Random(SEED).shuffle), one a line
+#   job_start DIR MODE [VAR=VALUE...]
+#                              start one rank in every host of JOB_HOSTS (an array in
+#                              rank order; empty: job_placement); MODE plugin or plain
+#                              (job.py); output and rankN.json in DIR. The environment
+#                              is the plugin's, as a user sets it (JALAPENO_API_ENDPOINT:
+#                              JOB_API_ENDPOINT, else the lab's test server); VAR=VALUE
+#                              adds to it or overrides it
+#   job_wait DIR               wait for every rank (at most JOB_TIMEOUT s, default 300;
+#                              once a rank failed, at most 10 s more: the others would
+#                              wait for it in a collective) and set JOB_STATUS to the
+#                              ranks' exit statuses, "0 0 0 0" when all passed. Not in
+#                              $(...): the ranks are this shell's children
+#   job_paused DIR BEFORE AFTER
+#                              for a job started with JOB_PAUSE=1: counter snapshots
+#                              (counters.py) while the job waits before and after its
+#                              collectives
+#   job_log DIR                every rank's output, prefixed with its rank
+#
+# The job talks IPv4: gloo announces the first address of GLOO_SOCKET_IFNAME, which on
+# the lab's hosts is their IPv4 address, so MASTER_ADDR is rank 0's IPv4 address and
+# the plugin programs the peers' IPv4 addresses (IPv4 inside SRv6).
+
+JOB_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+JOB_PYTHON=${JOB_PYTHON:-/usr/bin/python3}  # Debian's: it has python3-torch
+JOB_MASTER_PORT=${JOB_MASTER_PORT:-29500}
+JOB_HOSTS=()
+JOB_PIDS=()
+JOB_STATUS=
+
+job_placement() {
+	json_eval '"\n".join(h["name"] for h in sorted(j["hosts"],
+		key=lambda h: ([x["name"] for x in j["hosts"] if x["leaf"] == h["leaf"]].index(h["name"]),
+			h["leaf"])))' "$LAB_DIR/lab.json"
+}
+
+job_placement_random() {
+	json_eval '"\n".join(n for r in [__import__("random").Random('"$1"')]
+		for names in [[h["name"] for h in j["hosts"]]] for _ in [r.shuffle(names)]
+		for n in names)' "$LAB_DIR/lab.json"
+}
+
+# job_ipv4 HOST: the host's IPv4 address (lab.json).
+job_ipv4() {
+	json_eval 'next(h["ipv4"] for h in j["hosts"] if h["name"] == "'"$1"'")' "$LAB_DIR/lab.json"
+}
+
+job_start() {
+	local dir=$1 mode=$2 hosts master api r
+	shift 2
+	mkdir -p "$dir"
+	rm -f "$dir"/rank*.json "$dir"/rank*.log "$dir"/ready "$dir"/go "$dir"/done "$dir"/finish
+	if ((${#JOB_HOSTS[@]})); then
+		hosts=("${JOB_HOSTS[@]}")
+	else
+		mapfile -t hosts < <(job_placement)
+	fi
+	master=$(job_ipv4 "${hosts[0]}")
+	api=${JOB_API_ENDPOINT:-}
+	if [[ -z $api && -s $LAB_DIR/server.port ]]; then
+		api=http://127.0.0.1:$(cat "$LAB_DIR/server.port")/api/v1
+	fi
+	JOB_PIDS=()
+	for r in "${!hosts[@]}"; do
+		ip netns exec "$(ns "${hosts[r]}")" env \
+			PYTHONPATH="$LAB_ROOT/python" \
+			RANK="$r" WORLD_SIZE="${#hosts[@]}" \
+			MASTER_ADDR="$master" MASTER_PORT="$JOB_MASTER_PORT" \
+			BACKEND_INTERFACE=eth0 GLOO_SOCKET_IFNAME=eth0 \
+			HOSTNAME_PREFIX=host HOSTNAME="${hosts[r]}" \
+			JALAPENO_API_ENDPOINT="$api" \
+			TOPOLOGY_COLLECTION=network_topology \
+			DEST_FUNCTION="$LAB_DEST_FUNCTION" \
+			SRV6_BPF="$SRV6_BPF" SRV6_BPF_BPFFS="$LAB_BPFFS" \
+			JOB_MODE="$mode" JOB_DIR="$dir" \
+			"$@" \
+			"$JOB_PYTHON" "$JOB_HOME/job.py" >"$dir/rank$r.log" 2>&1 &
+		JOB_PIDS+=($!)
+	done
+}
+
+job_wait() {
+	local dir=$1 limit=${JOB_TIMEOUT:-300} i r rc running grace=-1
+	local -a codes=()
+	for ((i = 0; i < limit * 10; i++)); do
+		running=0
+		for r in "${!JOB_PIDS[@]}"; do
+			[[ -n ${codes[r]:-} ]] && continue
+			if kill -0 "${JOB_PIDS[r]}" 2>/dev/null; then
+				running=1
+				continue
+			fi
+			rc=0
+			wait "${JOB_PIDS[r]}" || rc=$?
+			codes[r]=$rc
+			((rc == 0 || grace >= 0)) || grace=100
+		done
+		((running)) || break
+		if ((grace >= 0)); then
+			((grace-- > 0)) || break
+		fi
+		sleep 0.1
+	done
+	for r in "${!JOB_PIDS[@]}"; do
+		[[ -z ${codes[r]:-} ]] || continue
+		kill -KILL "${JOB_PIDS[r]}" 2>/dev/null
+		echo "job: killed: still running after the others ended or failed (${limit}s at most)" \
+			>>"$dir/rank$r.log"
+		rc=0
+		wait "${JOB_PIDS[r]}" || rc=$?
+		codes[r]=$rc
+	done
+	# shellcheck disable=SC2034 # for the caller
+	JOB_STATUS="${codes[*]}"
+}
+
+# _job_wait_file DIR NAME: wait until rank 0 created DIR/NAME; fail if a rank exits first.
+_job_wait_file() {
+	local dir=$1 name=$2 i pid
+	for ((i = 0; i < ${JOB_TIMEOUT:-300} * 20; i++)); do
+		[[ -e $dir/$name ]] && return 0
+		for pid in "${JOB_PIDS[@]}"; do
+			kill -0 "$pid" 2>/dev/null || { job_log "$dir" >&2; fail "job: a rank exited before '$name'"; }
+		done
+		sleep 0.05
+	done
+	fail "job: no '$name' from rank 0 within ${JOB_TIMEOUT:-300}s"
+}
+
+job_snapshot() {
+	"$KT_PYTHON" "$JOB_HOME/counters.py" snapshot --lab "$LAB_DIR" --prefix "$NS_PREFIX" \
+		--srv6-bpf "$SRV6_BPF" --bpffs "$LAB_BPFFS" --out "$1"
+}
+
+job_paused() {
+	local dir=$1
+	_job_wait_file "$dir" ready
+	job_snapshot "$2"
+	touch "$dir/go"
+	_job_wait_file "$dir" "done"
+	job_snapshot "$3"
+	touch "$dir/finish"
+}
+
+job_log() {
+	local r
+	for r in "${!JOB_PIDS[@]}"; do
+		[[ -e $1/rank$r.log ]] && sed "s/^/   rank $r: /" "$1/rank$r.log"
+	done
+	return 0
+}
