@@ -147,13 +147,20 @@ $(BENCH_PROG_OBJS): $(wildcard bench/prog_run/*.h)
 $(BENCH_PROG_RUN): $(BENCH_PROG_OBJS) $(BUILD)/maps/srv6_maps.o
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
+# bench/xdp_run: the XDP program's ns per packet (reuses prog_run's test packets).
+BENCH_XDP_RUN  := $(BUILD)/bench/xdp-run
+BENCH_XDP_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard bench/xdp_run/*.c))
+$(BENCH_XDP_OBJS): $(wildcard bench/xdp_run/*.h bench/prog_run/*.h)
+$(BENCH_XDP_RUN): $(BENCH_XDP_OBJS) $(BUILD)/bench/prog_run/packets.o $(BUILD)/maps/srv6_maps.o
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
 # bench/tools/live_stats: ns per packet of the attached program under real traffic.
 BENCH_LIVE_STATS := $(BUILD)/bench/live-stats
 $(BENCH_LIVE_STATS): $(BUILD)/bench/tools/live_stats.o
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 # Every section in bench/ (see bench/README.md); BENCH_ARGS go to bench/run.sh.
-bench: $(LOADER) $(BENCH_PROG_RUN) $(BENCH_LIVE_STATS)
+bench: $(LOADER) $(BENCH_PROG_RUN) $(BENCH_XDP_RUN) $(BENCH_LIVE_STATS)
 	bench/run.sh $(BENCH_ARGS)
 
 PYTHON_SITEDIR ?= $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_path("purelib"))')

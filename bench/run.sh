@@ -51,7 +51,7 @@ if [ -n "${MAKELEVEL:-}" ]; then
 else
 	command="bench/run.sh${*:+ $*}"
 fi
-overrides=$(env | grep -E '^BENCH_(TP|RB)_[A-Z_]+=' | sort | tr '\n' ' ' || true)
+overrides=$(env | grep -E '^BENCH_(TP|RB|DT|PT)_[A-Z_]+=' | sort | tr '\n' ' ' || true)
 command="${overrides}${command}"
 
 sections=()

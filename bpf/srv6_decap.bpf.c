@@ -9,7 +9,8 @@
  * Anything else addressed to a local SID passes unchanged and is counted by reason.
  *
  * "xdp.frags": headers are read from the first buffer only, so multi-buffer
- * packets (jumbo frames, GSO over veth) are fine and the peer keeps its offloads.
+ * frames (jumbo frames, generic XDP on GSO packets) are fine. (On veth, native
+ * XDP still makes the peer give up TSO: the kernel's veth XDP setup does that.)
  */
 #include "lib/common.h"
 #include "decap_maps.bpf.h"

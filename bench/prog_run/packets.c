@@ -26,16 +26,20 @@ static __u16 ipv4_checksum(const void *hdr, size_t len)
 }
 
 /* The TCP checksum stays zero: nothing on the program's path reads it. */
-static void tcp_fill(struct tcphdr *t, const struct pkt_flow *f)
+/* Built aside and copied: at offset 54 of a frame the header is not aligned. */
+static void tcp_fill(__u8 *l4, const struct pkt_flow *f)
 {
-	memset(t, 0, sizeof(*t));
-	t->source = htons(f->sport);
-	t->dest = htons(f->dport);
-	t->seq = htonl(1);
-	t->ack_seq = htonl(1);
-	t->doff = sizeof(*t) / 4;
-	t->ack = 1;
-	t->window = htons(512);
+	struct tcphdr t;
+
+	memset(&t, 0, sizeof(t));
+	t.source = htons(f->sport);
+	t.dest = htons(f->dport);
+	t.seq = htonl(1);
+	t.ack_seq = htonl(1);
+	t.doff = sizeof(t) / 4;
+	t.ack = 1;
+	t.window = htons(512);
+	memcpy(l4, &t, sizeof(t));
 }
 
 int pkt_build(const struct pkt_flow *f, size_t payload, struct pkt *out)
@@ -80,7 +84,7 @@ int pkt_build(const struct pkt_flow *f, size_t payload, struct pkt *out)
 		memcpy(&ip.daddr, f->daddr, SRV6_ADDR_LEN);
 		memcpy(out->data + ETH_HLEN, &ip, sizeof(ip));
 	}
-	tcp_fill((struct tcphdr *)l4, f);
+	tcp_fill(l4, f);
 	for (size_t i = 0; i < payload; i++)
 		l4[sizeof(struct tcphdr) + i] = (__u8)i;
 	out->len = (__u32)len;
