@@ -239,7 +239,7 @@ static void sync_and_record(struct ctx *c, struct sync_opts *o, struct daemon_st
 	pthread_mutex_unlock(&d->lock);
 	if (rc == 0) {
 		*failures = 0;
-		if (r.has_plan)
+		if (r.plan_json)
 			keep_plan(o, prev, r.plan_json);
 		free(r.plan_json);
 		r.plan_json = NULL;
@@ -273,6 +273,7 @@ int cmd_run(struct ctx *c, int argc, char **argv, struct err *e)
 		return -1;
 	if (o.dry_run)
 		return errf(e, "run: --dry-run is for sync, not for the daemon");
+	o.keep_plan = true; /* each plan stays close to the last one */
 	d.dev = o.dev;
 	if (ensure_loaded(c, o.dev, e))
 		return -1;

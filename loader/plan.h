@@ -66,6 +66,8 @@ struct plan_opts {
 	bool block_auto;                /* micro-SID block from each path's first SID */
 	struct usid_block block;        /* else this one (fc00:0::/32 by default) */
 	const struct plan_prev *previous;
+	bool no_baselines;              /* skip the ECMP and Jalapeño-load simulations
+					   (sync needs paths, not the comparison) */
 };
 
 /* The defaults: all-to-all, one path per flow, block fc00:0::/32. */

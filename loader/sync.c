@@ -589,6 +589,7 @@ static int source_topology(struct sync_job *job, struct err *e)
 	po.paths = o->paths ? o->paths : 1;
 	po.has_function = o->has_function;
 	po.function = o->function;
+	po.no_baselines = true;
 	if (o->pairs_file) {
 		if (plan_pairs_load(o->pairs_file, &job->members, &pairs, e))
 			goto out;
@@ -626,8 +627,11 @@ static int source_topology(struct sync_job *job, struct err *e)
 	job->has_plan = true;
 	job->plan_max_load = plan_ratio_value(plan_get_summary(plan)->max_load);
 	job->plan_lower_bound = plan_ratio_value(plan_get_summary(plan)->lower_bound);
-	job->plan_json = plan_to_json(plan, e);
-	rc = job->plan_json ? 0 : -1;
+	rc = 0;
+	if (o->keep_plan) {
+		job->plan_json = plan_to_json(plan, e);
+		rc = job->plan_json ? 0 : -1;
+	}
 out:
 	free(reqs);
 	plan_free(plan);
@@ -793,7 +797,7 @@ int sync_once(struct ctx *c, const struct sync_opts *o, struct sync_report *r, s
 	for (size_t i = 0; i < job.npeers; i++)
 		r->peers += !job.peers[i].no_flow;
 	if (!rc && job.has_plan) {
-		r->has_plan = true;
+		r->has_plan = true; /* plan_json only with o->keep_plan */
 		r->plan_max_load = job.plan_max_load;
 		r->plan_lower_bound = job.plan_lower_bound;
 		r->plan_json = job.plan_json;

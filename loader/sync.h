@@ -51,6 +51,7 @@ struct sync_opts {
 	const char *pairs_file;          /* --pairs: explicit flows */
 	const char *previous_file;       /* --previous PLAN.json */
 	const struct plan_prev *previous; /* the daemon's last plan (wins over the file) */
+	bool keep_plan;                   /* hand the plan back as JSON (the daemon) */
 };
 
 /* One peer of the job and, once a source filled it, its path set. */

@@ -14,7 +14,9 @@
 #           uvicorn worker whose async handlers call ArangoDB synchronously
 # Each run is a full sync on a freshly loaded datapath (1,023 peers added, host
 # routes included), with the server's loads reset first; each run checks that
-# 1,023 peers were added and that the server applied 1,023 load calls.
+# 1,023 peers were added and that the server applied 1,023 load calls. Each run
+# also times --source topology: one GET of the topology, the job's all-to-all
+# planned locally, the same 1,023 peers programmed.
 #
 # Env: BENCH_SYNC_RUNS (default 3; quick: 1), BENCH_SYNC_DELAY_MS (default 5),
 # BENCH_SYNC_CONCURRENCY (the parallel client's, default 8).
@@ -91,6 +93,22 @@ for run in $(seq "$RUNS"); do
 			echo "  run $run $s concurrency $c: $((t1 - t0)) ms" >&2
 		done
 	done
+	# The topology source: one GET of the whole topology, the planner's paths
+	# for the job's all-to-all, the same 1,023 peers programmed.
+	sb unload sy0 >/dev/null 2>&1 || true
+	sb load sy0 >/dev/null
+	t0=$(bench_now_ms)
+	out=$(ip netns exec "$NS" env HOSTS="$HOSTS" HOSTNAME=host00 DEST_FUNCTION=e006 \
+		MASTER_ADDR=2001:db8:1::2 JALAPENO_API_ENDPOINT="http://127.0.0.1:$wait_port/api/v1" \
+		"$SRV6_BPF" --bpffs "$BPFFS" sync dev sy0 --source topology 2>"$TMP/err") ||
+		bench_die "sync (topology): $(cat "$TMP/err")"
+	t1=$(bench_now_ms)
+	case $out in
+	*"1023 peers from topology: 1023 added,"*) ;;
+	*) bench_die "sync (topology): unexpected summary: $out" ;;
+	esac
+	printf 'topology\t1\t%s\t%s\n' "$run" "$((t1 - t0))" >>"$TMP/runs.tsv"
+	echo "  run $run topology: $((t1 - t0)) ms" >&2
 done
 sb unload sy0 >/dev/null
 
@@ -131,6 +149,15 @@ for s in ("cpu", "wait", "serial"):
                                   "(server overlapping %g ms requests)" % delay,
                         "value": round(ratio, 2), "unit": "x", "target": ">= 5",
                         "met": None if quick else ratio >= 5})
+if ("topology", 1) in runs:
+    topo = statistics.median(runs[("topology", 1)])
+    rows.append({"server": "wait", "description": "--source topology: one request, planned locally",
+                 "topology_ms": topo, "runs_ms": {"topology": runs[("topology", 1)]}})
+    print("%-46s %10.2f s  (one GET of the topology, all-to-all planned, 1,023 peers programmed)" %
+          ("--source topology (%g ms server)" % delay, topo / 1000))
+    targets.append({"metric": "sync 1,023 peers, --source topology (one request)",
+                    "value": round(topo / 1000, 3), "unit": "s", "target": "< 0.5",
+                    "met": None if quick else topo < 500})
 print()
 print("The parallel client pays off where the server overlaps requests (wait). The Python")
 print("test server alone is CPU-bound under one interpreter lock (cpu), and the real")

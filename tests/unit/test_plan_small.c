@@ -458,6 +458,32 @@ Test(plan_small, all_to_all_and_ring)
 	world_free(&w);
 }
 
+
+/* sync asks for paths only: the same plan, without the ECMP and Jalapeño-load
+ * simulations (they cost more than the plan on large fabrics). */
+Test(plan_small, no_baselines_same_paths)
+{
+	struct world with, without;
+
+	world_init(&with, FABRIC_2X2, "h0,h1,h2,h3", NULL);
+	world_plan(&with);
+	world_init(&without, FABRIC_2X2, "h0,h1,h2,h3", NULL);
+	without.o.no_baselines = true;
+	world_plan(&without);
+	cr_assert_gt(summary(&with, "ecmp_max_load"), 0);
+	cr_assert_gt(summary(&with, "jalapeno_load_max_load"), 0);
+	cr_assert_eq(summary(&without, "ecmp_max_load"), 0, "not simulated");
+	cr_assert_eq(summary(&without, "jalapeno_load_max_load"), 0, "not simulated");
+	cr_assert_eq(summary(&without, "max_load"), summary(&with, "max_load"));
+	cr_assert(cJSON_Compare(cJSON_GetObjectItem(with.json, "flows"),
+				cJSON_GetObjectItem(without.json, "flows"), true),
+		  "identical flows and paths");
+	cr_assert(cJSON_Compare(cJSON_GetObjectItem(with.json, "links"),
+				cJSON_GetObjectItem(without.json, "links"), true),
+		  "identical link loads");
+	world_free(&with);
+	world_free(&without);
+}
 /* --- JSON shape ----------------------------------------------------------- */
 
 static void assert_sorted_keys(const cJSON *item, const char *where)
