@@ -191,56 +191,119 @@ static int nlx_send(struct nlx *n, const char *buf, size_t len)
 	return rc < 0 ? rc : 0;
 }
 
-struct route_get_result {
-	struct nexthop *nh;
-	int found;
-};
-
-static void route_get_parse(struct nlmsghdr *h, void *arg)
+/* The next hop of an RTM_GETROUTE answer; false if h is not one. */
+static bool route_nh_parse(struct nlmsghdr *h, struct nexthop *nh)
 {
-	struct route_get_result *res = arg;
 	struct nlattr *tb[RTA_MAX + 1];
 
 	if (h->nlmsg_type != RTM_NEWROUTE ||
 	    nlmsg_parse(h, sizeof(struct rtmsg), tb, RTA_MAX, NULL) < 0)
-		return;
-	memset(res->nh, 0, sizeof(*res->nh));
+		return false;
+	memset(nh, 0, sizeof(*nh));
 	if (tb[RTA_OIF])
-		res->nh->ifindex = (int)nla_get_u32(tb[RTA_OIF]);
+		nh->ifindex = (int)nla_get_u32(tb[RTA_OIF]);
 	if (tb[RTA_GATEWAY] && nla_len(tb[RTA_GATEWAY]) == sizeof(struct in6_addr)) {
-		res->nh->has_gw = true;
-		memcpy(&res->nh->gw, nla_data(tb[RTA_GATEWAY]), sizeof(struct in6_addr));
+		nh->has_gw = true;
+		memcpy(&nh->gw, nla_data(tb[RTA_GATEWAY]), sizeof(struct in6_addr));
 	}
-	res->found = 1;
+	return true;
+}
+
+static struct nl_msg *route_get_msg(const __u8 dst[SRV6_ADDR_LEN])
+{
+	struct rtmsg rtm = { .rtm_family = AF_INET6, .rtm_dst_len = 128 };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_REQUEST);
+
+	if (msg && (nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0 ||
+		    nla_put(msg, RTA_DST, SRV6_ADDR_LEN, dst) < 0)) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return msg;
+}
+
+struct route_get_many {
+	struct nexthop *nh;
+	bool *found;
+	unsigned int first_seq; /* of the window: answer i has seq first_seq + i */
+	size_t base;            /* the window's first index */
+};
+
+static void route_get_many_parse(struct nlmsghdr *h, void *arg)
+{
+	struct route_get_many *r = arg;
+	size_t i = r->base + (h->nlmsg_seq - r->first_seq);
+
+	if (route_nh_parse(h, &r->nh[i]))
+		r->found[i] = true;
+}
+
+int nlx_route_get6_many(struct nlx *n, const __u8 (*dsts)[SRV6_ADDR_LEN], size_t count,
+			struct nexthop *nh, bool *found, struct err *e)
+{
+	const size_t cap = (size_t)NLX_WINDOW * 256;
+	char *buf = malloc(cap);
+	struct route_get_many r = { .nh = nh, .found = found };
+
+	if (!buf)
+		return errf(e, "out of memory");
+	memset(found, 0, count * sizeof(*found));
+	/* One window of requests per send, their answers read back together:
+	 * two system calls per window instead of per lookup. */
+	for (size_t start = 0; start < count;) {
+		size_t len = 0, batch = 0;
+		unsigned int seq = 0;
+		int error;
+
+		r.first_seq = n->seq;
+		r.base = start;
+		for (; batch < NLX_WINDOW && start + batch < count; batch++) {
+			struct nl_msg *msg = route_get_msg(dsts[start + batch]);
+			int full = !msg || nlx_queue(n, msg, buf, &len, cap, &seq);
+
+			nlmsg_free(msg);
+			if (full)
+				break;
+		}
+		if (batch == 0 || nlx_send(n, buf, len)) {
+			free(buf);
+			return errf(e, "netlink: cannot send route requests");
+		}
+		/* A destination without a route only leaves its found[] false. */
+		nlx_collect(n, r.first_seq, seq, false, &error, route_get_many_parse, &r);
+		start += batch;
+	}
+	free(buf);
+	return 0;
 }
 
 int nlx_route_get6(struct nlx *n, const __u8 dst[SRV6_ADDR_LEN], struct nexthop *nh,
 		   struct err *e)
 {
-	struct rtmsg rtm = { .rtm_family = AF_INET6, .rtm_dst_len = 128 };
-	struct route_get_result res = { .nh = nh };
-	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_REQUEST);
-	char buf[256], text[ADDR_STR_LEN];
+	char text[ADDR_STR_LEN];
+	bool found = false;
+	struct nexthop got;
+	struct route_get_many r = { .nh = &got, .found = &found };
+	struct nl_msg *msg = route_get_msg(dst);
+	char buf[256];
 	unsigned int seq;
 	size_t len = 0;
 	int error, rc;
 
-	if (!msg)
-		return errf(e, "netlink: out of memory");
-	if (nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0 ||
-	    nla_put(msg, RTA_DST, SRV6_ADDR_LEN, dst) < 0 ||
-	    nlx_queue(n, msg, buf, &len, sizeof(buf), &seq)) {
+	if (!msg || nlx_queue(n, msg, buf, &len, sizeof(buf), &seq)) {
 		nlmsg_free(msg);
 		return errf(e, "netlink: cannot build route request");
 	}
 	nlmsg_free(msg);
+	r.first_seq = seq;
 	rc = nlx_send(n, buf, len);
 	if (rc < 0)
 		return errf(e, "netlink: %s", nl_geterror(rc));
-	nlx_collect(n, seq, seq, false, &error, route_get_parse, &res);
-	if (error || !res.found)
+	nlx_collect(n, seq, seq, false, &error, route_get_many_parse, &r);
+	if (error || !found)
 		return errf(e, "no route to %s: %s", addr_sid_str(dst, text),
 			    error ? strerror(error) : "no answer");
+	*nh = got;
 	return 0;
 }
 

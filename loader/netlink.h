@@ -88,6 +88,10 @@ int nlx_local_sids(struct nlx *n, unsigned int table, struct local_sid_route **r
 /* What the kernel FIB says about reaching dst (RTM_GETROUTE). */
 int nlx_route_get6(struct nlx *n, const __u8 dst[SRV6_ADDR_LEN], struct nexthop *nh,
 		   struct err *e);
+/* The same for many destinations, pipelined; found[i] says whether dsts[i]
+ * has a route (nh[i] is set only then). Fails only if netlink does. */
+int nlx_route_get6_many(struct nlx *n, const __u8 (*dsts)[SRV6_ADDR_LEN], size_t count,
+			struct nexthop *nh, bool *found, struct err *e);
 
 /* Every host route in table, sorted by key (for bsearch). */
 int nlx_host_routes(struct nlx *n, unsigned int table, struct host_route **routes,

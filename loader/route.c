@@ -28,7 +28,8 @@ struct plan {
 	unsigned int line;
 	const struct srv6_peer *old;             /* the entry before (in dev_state), or NULL */
 	struct nexthop old_nh[SRV6_MAX_PATHS];   /* kernel platform: its paths' next hops */
-	struct srv6_peer_entry next;             /* the entry after (add/replace) */
+	struct srv6_peer *next;                  /* the entry after (add/replace): req->peer,
+						    its flags and counter slot filled in */
 	struct nexthop nh[SRV6_MAX_PATHS];       /* each new path's first-SID next hop */
 	struct peer_route route;                 /* the host route after (add/replace) */
 	bool had_route;                          /* srv6-bpf's host route before */
@@ -50,26 +51,25 @@ struct dev_state {
 	size_t nroutes;
 };
 
-/* First-SID next hops, looked up once per distinct SID. */
+/* First-SID next hops, looked up once per distinct SID; sorted by SID. */
 struct nh_cache {
-	struct {
+	struct nh_entry {
 		__u8 sid[SRV6_ADDR_LEN];
 		struct nexthop nh;
 	} *v;
 	size_t n, cap;
 };
 
-static int nh_lookup(struct ctx *c, struct nh_cache *cache, const __u8 *sid, struct nexthop *nh,
+static int nh_entry_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, SRV6_ADDR_LEN); /* sid is the first member */
+}
+
+static int nh_insert(struct nh_cache *cache, const __u8 *sid, const struct nexthop *nh,
 		     struct err *e)
 {
-	for (size_t i = 0; i < cache->n; i++) {
-		if (memcmp(cache->v[i].sid, sid, SRV6_ADDR_LEN) == 0) {
-			*nh = cache->v[i].nh;
-			return 0;
-		}
-	}
-	if (nlx_route_get6(&c->nl, sid, nh, e))
-		return -1;
+	size_t lo = 0, hi = cache->n;
+
 	if (cache->n == cache->cap) {
 		size_t cap = cache->cap ? cache->cap * 2 : 16;
 		void *v = realloc(cache->v, cap * sizeof(*cache->v));
@@ -79,9 +79,82 @@ static int nh_lookup(struct ctx *c, struct nh_cache *cache, const __u8 *sid, str
 		cache->v = v;
 		cache->cap = cap;
 	}
-	memcpy(cache->v[cache->n].sid, sid, SRV6_ADDR_LEN);
-	cache->v[cache->n++].nh = *nh;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (memcmp(cache->v[mid].sid, sid, SRV6_ADDR_LEN) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	memmove(&cache->v[lo + 1], &cache->v[lo], (cache->n - lo) * sizeof(*cache->v));
+	memcpy(cache->v[lo].sid, sid, SRV6_ADDR_LEN);
+	cache->v[lo].nh = *nh;
+	cache->n++;
 	return 0;
+}
+
+static int nh_lookup(struct ctx *c, struct nh_cache *cache, const __u8 *sid, struct nexthop *nh,
+		     struct err *e)
+{
+	const struct nh_entry *hit = cache->n ? bsearch(sid, cache->v, cache->n, sizeof(*cache->v),
+							 nh_entry_cmp)
+					      : NULL;
+
+	if (hit) {
+		*nh = hit->nh;
+		return 0;
+	}
+	if (nlx_route_get6(&c->nl, sid, nh, e))
+		return -1;
+	return nh_insert(cache, sid, nh, e);
+}
+
+/*
+ * Look up every new path's first SID in one pipelined pass: a batch of
+ * 65,536 peers needs 65,536 lookups. SIDs without a route stay out; their
+ * plan asks again and reports the error with its line.
+ */
+static int nh_prefetch(struct ctx *c, struct nh_cache *cache, const struct plan *plans, size_t n,
+		       struct err *e)
+{
+	size_t count = 0, unique = 0;
+	__u8 (*sids)[SRV6_ADDR_LEN];
+	struct nexthop *nh;
+	bool *found;
+	int rc = -1;
+
+	for (size_t i = 0; i < n; i++)
+		count += plans[i].req->peer.path_count;
+	if (count == 0)
+		return 0;
+	sids = calloc(count, sizeof(*sids));
+	nh = calloc(count, sizeof(*nh));
+	found = calloc(count, sizeof(*found));
+	if (!sids || !nh || !found) {
+		errf(e, "out of memory");
+		goto out;
+	}
+	count = 0;
+	for (size_t i = 0; i < n; i++)
+		for (unsigned int k = 0; k < plans[i].req->peer.path_count && k < SRV6_MAX_PATHS; k++)
+			memcpy(sids[count++], plans[i].req->peer.paths[k].segs[0], SRV6_ADDR_LEN);
+	qsort(sids, count, sizeof(*sids), nh_entry_cmp);
+	for (size_t i = 0; i < count; i++)
+		if (unique == 0 || memcmp(sids[unique - 1], sids[i], SRV6_ADDR_LEN))
+			memmove(sids[unique++], sids[i], SRV6_ADDR_LEN);
+	if (nlx_route_get6_many(&c->nl, (const __u8(*)[SRV6_ADDR_LEN])sids, unique, nh, found, e))
+		goto out;
+	/* Already in order: appending keeps the cache sorted. */
+	for (size_t i = 0; i < unique; i++)
+		if (found[i] && nh_insert(cache, sids[i], &nh[i], e))
+			goto out;
+	rc = 0;
+out:
+	free(sids);
+	free(nh);
+	free(found);
+	return rc;
 }
 
 static bool nh_equal(const struct nexthop *a, const struct nexthop *b)
@@ -224,7 +297,7 @@ static int plan_bpf(struct plan *p, const struct dev_state *st, struct slots *sl
 		    struct err *e)
 {
 	const struct link_info *li = &st->li;
-	struct srv6_peer *peer = &p->next.value;
+	struct srv6_peer *peer = p->next;
 	unsigned int overhead = 0, mtu_min;
 
 	/* Without a peer route, which next hop the stack picked for the inner
@@ -287,17 +360,16 @@ static int plan_one(struct ctx *c, struct plan *p, const struct dev_state *st,
 		return errf(e, "a host route not made by srv6-bpf exists (protocol %u, table %u): remove it first",
 			    hr->protocol, st->table);
 
-	p->next.key = p->req->key;
-	p->next.value = p->req->peer;
-	memset(p->next.value.reserved, 0, sizeof(p->next.value.reserved));
-	if (paths_nexthops(c, &p->next.value, &st->li, nhc, p->nh, e))
+	p->next = &p->req->peer;
+	memset(p->next->reserved, 0, sizeof(p->next->reserved));
+	if (paths_nexthops(c, p->next, &st->li, nhc, p->nh, e))
 		return -1;
 	p->route.key = p->req->key;
 	p->route.table = st->table;
 	p->route.nh = p->nh[0];
 	if (kernel) {
 		p->route.encap_mode = c->encap_mode;
-		p->route.paths = &p->next.value;
+		p->route.paths = p->next;
 		p->route.path_nh = p->nh;
 		return 0;
 	}
@@ -335,6 +407,8 @@ static int plan_dev(struct ctx *c, struct plan *plans, size_t n, const struct de
 	for (size_t i = 0; i < st->ncur; i++)
 		if (srv6_slot_of(&st->cur[i].value) < slots.count)
 			slots.used[srv6_slot_of(&st->cur[i].value)] = 1;
+	if (nh_prefetch(c, &nhc, plans, n, e))
+		goto out;
 	for (size_t i = 0; i < n; i++) {
 		if (plan_one(c, &plans[i], st, &nhc, &slots, e)) {
 			plan_err(&plans[i], e);
@@ -435,7 +509,7 @@ static void map_restore(const struct srv6_maps *maps, struct plan *plans, size_t
  */
 static size_t counters_to_reset(const struct plan *p, __u32 *out)
 {
-	const struct srv6_peer *next = &p->next.value;
+	const struct srv6_peer *next = p->next;
 	size_t n = 0;
 
 	for (unsigned int i = 0; i < next->path_count && i < SRV6_MAX_PATHS; i++) {
@@ -464,36 +538,57 @@ static int commit_kernel(struct ctx *c, const struct dev_state *st, struct plan 
 	return 0;
 }
 
+/* The new entries of the plans that set one, a chunk at a time: no copy of
+ * the whole batch (fresh memory costs more than the map update itself). */
+static int peers_write(const struct srv6_maps *maps, const struct plan *plans, size_t n)
+{
+	struct srv6_peer_key *keys = calloc(SRV6_PEERS_CHUNK, sizeof(*keys));
+	struct srv6_peer *values = calloc(SRV6_PEERS_CHUNK, sizeof(*values));
+	size_t k = 0;
+	int rc = keys && values ? 0 : -ENOMEM;
+
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (!is_set(&plans[i]))
+			continue;
+		keys[k] = plans[i].req->key;
+		values[k++] = *plans[i].next;
+		if (k == SRV6_PEERS_CHUNK) {
+			rc = srv6_peers_update_kv(maps, keys, values, k);
+			k = 0;
+		}
+	}
+	if (!rc && k)
+		rc = srv6_peers_update_kv(maps, keys, values, k);
+	free(keys);
+	free(values);
+	return rc;
+}
+
 static int commit_bpf(struct ctx *c, const struct dev_state *st, struct plan *plans, size_t n,
 		      struct err *e)
 {
 	const struct srv6_maps *maps = &st->maps;
-	struct srv6_peer_entry *entries = calloc(n ? n : 1, sizeof(*entries));
 	struct srv6_peer_key *gone = calloc(n ? n : 1, sizeof(*gone));
 	__u32 *zero = calloc(n ? n * SRV6_MAX_PATHS : 1, sizeof(*zero));
-	size_t nentries = 0, ngone = 0, nzero = 0;
+	size_t ngone = 0, nzero = 0;
 	struct err undo;
 	int rc;
 
-	if (!entries || !gone || !zero) {
-		free(entries);
+	if (!gone || !zero) {
 		free(gone);
 		free(zero);
 		return errf(e, "out of memory");
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (is_set(&plans[i])) {
+		if (is_set(&plans[i]))
 			nzero += counters_to_reset(&plans[i], zero + nzero);
-			entries[nentries++] = plans[i].next;
-		} else {
+		else
 			gone[ngone++] = plans[i].req->key;
-		}
 	}
 	/* Before the entries point at them, so no packet is counted and then lost. */
 	rc = srv6_path_ctrs_zero_many(maps, zero, nzero);
 	free(zero);
 	if (rc) {
-		free(entries);
 		free(gone);
 		return errf(e, "cannot reset path counters: %s", strerror(-rc));
 	}
@@ -501,7 +596,7 @@ static int commit_bpf(struct ctx *c, const struct dev_state *st, struct plan *pl
 	/* MTU first where it shrinks, so no packet is encapsulated beyond it. */
 	if (routes_set(c, st->table, plans, n, is_set_before_map, ROUTES_NEW, e))
 		goto undo_routes;
-	rc = srv6_peers_update(maps, entries, nentries);
+	rc = peers_write(maps, plans, n);
 	if (rc) {
 		errf(e, "cannot update the peers map: %s", strerror(-rc));
 		goto undo_map;
@@ -520,7 +615,6 @@ static int commit_bpf(struct ctx *c, const struct dev_state *st, struct plan *pl
 		routes_set(c, st->table, plans, n, is_del, ROUTES_OLD, &undo);
 		goto undo_all;
 	}
-	free(entries);
 	free(gone);
 	return 0;
 
@@ -530,7 +624,6 @@ undo_map:
 	map_restore(maps, plans, n, is_set);
 undo_routes:
 	routes_set(c, st->table, plans, n, is_set_before_map, ROUTES_OLD, &undo);
-	free(entries);
 	free(gone);
 	return -1;
 }

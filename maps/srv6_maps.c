@@ -189,39 +189,52 @@ done:
 	return 0;
 }
 
+int srv6_peers_update_kv(const struct srv6_maps *maps, const struct srv6_peer_key *keys,
+			 const struct srv6_peer *values, size_t n)
+{
+	__u32 count = (__u32)n;
+	int err;
+
+	if (n == 0)
+		return 0;
+	LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_ANY);
+	if (bpf_map_update_batch(maps->peers_fd, keys, values, &count, &opts) == 0)
+		return 0;
+	err = -errno;
+	if (!batch_unsupported(err))
+		return err;
+	/* No batch support: one element at a time, from where the batch stopped. */
+	for (size_t i = count; i < n; i++) {
+		if (bpf_map_update_elem(maps->peers_fd, &keys[i], &values[i], BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
 int srv6_peers_update(const struct srv6_maps *maps, const struct srv6_peer_entry *entries,
 		      size_t n)
 {
+	size_t chunk = n < SRV6_PEERS_CHUNK ? n : SRV6_PEERS_CHUNK;
 	struct srv6_peer_key *keys;
 	struct srv6_peer *values;
-	__u32 count = (__u32)n;
 	int err = 0;
 
 	if (n == 0)
 		return 0;
-	keys = calloc(n, sizeof(*keys));
-	values = calloc(n, sizeof(*values));
+	keys = calloc(chunk, sizeof(*keys));
+	values = calloc(chunk, sizeof(*values));
 	if (!keys || !values) {
 		err = -ENOMEM;
 		goto done;
 	}
-	for (size_t i = 0; i < n; i++) {
-		keys[i] = entries[i].key;
-		values[i] = entries[i].value;
-	}
-	LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_ANY);
-	if (bpf_map_update_batch(maps->peers_fd, keys, values, &count, &opts) == 0)
-		goto done;
-	err = -errno;
-	if (!batch_unsupported(err))
-		goto done;
-	/* No batch support: one element at a time, from where the batch stopped. */
-	err = 0;
-	for (size_t i = count; i < n; i++) {
-		if (bpf_map_update_elem(maps->peers_fd, &keys[i], &values[i], BPF_ANY)) {
-			err = -errno;
-			break;
+	for (size_t start = 0; start < n && !err; start += chunk) {
+		size_t k = n - start < chunk ? n - start : chunk;
+
+		for (size_t i = 0; i < k; i++) {
+			keys[i] = entries[start + i].key;
+			values[i] = entries[start + i].value;
 		}
+		err = srv6_peers_update_kv(maps, keys, values, k);
 	}
 done:
 	free(keys);

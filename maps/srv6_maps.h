@@ -48,8 +48,14 @@ int srv6_peer_lookup(const struct srv6_maps *maps, const struct srv6_peer_key *k
 int srv6_peers_dump(const struct srv6_maps *maps, struct srv6_peer_entry **entries,
 		    size_t *count);
 
-/* Writes n entries with one bpf_map_update_batch where the kernel has it. Each
- * element is replaced atomically (readers see the old or the new value). */
+/* Writes n entries with bpf_map_update_batch where the kernel has it, in
+ * chunks of SRV6_PEERS_CHUNK (a batch's buffers are copied; fresh memory is
+ * what a big batch pays for most). Each element is replaced atomically
+ * (readers see the old or the new value). On failure some chunks may have
+ * been written: the caller restores. */
+#define SRV6_PEERS_CHUNK 128
+int srv6_peers_update_kv(const struct srv6_maps *maps, const struct srv6_peer_key *keys,
+			 const struct srv6_peer *values, size_t n);
 int srv6_peers_update(const struct srv6_maps *maps, const struct srv6_peer_entry *entries,
 		      size_t n);
 int srv6_peers_delete(const struct srv6_maps *maps, const struct srv6_peer_key *keys,

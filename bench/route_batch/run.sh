@@ -3,8 +3,10 @@
 # distinct micro-SID carriers as real hosts would have) with
 # `srv6-bpf route add -batch FILE`, each run on a freshly loaded datapath in a
 # fresh namespace; and, interleaved, the same number of kernel seg6 encap.red
-# routes through `ip -batch`. Each run checks that every peer landed (the peers
-# map and srv6-bpf's host routes; the kernel's seg6 routes).
+# routes through `ip -batch`; and srv6-bpf again with `load ... peer-routes off`
+# (no per-peer MTU routes: map updates and first-SID lookups only). Each run
+# checks that every peer landed (the peers map and srv6-bpf's host routes; the
+# kernel's seg6 routes).
 #
 # Env: BENCH_RB_PEERS (default 65536), BENCH_RB_RUNS (default 3).
 # shellcheck source=bench/lib/common.sh
@@ -43,7 +45,7 @@ ns_up() {
 
 json_field() { "$BENCH_PY" -c 'import json, sys; print(json.load(sys.stdin)[0][sys.argv[1]])' "$1"; }
 
-echo "route_batch: $RUNS runs x ($PEERS peers via srv6-bpf, $PEERS kernel seg6 routes via ip -batch)" >&2
+echo "route_batch: $RUNS runs x ($PEERS peers via srv6-bpf, $PEERS kernel seg6 routes via ip -batch, $PEERS peers via srv6-bpf with peer-routes off)" >&2
 : >"$TMP/runs.tsv"
 for i in $(seq "$RUNS"); do
 	ns=$P-$i-bpf
@@ -61,6 +63,23 @@ for i in $(seq "$RUNS"); do
 	echo "  run $i srv6-bpf route add -batch: $((t1 - t0)) ms" >&2
 	ip netns del "$ns"
 	# Its pins would outlive it, and a later namespace may get the same inode.
+	rm -rf "$BPFFS/srv6-bpf"
+
+	# The same with peer-routes off: map updates (and first-SID lookups) only.
+	ns=$P-$i-maponly
+	ns_up "$ns"
+	ip netns exec "$ns" "$SRV6_BPF" --bpffs "$BPFFS" load rb0 xdp off peer-routes off >/dev/null
+	t0=$(bench_now_ms)
+	ip netns exec "$ns" "$SRV6_BPF" --bpffs "$BPFFS" route add -batch "$TMP/srv6-bpf.batch"
+	t1=$(bench_now_ms)
+	got=$(ip netns exec "$ns" "$SRV6_BPF" --bpffs "$BPFFS" -j show dev rb0 | json_field peers)
+	routes=$(ip -n "$ns" -6 route show proto 206 | wc -l)
+	if [ "$got" -ne "$PEERS" ] || [ "$routes" -ne 0 ]; then
+		bench_die "srv6-bpf (peer-routes off) run $i: $got peers in the map and $routes host routes, expected $PEERS and 0"
+	fi
+	printf 'maponly\t%s\t%s\t%s\n' "$i" "$((t1 - t0))" "$got" >>"$TMP/runs.tsv"
+	echo "  run $i srv6-bpf route add -batch, peer-routes off: $((t1 - t0)) ms" >&2
+	ip netns del "$ns"
 	rm -rf "$BPFFS/srv6-bpf"
 
 	ns=$P-$i-kernel

@@ -11,6 +11,7 @@ lab_line
 veth h0 x0 h0 x1
 addr h0 x0 2001:db8:9::1/64
 route h0 fc00:0:900::/48 via 2001:db8:9::2 dev x0
+nip h0 -6 route add unreachable 3fff:1::/32 # first SIDs without a route
 sb h0 load eth0 >/dev/null
 sb h0 load x0 peers-max 2 >/dev/null
 sb h0 route add "$H1_6" dev eth0 segs "$SID6_1"
@@ -157,6 +158,20 @@ expect_error "batch adding an existing peer" "exists\.batch:3" route add -batch 
 } >"$KT_TMP/twice.batch"
 expect_error "batch naming a peer twice" "twice\.batch:[13]" route add -batch "$KT_TMP/twice.batch"
 expect_error "batch file missing" "nosuch\.batch" route add -batch "$KT_TMP/nosuch.batch"
+
+step "first SIDs the device cannot reach (looked up in one pass for a batch)"
+expect_error "first SID without a route" "no route to 3fff:1::e006" \
+	route add 2001:db8:2::21 dev eth0 segs 3fff:1::e006
+{
+	for i in $(seq 20 29); do echo "2001:db8:2::$i dev eth0 segs fc00:0:100:2:e006::$i"; done
+	echo "2001:db8:2::30 dev eth0 path segs $SID6_1 path segs 3fff:1::e006"
+	echo "2001:db8:2::31 dev eth0 segs fc00:0:100:2:e006::31"
+} >"$KT_TMP/unreachable.batch"
+expect_error "batch with an unreachable second path" "unreachable\.batch:11.*no route to 3fff:1::e006" \
+	route add -batch "$KT_TMP/unreachable.batch"
+sed -i 's/3fff:1::e006/fc00:0:900:2:e006::/' "$KT_TMP/unreachable.batch"
+expect_error "batch with a path through another device" "unreachable\.batch:11.*reached through x0" \
+	route add -batch "$KT_TMP/unreachable.batch"
 
 step "add of an existing peer, del of an unknown one"
 expect_error "add existing" "exists|replace" route add "$H1_6" dev eth0 segs fc00:0:101:2:e006::
