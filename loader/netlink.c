@@ -191,6 +191,88 @@ static int nlx_send(struct nlx *n, const char *buf, size_t len)
 	return rc < 0 ? rc : 0;
 }
 
+/* A reply other than an ack to request i of a pipeline. */
+typedef void (*nlx_reply_fn)(struct nlmsghdr *h, size_t i, void *arg);
+
+/* Requests 0..count-1, built on demand, sent a window at a time. */
+struct nlx_requests {
+	struct nl_msg *(*build)(size_t i, const void *arg);
+	const void *arg;
+	size_t count;
+	bool ignore_absent; /* "no such route" answers are not failures (deletes) */
+	bool keep_going;    /* a failed request does not stop the rest (lookups) */
+	nlx_reply_fn on_reply;
+	void *reply_arg;
+};
+
+struct nlx_window {
+	const struct nlx_requests *r;
+	unsigned int first_seq;
+	size_t start;
+};
+
+static void nlx_window_reply(struct nlmsghdr *h, void *arg)
+{
+	struct nlx_window *w = arg;
+
+	w->r->on_reply(h, w->start + (h->nlmsg_seq - w->first_seq), w->r->reply_arg);
+}
+
+/*
+ * Send the requests in windows, two system calls per window instead of per
+ * request. Stops at the first failure (its index in *failed, its errno in
+ * *error) unless keep_going; then *failed and *error name the first failure,
+ * or count and 0. Returns -1 when it stopped or netlink failed.
+ */
+static int nlx_pipeline(struct nlx *n, const struct nlx_requests *r, size_t *failed, int *error)
+{
+	const size_t cap = (size_t)NLX_WINDOW * 2048;
+	char *buf = malloc(cap);
+	struct nlx_window w = { .r = r };
+	size_t start = 0;
+
+	*failed = r->count;
+	*error = 0;
+	if (!buf)
+		return (*error = ENOMEM), -1;
+	while (start < r->count) {
+		size_t len = 0, batch = 0;
+		unsigned int seq = 0;
+		int werror;
+		long bad;
+
+		w.first_seq = n->seq;
+		w.start = start;
+		for (; batch < NLX_WINDOW && start + batch < r->count; batch++) {
+			struct nl_msg *msg = r->build(start + batch, r->arg);
+			int full = !msg || nlx_queue(n, msg, buf, &len, cap, &seq);
+
+			nlmsg_free(msg);
+			if (full)
+				break;
+		}
+		if (batch == 0 || nlx_send(n, buf, len)) {
+			free(buf);
+			*failed = start;
+			*error = batch == 0 ? ENOMEM : EIO;
+			return -1;
+		}
+		bad = nlx_collect(n, w.first_seq, seq, r->ignore_absent, &werror,
+				  r->on_reply ? nlx_window_reply : NULL, &w);
+		if (bad >= 0 && *failed == r->count) {
+			*failed = start + (size_t)bad;
+			*error = werror;
+		}
+		if (bad >= 0 && !r->keep_going) {
+			free(buf);
+			return -1;
+		}
+		start += batch;
+	}
+	free(buf);
+	return 0;
+}
+
 /* The next hop of an RTM_GETROUTE answer; false if h is not one. */
 static bool route_nh_parse(struct nlmsghdr *h, struct nexthop *nh)
 {
@@ -222,84 +304,55 @@ static struct nl_msg *route_get_msg(const __u8 dst[SRV6_ADDR_LEN])
 	return msg;
 }
 
+static struct nl_msg *build_get(size_t i, const void *arg)
+{
+	return route_get_msg(((const __u8(*)[SRV6_ADDR_LEN])arg)[i]);
+}
+
 struct route_get_many {
 	struct nexthop *nh;
 	bool *found;
-	unsigned int first_seq; /* of the window: answer i has seq first_seq + i */
-	size_t base;            /* the window's first index */
 };
 
-static void route_get_many_parse(struct nlmsghdr *h, void *arg)
+static void route_get_reply(struct nlmsghdr *h, size_t i, void *arg)
 {
-	struct route_get_many *r = arg;
-	size_t i = r->base + (h->nlmsg_seq - r->first_seq);
+	struct route_get_many *g = arg;
 
-	if (route_nh_parse(h, &r->nh[i]))
-		r->found[i] = true;
+	if (route_nh_parse(h, &g->nh[i]))
+		g->found[i] = true;
 }
 
 int nlx_route_get6_many(struct nlx *n, const __u8 (*dsts)[SRV6_ADDR_LEN], size_t count,
 			struct nexthop *nh, bool *found, struct err *e)
 {
-	const size_t cap = (size_t)NLX_WINDOW * 256;
-	char *buf = malloc(cap);
-	struct route_get_many r = { .nh = nh, .found = found };
+	struct route_get_many g = { .nh = nh, .found = found };
+	struct nlx_requests r = { .build = build_get, .arg = dsts, .count = count,
+				  .keep_going = true, .on_reply = route_get_reply, .reply_arg = &g };
+	size_t failed;
+	int error;
 
-	if (!buf)
-		return errf(e, "out of memory");
 	memset(found, 0, count * sizeof(*found));
-	/* One window of requests per send, their answers read back together:
-	 * two system calls per window instead of per lookup. */
-	for (size_t start = 0; start < count;) {
-		size_t len = 0, batch = 0;
-		unsigned int seq = 0;
-		int error;
-
-		r.first_seq = n->seq;
-		r.base = start;
-		for (; batch < NLX_WINDOW && start + batch < count; batch++) {
-			struct nl_msg *msg = route_get_msg(dsts[start + batch]);
-			int full = !msg || nlx_queue(n, msg, buf, &len, cap, &seq);
-
-			nlmsg_free(msg);
-			if (full)
-				break;
-		}
-		if (batch == 0 || nlx_send(n, buf, len)) {
-			free(buf);
-			return errf(e, "netlink: cannot send route requests");
-		}
-		/* A destination without a route only leaves its found[] false. */
-		nlx_collect(n, r.first_seq, seq, false, &error, route_get_many_parse, &r);
-		start += batch;
-	}
-	free(buf);
+	/* A destination without a route only leaves its found[] false. */
+	if (nlx_pipeline(n, &r, &failed, &error))
+		return errf(e, "netlink: cannot look up routes: %s", strerror(error));
 	return 0;
 }
 
 int nlx_route_get6(struct nlx *n, const __u8 dst[SRV6_ADDR_LEN], struct nexthop *nh,
 		   struct err *e)
 {
+	struct nexthop got;
+	struct route_get_many g = { .nh = &got };
+	struct nlx_requests r = { .build = build_get, .arg = dst, .count = 1, .keep_going = true,
+				  .on_reply = route_get_reply, .reply_arg = &g };
 	char text[ADDR_STR_LEN];
 	bool found = false;
-	struct nexthop got;
-	struct route_get_many r = { .nh = &got, .found = &found };
-	struct nl_msg *msg = route_get_msg(dst);
-	char buf[256];
-	unsigned int seq;
-	size_t len = 0;
-	int error, rc;
+	size_t failed;
+	int error;
 
-	if (!msg || nlx_queue(n, msg, buf, &len, sizeof(buf), &seq)) {
-		nlmsg_free(msg);
-		return errf(e, "netlink: cannot build route request");
-	}
-	nlmsg_free(msg);
-	r.first_seq = seq;
-	rc = nlx_send(n, buf, len);
-	if (rc < 0)
-		return errf(e, "netlink: %s", nl_geterror(rc));
-	nlx_collect(n, seq, seq, false, &error, route_get_many_parse, &r);
+	g.found = &found;
+	if (nlx_pipeline(n, &r, &failed, &error) && !error)
+		error = EIO;
 	if (error || !found)
 		return errf(e, "no route to %s: %s", addr_sid_str(dst, text),
 			    error ? strerror(error) : "no answer");
@@ -699,59 +752,15 @@ static struct nl_msg *build_del(size_t i, const void *arg)
 	return msg;
 }
 
-/* Send count requests in windows; stop at the first failure (index in *failed). */
-static int nlx_pipeline(struct nlx *n, struct nl_msg *(*build)(size_t, const void *),
-			const void *arg, size_t count, bool ignore_absent, size_t *failed,
-			int *error)
-{
-	const size_t cap = (size_t)NLX_WINDOW * 2048;
-	char *buf = malloc(cap);
-	size_t start = 0;
-
-	*error = 0;
-	if (!buf)
-		return (*error = ENOMEM), -1;
-	while (start < count) {
-		size_t len = 0, batch = 0;
-		unsigned int first_seq = n->seq, seq = 0;
-		long bad;
-
-		for (; batch < NLX_WINDOW && start + batch < count; batch++) {
-			struct nl_msg *msg = build(start + batch, arg);
-			int full = !msg || nlx_queue(n, msg, buf, &len, cap, &seq);
-
-			nlmsg_free(msg);
-			if (full)
-				break;
-		}
-		if (batch == 0 || nlx_send(n, buf, len)) {
-			free(buf);
-			*failed = start;
-			*error = batch == 0 ? ENOMEM : EIO;
-			return -1;
-		}
-		bad = nlx_collect(n, first_seq, seq, ignore_absent, error, NULL, NULL);
-		if (bad >= 0) {
-			free(buf);
-			*failed = start + (size_t)bad;
-			return -1;
-		}
-		*error = 0;
-		start += batch;
-	}
-	free(buf);
-	*failed = count;
-	return 0;
-}
-
 int nlx_peer_routes_set(struct nlx *n, const struct peer_route *routes, size_t count,
 			struct err *e)
 {
+	struct nlx_requests r = { .build = build_set, .arg = routes, .count = count };
 	char text[ADDR_STR_LEN];
 	size_t failed;
 	int error;
 
-	if (nlx_pipeline(n, build_set, routes, count, false, &failed, &error) == 0)
+	if (nlx_pipeline(n, &r, &failed, &error) == 0)
 		return 0;
 	return errf(e, "cannot install the route for peer %s: %s",
 		    addr_key_str(&routes[failed < count ? failed : 0].key, text), strerror(error));
@@ -761,11 +770,13 @@ int nlx_peer_routes_del(struct nlx *n, unsigned int table, const struct srv6_pee
 			size_t count, struct err *e)
 {
 	struct del_args args = { .keys = keys, .table = table };
+	struct nlx_requests r = { .build = build_del, .arg = &args, .count = count,
+				  .ignore_absent = true };
 	char text[ADDR_STR_LEN];
 	size_t failed;
 	int error;
 
-	if (nlx_pipeline(n, build_del, &args, count, true, &failed, &error) == 0)
+	if (nlx_pipeline(n, &r, &failed, &error) == 0)
 		return 0;
 	return errf(e, "cannot remove the route for peer %s: %s",
 		    addr_key_str(&keys[failed < count ? failed : 0], text), strerror(error));
