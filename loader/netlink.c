@@ -135,10 +135,13 @@ static int nlx_queue(struct nlx *n, struct nl_msg *msg, char *buf, size_t *len, 
 
 /*
  * Read until every request in [first_seq, last_seq] has its answer. Replies
- * other than acks go to on_msg when given. Returns the index (seq - first_seq)
- * of the first request that failed, or -1, with *error its errno. With
- * ignore_absent, "no such route" answers are not failures.
+ * other than acks go to on_msg when given (requests without NLM_F_ACK need it:
+ * their answer is such a reply). Returns the index (seq - first_seq) of the
+ * first request that failed, or -1, with *error its errno; NLX_LOST when the
+ * socket itself failed (answers were lost). With ignore_absent, "no such
+ * route" answers are not failures.
  */
+#define NLX_LOST (-2L)
 static long nlx_collect(struct nlx *n, unsigned int first_seq, unsigned int last_seq,
 			bool ignore_absent, int *error,
 			void (*on_msg)(struct nlmsghdr *, void *), void *arg)
@@ -155,7 +158,7 @@ static long nlx_collect(struct nlx *n, unsigned int first_seq, unsigned int last
 		if (len <= 0) {
 			free(buf);
 			*error = len == 0 ? EIO : -len;
-			return failed >= 0 ? failed : 0;
+			return NLX_LOST;
 		}
 		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; nlmsg_ok(h, len);
 		     h = nlmsg_next(h, &len)) {
@@ -226,7 +229,7 @@ static void nlx_window_reply(struct nlmsghdr *h, void *arg)
  */
 static int nlx_pipeline(struct nlx *n, const struct nlx_requests *r, size_t *failed, int *error)
 {
-	const size_t cap = (size_t)NLX_WINDOW * 2048;
+	const size_t cap = (r->count < NLX_WINDOW ? r->count : NLX_WINDOW) * (size_t)2048 + 1;
 	char *buf = malloc(cap);
 	struct nlx_window w = { .r = r };
 	size_t start = 0;
@@ -259,6 +262,12 @@ static int nlx_pipeline(struct nlx *n, const struct nlx_requests *r, size_t *fai
 		}
 		bad = nlx_collect(n, w.first_seq, seq, r->ignore_absent, &werror,
 				  r->on_reply ? nlx_window_reply : NULL, &w);
+		if (bad == NLX_LOST) { /* keep_going or not: the answers are gone */
+			free(buf);
+			*failed = start;
+			*error = werror;
+			return -1;
+		}
 		if (bad >= 0 && *failed == r->count) {
 			*failed = start + (size_t)bad;
 			*error = werror;
@@ -351,8 +360,9 @@ int nlx_route_get6(struct nlx *n, const __u8 dst[SRV6_ADDR_LEN], struct nexthop 
 	int error;
 
 	g.found = &found;
-	if (nlx_pipeline(n, &r, &failed, &error) && !error)
-		error = EIO;
+	if (nlx_pipeline(n, &r, &failed, &error))
+		return errf(e, "netlink: cannot look up the route to %s: %s", addr_sid_str(dst, text),
+			    strerror(error));
 	if (error || !found)
 		return errf(e, "no route to %s: %s", addr_sid_str(dst, text),
 			    error ? strerror(error) : "no answer");

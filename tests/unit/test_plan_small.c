@@ -458,7 +458,6 @@ Test(plan_small, all_to_all_and_ring)
 	world_free(&w);
 }
 
-
 /* sync asks for paths only: the same plan, without the ECMP and Jalapeño-load
  * simulations (they cost more than the plan on large fabrics). */
 Test(plan_small, no_baselines_same_paths)
@@ -484,6 +483,7 @@ Test(plan_small, no_baselines_same_paths)
 	world_free(&with);
 	world_free(&without);
 }
+
 /* --- JSON shape ----------------------------------------------------------- */
 
 static void assert_sorted_keys(const cJSON *item, const char *where)
