@@ -140,18 +140,21 @@ demo: deps
 
 # --- benchmarks (not tests) ---------------------------------------------------
 
-# bench/prog_run: the TC program's ns per packet through BPF_PROG_TEST_RUN.
+# bench/prog_run: the TC program's ns per packet through BPF_PROG_TEST_RUN
+# (bench/lib/prog_test.c: what it shares with bench/xdp_run).
 BENCH_PROG_RUN  := $(BUILD)/bench/prog-run
 BENCH_PROG_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard bench/prog_run/*.c))
-$(BENCH_PROG_OBJS): $(wildcard bench/prog_run/*.h)
-$(BENCH_PROG_RUN): $(BENCH_PROG_OBJS) $(BUILD)/maps/srv6_maps.o
+BENCH_PROG_TEST := $(BUILD)/bench/lib/prog_test.o
+$(BENCH_PROG_OBJS) $(BENCH_PROG_TEST): $(wildcard bench/prog_run/*.h bench/lib/*.h)
+$(BENCH_PROG_RUN): $(BENCH_PROG_OBJS) $(BENCH_PROG_TEST) $(BUILD)/maps/srv6_maps.o
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 # bench/xdp_run: the XDP program's ns per packet (reuses prog_run's test packets).
 BENCH_XDP_RUN  := $(BUILD)/bench/xdp-run
 BENCH_XDP_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard bench/xdp_run/*.c))
-$(BENCH_XDP_OBJS): $(wildcard bench/xdp_run/*.h bench/prog_run/*.h)
-$(BENCH_XDP_RUN): $(BENCH_XDP_OBJS) $(BUILD)/bench/prog_run/packets.o $(BUILD)/maps/srv6_maps.o
+$(BENCH_XDP_OBJS): $(wildcard bench/xdp_run/*.h bench/prog_run/*.h bench/lib/*.h)
+$(BENCH_XDP_RUN): $(BENCH_XDP_OBJS) $(BUILD)/bench/prog_run/packets.o $(BENCH_PROG_TEST) \
+		$(BUILD)/maps/srv6_maps.o
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 # bench/tools/live_stats: ns per packet of the attached program under real traffic.

@@ -35,6 +35,7 @@
 #include <bpf/libbpf.h>
 #include <cjson/cJSON.h>
 #include <linux/pkt_cls.h>
+#include "../lib/prog_test.h"
 #include "packets.h"
 #include "srv6_encap.skel.h"
 #include "srv6_maps.h"
@@ -89,52 +90,6 @@ struct result {
 static const struct config {
 	unsigned int peers, dests;
 } configs[] = { { 1, 1 }, { 0, 1 }, { 0, 0 } };
-
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("prog-run: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (!p)
-		die("out of memory");
-	return p;
-}
-
-static void in6(const char *text, __u8 out[SRV6_ADDR_LEN])
-{
-	if (inet_pton(AF_INET6, text, out) != 1)
-		die("bug: \"%s\" is not IPv6", text);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, unsigned int n)
-{
-	double *s = xcalloc(n, sizeof(*s)), m;
-
-	memcpy(s, v, n * sizeof(*s));
-	qsort(s, n, sizeof(*s), cmp_double);
-	m = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-	free(s);
-	return m;
-}
 
 /* Destination i of a case: 2001:db8:2::<case>:<i>, IPv4 198.51.100.i then 203.0.113.i. */
 static void case_flow(const struct bench_case *bc, unsigned int i, struct pkt_flow *f)
@@ -408,26 +363,6 @@ static double repeat_trial(int prog_fd, const struct datapath *dp, const struct 
 }
 
 /* Trial-by-trial samples of one measurement: the program and its baseline. */
-struct samples {
-	double *raw, *base, *net;
-};
-
-static void samples_alloc(struct samples *s, unsigned int n)
-{
-	s->raw = xcalloc(n, sizeof(double));
-	s->base = xcalloc(n, sizeof(double));
-	s->net = xcalloc(n, sizeof(double));
-}
-
-static void samples_done(struct samples *s, unsigned int n, double *ns, double *raw, double *base)
-{
-	for (unsigned int t = 0; t < n; t++)
-		s->net[t] = s->raw[t] - s->base[t];
-	*ns = median(s->net, n);
-	*raw = median(s->raw, n);
-	*base = median(s->base, n);
-	free(s->raw), free(s->base), free(s->net);
-}
 
 static void run_case(const struct opts *o, const struct datapath *dp, int empty_fd,
 		     const struct workload *w, struct result *r)
@@ -502,24 +437,6 @@ static cJSON *repeat_demo(unsigned int payload)
 }
 
 /* libbpf's warnings always; its info and debug lines with BENCH_DEBUG set. */
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level != LIBBPF_WARN && !getenv("BENCH_DEBUG"))
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
-
-static unsigned int opt_uint(const char *name, const char *arg, unsigned int min, unsigned int max)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(arg, &end, 10);
-	if (errno || *end || end == arg || v < min || v > max)
-		die("invalid %s \"%s\": give %u-%u", name, arg, min, max);
-	return (unsigned int)v;
-}
 
 static void usage(FILE *f)
 {
@@ -567,16 +484,6 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 		    o->spread, NCASES - 1);
 }
 
-static cJSON *measure_json(double ns, double raw, double base)
-{
-	cJSON *j = cJSON_CreateObject();
-
-	cJSON_AddNumberToObject(j, "ns_per_packet", ns);
-	cJSON_AddNumberToObject(j, "raw_ns", raw);
-	cJSON_AddNumberToObject(j, "baseline_ns", base);
-	return j;
-}
-
 static cJSON *result_json(const struct bench_case *bc, unsigned int peers, unsigned int dests,
 			  const struct result *r)
 {
@@ -600,16 +507,6 @@ static cJSON *result_json(const struct bench_case *bc, unsigned int peers, unsig
 	return j;
 }
 
-static void json_write(const char *path, cJSON *root)
-{
-	char *text = cJSON_Print(root);
-	FILE *f = fopen(path, "w");
-
-	if (!text || !f || fputs(text, f) < 0 || fputc('\n', f) < 0 || fclose(f))
-		die("cannot write %s: %s", path, strerror(errno));
-	free(text);
-}
-
 static cJSON *target_json(double worst)
 {
 	cJSON *t = cJSON_CreateObject();
@@ -623,17 +520,6 @@ static cJSON *target_json(double worst)
 }
 
 /* One CPU: a run that migrates finds cold caches, noise that says nothing about srv6_encap. */
-static void pin_cpu(struct opts *o)
-{
-	cpu_set_t set;
-
-	if (o->cpu < 0)
-		o->cpu = sched_getcpu();
-	CPU_ZERO(&set);
-	CPU_SET(o->cpu, &set);
-	if (o->cpu < 0 || sched_setaffinity(0, sizeof(set), &set))
-		die("cannot pin to CPU %d: %s", o->cpu, strerror(errno));
-}
 
 /* A datapath holding the config's peers: this case's own, or for a miss somebody else's. */
 static void datapath_for(const struct opts *o, const struct config *cf, const struct workload *w,
@@ -660,7 +546,7 @@ int main(int argc, char **argv)
 	int empty_fd;
 
 	parse_opts(argc, argv, &o);
-	pin_cpu(&o);
+	pin_cpu(&o.cpu);
 	libbpf_set_print(libbpf_print);
 	empty_fd = empty_prog_load();
 

@@ -38,6 +38,7 @@
 #include <cjson/cJSON.h>
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
+#include "../lib/prog_test.h"
 #include "frames.h"
 #include "sid_table.h"
 #include "srv6_decap.skel.h"
@@ -94,52 +95,6 @@ struct result {
 	double loop_ns, loop_raw, loop_base;       /* `repeat` loop, pass cases only */
 	unsigned long long packets_verified;
 };
-
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("xdp-run: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (!p)
-		die("out of memory");
-	return p;
-}
-
-static void in6(const char *text, __u8 out[SRV6_ADDR_LEN])
-{
-	if (inet_pton(AF_INET6, text, out) != 1)
-		die("bug: \"%s\" is not IPv6", text);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(const double *v, unsigned int n)
-{
-	double *s = xcalloc(n, sizeof(*s)), m;
-
-	memcpy(s, v, n * sizeof(*s));
-	qsort(s, n, sizeof(*s), cmp_double);
-	m = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-	free(s);
-	return m;
-}
 
 /* Inner packet i: 2001:db8:1::1 -> 2001:db8:2::<i + 2>, or 192.0.2.1 ->
  * 198.51.100.<i + 2> then 203.0.113.x. */
@@ -436,26 +391,6 @@ static double repeat_trial(int prog_fd, bool decap, const struct workload *w, un
 }
 
 /* Trial-by-trial samples of one measurement: the program and its baseline. */
-struct samples {
-	double *raw, *base, *net;
-};
-
-static void samples_alloc(struct samples *s, unsigned int n)
-{
-	s->raw = xcalloc(n, sizeof(double));
-	s->base = xcalloc(n, sizeof(double));
-	s->net = xcalloc(n, sizeof(double));
-}
-
-static void samples_done(struct samples *s, unsigned int n, double *ns, double *raw, double *base)
-{
-	for (unsigned int t = 0; t < n; t++)
-		s->net[t] = s->raw[t] - s->base[t];
-	*ns = median(s->net, n);
-	*raw = median(s->raw, n);
-	*base = median(s->base, n);
-	free(s->raw), free(s->base), free(s->net);
-}
 
 static void run_case(const struct opts *o, const struct datapath *dp, int empty_fd,
 		     const struct workload *w, struct result *r)
@@ -523,24 +458,6 @@ static cJSON *repeat_demo(unsigned int payload)
 }
 
 /* libbpf's warnings always; its info and debug lines with BENCH_DEBUG set. */
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level != LIBBPF_WARN && !getenv("BENCH_DEBUG"))
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
-
-static unsigned int opt_uint(const char *name, const char *arg, unsigned int min, unsigned int max)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(arg, &end, 10);
-	if (errno || *end || end == arg || v < min || v > max)
-		die("invalid %s \"%s\": give %u-%u", name, arg, min, max);
-	return (unsigned int)v;
-}
 
 static void usage(FILE *f)
 {
@@ -600,16 +517,6 @@ static void warm_up(const struct opts *o, const struct sid_table *t, int empty_f
 	datapath_free(&dp);
 }
 
-static cJSON *measure_json(double ns, double raw, double base)
-{
-	cJSON *j = cJSON_CreateObject();
-
-	cJSON_AddNumberToObject(j, "ns_per_packet", ns);
-	cJSON_AddNumberToObject(j, "raw_ns", raw);
-	cJSON_AddNumberToObject(j, "baseline_ns", base);
-	return j;
-}
-
 static cJSON *result_json(const struct bench_case *bc, unsigned int sids, unsigned int dests,
 			  const struct result *r)
 {
@@ -633,28 +540,7 @@ static cJSON *result_json(const struct bench_case *bc, unsigned int sids, unsign
 	return j;
 }
 
-static void json_write(const char *path, cJSON *root)
-{
-	char *text = cJSON_Print(root);
-	FILE *f = fopen(path, "w");
-
-	if (!text || !f || fputs(text, f) < 0 || fputc('\n', f) < 0 || fclose(f))
-		die("cannot write %s: %s", path, strerror(errno));
-	free(text);
-}
-
 /* One CPU: a run that migrates finds cold caches, noise that says nothing about srv6_decap. */
-static void pin_cpu(struct opts *o)
-{
-	cpu_set_t set;
-
-	if (o->cpu < 0)
-		o->cpu = sched_getcpu();
-	CPU_ZERO(&set);
-	CPU_SET(o->cpu, &set);
-	if (o->cpu < 0 || sched_setaffinity(0, sizeof(set), &set))
-		die("cannot pin to CPU %d: %s", o->cpu, strerror(errno));
-}
 
 /* The 1, 5 and 15 minute load averages: the machine is shared. */
 static void loadavg(double v[3])
@@ -683,7 +569,7 @@ int main(int argc, char **argv)
 	int empty_fd;
 
 	parse_opts(argc, argv, &o);
-	pin_cpu(&o);
+	pin_cpu(&o.cpu);
 	libbpf_set_print(libbpf_print);
 	loadavg(load_start);
 	empty_fd = empty_prog_load();
