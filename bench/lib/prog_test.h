@@ -36,7 +36,8 @@ unsigned int opt_uint(const char *name, const char *arg, unsigned int min, unsig
 cJSON *measure_json(double ns, double raw, double base);
 void json_write(const char *path, cJSON *root);
 
-/* Pin to *cpu (-1: the current one, written back). */
+/* Pin to *cpu (-1: the current one, written back): a run that migrates finds
+ * cold caches, noise that says nothing about the program. */
 void pin_cpu(int *cpu);
 
 #endif

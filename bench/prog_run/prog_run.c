@@ -362,8 +362,6 @@ static double repeat_trial(int prog_fd, const struct datapath *dp, const struct 
 	return o.duration;
 }
 
-/* Trial-by-trial samples of one measurement: the program and its baseline. */
-
 static void run_case(const struct opts *o, const struct datapath *dp, int empty_fd,
 		     const struct workload *w, struct result *r)
 {
@@ -435,8 +433,6 @@ static cJSON *repeat_demo(unsigned int payload)
 	datapath_free(&dp);
 	return j;
 }
-
-/* libbpf's warnings always; its info and debug lines with BENCH_DEBUG set. */
 
 static void usage(FILE *f)
 {
@@ -518,8 +514,6 @@ static cJSON *target_json(double worst)
 	cJSON_AddBoolToObject(t, "met", worst <= 50);
 	return t;
 }
-
-/* One CPU: a run that migrates finds cold caches, noise that says nothing about srv6_encap. */
 
 /* A datapath holding the config's peers: this case's own, or for a miss somebody else's. */
 static void datapath_for(const struct opts *o, const struct config *cf, const struct workload *w,

@@ -390,8 +390,6 @@ static double repeat_trial(int prog_fd, bool decap, const struct workload *w, un
 	return o.duration;
 }
 
-/* Trial-by-trial samples of one measurement: the program and its baseline. */
-
 static void run_case(const struct opts *o, const struct datapath *dp, int empty_fd,
 		     const struct workload *w, struct result *r)
 {
@@ -456,8 +454,6 @@ static cJSON *repeat_demo(unsigned int payload)
 	free(t);
 	return j;
 }
-
-/* libbpf's warnings always; its info and debug lines with BENCH_DEBUG set. */
 
 static void usage(FILE *f)
 {
@@ -539,8 +535,6 @@ static cJSON *result_json(const struct bench_case *bc, unsigned int sids, unsign
 	cJSON_AddNumberToObject(j, "packets_verified", (double)r->packets_verified);
 	return j;
 }
-
-/* One CPU: a run that migrates finds cold caches, noise that says nothing about srv6_decap. */
 
 /* The 1, 5 and 15 minute load averages: the machine is shared. */
 static void loadavg(double v[3])
