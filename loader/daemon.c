@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 #include "addr.h"
+#include "clock.h"
 #include "datapath.h"
 #include "log.h"
 #include "metrics.h"
@@ -54,14 +55,6 @@ struct daemon_state {
 	bool synced, last_ok;
 	struct sync_report last; /* of the last successful sync */
 };
-
-static double now_seconds(clockid_t clock)
-{
-	struct timespec ts;
-
-	clock_gettime(clock, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void gauge(FILE *out, const char *name, const char *help, const char *dev,
 		  const char *labels, double value)

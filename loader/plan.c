@@ -7,15 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "clock.h"
 #include "plan_model.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 void plan_opts_init(struct plan_opts *o)
 {
@@ -25,6 +18,17 @@ void plan_opts_init(struct plan_opts *o)
 	o->pattern = PLAN_ALL_TO_ALL;
 	o->paths = 1;
 	usid_block_parse("fc00:0::/32", &o->block, &e);
+}
+
+int plan_pattern_parse(const char *name, enum plan_pattern *pattern)
+{
+	if (!strcmp(name, "all-to-all"))
+		*pattern = PLAN_ALL_TO_ALL;
+	else if (!strcmp(name, "ring"))
+		*pattern = PLAN_RING;
+	else
+		return -1;
+	return 0;
 }
 
 const char *plan_method_name(enum plan_method m)
@@ -102,7 +106,7 @@ static int run(struct plan *p, struct err *e)
 	enum plan_method method;
 	struct plan_ratio max;
 	size_t routable = 0;
-	double t0 = now_s(), t1;
+	double t0 = now_seconds(CLOCK_MONOTONIC), t1;
 	int rc;
 
 	if (pm_graph_build(p, e) || pm_flows_build(p, e))
@@ -126,11 +130,11 @@ static int run(struct plan *p, struct err *e)
 	}
 	if (pm_local_search(p, e) || (p->o.previous && pm_churn(p, e)))
 		return -1;
-	t1 = now_s();
+	t1 = now_seconds(CLOCK_MONOTONIC);
 	if (!p->o.no_baselines && (pm_ecmp(p, e) || pm_jalapeno_load(p, e)))
 		return -1;
 	p->plan_s = t1 - t0;
-	p->baselines_s = now_s() - t1;
+	p->baselines_s = now_seconds(CLOCK_MONOTONIC) - t1;
 	pm_max_edge(p, &max);
 	p->s.hosts = p->m->n;
 	p->s.flows = p->nflows;

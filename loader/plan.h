@@ -73,6 +73,9 @@ struct plan_opts {
 /* The defaults: all-to-all, one path per flow, block fc00:0::/32. */
 void plan_opts_init(struct plan_opts *o);
 
+/* --pattern's names: "all-to-all" or "ring"; -1 for anything else. */
+int plan_pattern_parse(const char *name, enum plan_pattern *pattern);
+
 enum plan_method {
 	PLAN_METHOD_NONE,       /* no flow to route */
 	PLAN_METHOD_LEAF_SPINE, /* König edge colouring, colour = spine */

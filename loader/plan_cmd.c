@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "addr.h"
+#include "clock.h"
+#include "env.h"
 #include "membership.h"
 #include "plan.h"
 #include "topology.h"
@@ -100,25 +102,10 @@ static int parse_args(int argc, char **argv, struct plan_args *a, struct err *e)
 	return 0;
 }
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static const char *env(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v && *v ? v : NULL;
-}
-
 /* Turn the arguments (and environment) into plan options. */
 static int options(const struct plan_args *a, struct plan_opts *o, int *algo, struct err *e)
 {
-	const char *function = a->function ? a->function : env("DEST_FUNCTION");
+	const char *function = a->function ? a->function : env_value("DEST_FUNCTION");
 	unsigned long v;
 
 	plan_opts_init(o);
@@ -126,15 +113,8 @@ static int options(const struct plan_args *a, struct plan_opts *o, int *algo, st
 		return errf(e, "plan: give --topology-file FILE (the Jalapeño topology JSON)");
 	if (a->pattern && a->pairs)
 		return errf(e, "plan: give --pattern or --pairs, not both");
-	if (a->pattern) {
-		if (!strcmp(a->pattern, "all-to-all"))
-			o->pattern = PLAN_ALL_TO_ALL;
-		else if (!strcmp(a->pattern, "ring"))
-			o->pattern = PLAN_RING;
-		else
-			return errf(e, "plan: unknown pattern \"%.32s\": give all-to-all or ring",
-				    a->pattern);
-	}
+	if (a->pattern && plan_pattern_parse(a->pattern, &o->pattern))
+		return errf(e, "plan: unknown pattern \"%.32s\": give all-to-all or ring", a->pattern);
 	if (a->pairs)
 		o->pattern = PLAN_PAIRS;
 	if (a->paths) {
@@ -173,7 +153,7 @@ int cmd_plan(struct ctx *c, int argc, char **argv, struct err *e)
 	struct plan_pairs pairs = { 0 };
 	struct plan_prev *prev = NULL;
 	struct plan *p = NULL;
-	const char *hosts = env("HOSTS");
+	const char *hosts = env_value("HOSTS");
 	double t0, t1, t2;
 	int algo, rc = -1;
 
@@ -198,13 +178,13 @@ int cmd_plan(struct ctx *c, int argc, char **argv, struct err *e)
 			goto out;
 		o.previous = prev;
 	}
-	t0 = now_ms();
+	t0 = now_seconds(CLOCK_MONOTONIC);
 	if (topology_load_file(a.topology, algo, &t, e))
 		goto out;
-	t1 = now_ms();
+	t1 = now_seconds(CLOCK_MONOTONIC);
 	if (plan_compute(&t, &m, &o, &p, e))
 		goto out;
-	t2 = now_ms();
+	t2 = now_seconds(CLOCK_MONOTONIC);
 	rc = c->json || a.json ? plan_write_json(p, a.summary, stdout, e) :
 				 plan_write_text(p, a.summary, a.local, stdout, e);
 	if (a.timing) {
@@ -214,7 +194,8 @@ int cmd_plan(struct ctx *c, int argc, char **argv, struct err *e)
 		plan_get_timing(p, &plan_s, &base_s);
 		fprintf(stderr, "timing: topology %.1f ms, plan %.1f ms, baselines %.1f ms, "
 				"output %.1f ms\n",
-			t1 - t0, plan_s * 1e3, base_s * 1e3, now_ms() - t2);
+			(t1 - t0) * 1e3, plan_s * 1e3, base_s * 1e3,
+			(now_seconds(CLOCK_MONOTONIC) - t2) * 1e3);
 	}
 out:
 	plan_free(p);

@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 #include "addr.h"
 #include "datapath.h"
+#include "env.h"
 #include "http.h"
 #include "jalapeno.h"
 #include "plan.h"
@@ -98,13 +99,6 @@ static const struct source {
 
 /* --- options -------------------------------------------------------------------- */
 
-static const char *env(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v && *v ? v : NULL;
-}
-
 /* Seconds, "2" or "0.5", into milliseconds in [1 ms, 1 hour]. */
 static int parse_seconds(const char *text, long *ms)
 {
@@ -164,17 +158,17 @@ static int option_value(int argc, char **argv, int *i, const char **name, const 
 
 int sync_opts_parse(int argc, char **argv, struct sync_opts *o, struct err *e)
 {
-	const char *function = env("DEST_FUNCTION"), *master = env("MASTER_ADDR");
+	const char *function = env_value("DEST_FUNCTION"), *master = env_value("MASTER_ADDR");
 	const char *paths = NULL, *source = NULL;
 	bool pattern_set = false;
 	unsigned long v;
 
 	memset(o, 0, sizeof(*o));
 	o->pattern = PLAN_ALL_TO_ALL;
-	o->dev = env("BACKEND_INTERFACE") ? env("BACKEND_INTERFACE") : DEFAULT_DEV;
-	o->endpoint = env("JALAPENO_API_ENDPOINT");
-	o->collection = env("TOPOLOGY_COLLECTION") ? env("TOPOLOGY_COLLECTION") : DEFAULT_COLLECTION;
-	o->header = env("JALAPENO_API_HEADER");
+	o->dev = env_value("BACKEND_INTERFACE") ? env_value("BACKEND_INTERFACE") : DEFAULT_DEV;
+	o->endpoint = env_value("JALAPENO_API_ENDPOINT");
+	o->collection = env_value("TOPOLOGY_COLLECTION") ? env_value("TOPOLOGY_COLLECTION") : DEFAULT_COLLECTION;
+	o->header = env_value("JALAPENO_API_HEADER");
 	o->timeout_ms = DEFAULT_TIMEOUT_MS;
 	o->connect_timeout_ms = DEFAULT_CONNECT_TIMEOUT_MS;
 	o->concurrency = DEFAULT_CONCURRENCY;
@@ -210,11 +204,7 @@ int sync_opts_parse(int argc, char **argv, struct sync_opts *o, struct err *e)
 		} else if (!strcmp(name, "--topology-file")) {
 			o->topology_file = val;
 		} else if (!strcmp(name, "--pattern")) {
-			if (!strcmp(val, "all-to-all"))
-				o->pattern = PLAN_ALL_TO_ALL;
-			else if (!strcmp(val, "ring"))
-				o->pattern = PLAN_RING;
-			else
+			if (plan_pattern_parse(val, &o->pattern))
 				return errf(e, "sync: invalid --pattern \"%.32s\": give all-to-all or ring", val);
 			pattern_set = true;
 		} else if (!strcmp(name, "--pairs")) {
@@ -309,7 +299,7 @@ static void job_free(struct sync_job *job)
 
 static int job_init(const struct sync_opts *o, struct sync_job *job, struct err *e)
 {
-	const char *hosts = env("HOSTS");
+	const char *hosts = env_value("HOSTS");
 	char local[MEMBER_NAME_MAX];
 	size_t k = 0;
 
@@ -324,7 +314,7 @@ static int job_init(const struct sync_opts *o, struct sync_job *job, struct err 
 	} else {
 		return errf(e, "no job members: set HOSTS (e.g. host00,host01) or give --hosts-file FILE");
 	}
-	if (membership_local_name(env("HOSTNAME"), env("HOSTNAME_PREFIX"), env("RANK"), local,
+	if (membership_local_name(env_value("HOSTNAME"), env_value("HOSTNAME_PREFIX"), env_value("RANK"), local,
 				  sizeof(local), e))
 		return -1;
 	job->local = membership_find(&job->members, local);

@@ -12,10 +12,9 @@
 #include "ctx.h"
 #include "err.h"
 #include "membership.h"
+#include "plan.h"
 #include "route.h"
 #include "route_parse.h"
-
-struct plan_prev;
 
 extern const char usage_sync[];
 
@@ -47,7 +46,7 @@ struct sync_opts {
 	unsigned int retries;
 	bool dry_run;
 	/* --source topology: the traffic the plan is for, and the plan to stay close to. */
-	int pattern;                     /* enum plan_pattern */
+	enum plan_pattern pattern;
 	const char *pairs_file;          /* --pairs: explicit flows */
 	const char *previous_file;       /* --previous PLAN.json */
 	const struct plan_prev *previous; /* the daemon's last plan (wins over the file) */
