@@ -45,42 +45,35 @@ ns_up() {
 
 json_field() { "$BENCH_PY" -c 'import json, sys; print(json.load(sys.stdin)[0][sys.argv[1]])' "$1"; }
 
-echo "route_batch: $RUNS runs x ($PEERS peers via srv6-bpf, $PEERS kernel seg6 routes via ip -batch, $PEERS peers via srv6-bpf with peer-routes off)" >&2
-: >"$TMP/runs.tsv"
-for i in $(seq "$RUNS"); do
-	ns=$P-$i-bpf
+# srv6bpf_run RUN KIND on|off: one timed `route add -batch` on a fresh load with
+# peer-routes on or off, checked (every peer in the map, a host route each or
+# none), appended to runs.tsv as KIND.
+srv6bpf_run() {
+	local i=$1 kind=$2 peer_routes=$3 ns=$P-$1-$2 t0 t1 got routes want
+	want=$([ "$peer_routes" = on ] && echo "$PEERS" || echo 0)
 	ns_up "$ns"
-	ip netns exec "$ns" "$SRV6_BPF" --bpffs "$BPFFS" load rb0 xdp off >/dev/null
+	ip netns exec "$ns" "$SRV6_BPF" --bpffs "$BPFFS" load rb0 xdp off peer-routes "$peer_routes" >/dev/null
 	t0=$(bench_now_ms)
 	ip netns exec "$ns" "$SRV6_BPF" --bpffs "$BPFFS" route add -batch "$TMP/srv6-bpf.batch"
 	t1=$(bench_now_ms)
 	got=$(ip netns exec "$ns" "$SRV6_BPF" --bpffs "$BPFFS" -j show dev rb0 | json_field peers)
 	routes=$(ip -n "$ns" -6 route show proto 206 | wc -l)
-	if [ "$got" -ne "$PEERS" ] || [ "$routes" -ne "$PEERS" ]; then
-		bench_die "srv6-bpf run $i: $got peers in the map and $routes host routes, expected $PEERS"
+	if [ "$got" -ne "$PEERS" ] || [ "$routes" -ne "$want" ]; then
+		bench_die "srv6-bpf (peer-routes $peer_routes) run $i: $got peers in the map and $routes host routes, expected $PEERS and $want"
 	fi
-	printf 'srv6bpf\t%s\t%s\t%s\n' "$i" "$((t1 - t0))" "$got" >>"$TMP/runs.tsv"
-	echo "  run $i srv6-bpf route add -batch: $((t1 - t0)) ms" >&2
+	printf '%s\t%s\t%s\t%s\n' "$kind" "$i" "$((t1 - t0))" "$got" >>"$TMP/runs.tsv"
+	echo "  run $i srv6-bpf route add -batch, peer-routes $peer_routes: $((t1 - t0)) ms" >&2
 	ip netns del "$ns"
 	# Its pins would outlive it, and a later namespace may get the same inode.
 	rm -rf "$BPFFS/srv6-bpf"
+}
 
+echo "route_batch: $RUNS runs x ($PEERS peers via srv6-bpf, $PEERS kernel seg6 routes via ip -batch, $PEERS peers via srv6-bpf with peer-routes off)" >&2
+: >"$TMP/runs.tsv"
+for i in $(seq "$RUNS"); do
+	srv6bpf_run "$i" srv6bpf on
 	# The same with peer-routes off: map updates (and first-SID lookups) only.
-	ns=$P-$i-maponly
-	ns_up "$ns"
-	ip netns exec "$ns" "$SRV6_BPF" --bpffs "$BPFFS" load rb0 xdp off peer-routes off >/dev/null
-	t0=$(bench_now_ms)
-	ip netns exec "$ns" "$SRV6_BPF" --bpffs "$BPFFS" route add -batch "$TMP/srv6-bpf.batch"
-	t1=$(bench_now_ms)
-	got=$(ip netns exec "$ns" "$SRV6_BPF" --bpffs "$BPFFS" -j show dev rb0 | json_field peers)
-	routes=$(ip -n "$ns" -6 route show proto 206 | wc -l)
-	if [ "$got" -ne "$PEERS" ] || [ "$routes" -ne 0 ]; then
-		bench_die "srv6-bpf (peer-routes off) run $i: $got peers in the map and $routes host routes, expected $PEERS and 0"
-	fi
-	printf 'maponly\t%s\t%s\t%s\n' "$i" "$((t1 - t0))" "$got" >>"$TMP/runs.tsv"
-	echo "  run $i srv6-bpf route add -batch, peer-routes off: $((t1 - t0)) ms" >&2
-	ip netns del "$ns"
-	rm -rf "$BPFFS/srv6-bpf"
+	srv6bpf_run "$i" maponly off
 
 	ns=$P-$i-kernel
 	ns_up "$ns"
