@@ -9,6 +9,7 @@
 # grow neither memory nor file descriptors.
 . "$(dirname "$0")/../lib/netns.sh"
 kt_init
+. "$KT_LIB_DIR/jalapeno.sh"
 
 ROOT=$(cd "$KT_LIB_DIR/../.." && pwd)
 SRV6_BPF=${SRV6_BPF:-$ROOT/build/srv6-bpf}
@@ -21,22 +22,14 @@ command -v promtool >/dev/null || fail "promtool not found (apt-get install prom
 step "fabric, test server, datapath on host00 and host05"
 eval "$("$KT_PYTHON" "$JAL/netns_fabric.py" "$FIXTURE" --dt6 e006)"
 bpffs_mount BPFFS
+netns_args=()
+for h in "${HOSTS[@]}"; do netns_args+=(--netns "$(ns "$h")"); done
 start_server() { # start_server TOPOLOGY: the server on $PORT (0 picks one)
-	local netns_args=() h
-	for h in "${HOSTS[@]}"; do netns_args+=(--netns "$(ns "$h")"); done
-	rm -f "$KT_TMP/port"
-	"$KT_PYTHON" "$JAL/server.py" "$1" --port "${PORT:-0}" --port-file "$KT_TMP/port" \
-		"${netns_args[@]}" >>"$KT_TMP/server.out" 2>>"$KT_TMP/server.err" &
-	SERVER_PID=$!
-	wait_for 100 0.1 "the Jalapeño test server" test -s "$KT_TMP/port"
-	PORT=$(cat "$KT_TMP/port")
-}
-stop_server() {
-	kill "$SERVER_PID" 2>/dev/null || true
-	wait "$SERVER_PID" 2>/dev/null || true
+	jal_server_start api "$1" --port "${PORT:-0}" "${netns_args[@]}"
+	# shellcheck disable=SC2154 # set by jal_server_start
+	PORT=$api_PORT
 }
 start_server "$FIXTURE"
-cleanup_push "stop_server"
 CTL=http://127.0.0.1:$PORT/_test
 ENVS=(env HOSTS="$(IFS=,; echo "${HOSTS[*]}")" DEST_FUNCTION=e006 MASTER_ADDR=2001:db8:1::2
 	JALAPENO_API_ENDPOINT="http://127.0.0.1:$PORT/api/v1")
@@ -96,7 +89,7 @@ for spec in "mode=status&status=500" "mode=garbage" "mode=truncate"; do
 done
 grep -q 'level=error event=sync .*kept the last good state' "$KT_TMP/d1.err" ||
 	fail "no error line logged"
-stop_server
+jal_server_stop api
 sleep 5 # a few failed attempts against a closed port
 assert_eq "routes unchanged with the server down" "$before" "$(routes)"
 ok "$(metric srv6_bpf_syncs_total 'result="error"') failed syncs, the last good state kept"

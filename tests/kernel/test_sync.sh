@@ -12,6 +12,7 @@
 #   - --dry-run prints the same grammar `route -batch` reads and changes nothing.
 . "$(dirname "$0")/../lib/netns.sh"
 kt_init
+. "$KT_LIB_DIR/jalapeno.sh"
 
 ROOT=$(cd "$KT_LIB_DIR/../.." && pwd)
 SRV6_BPF=${SRV6_BPF:-$ROOT/build/srv6-bpf}
@@ -26,12 +27,9 @@ eval "$("$KT_PYTHON" "$JAL/netns_fabric.py" "$FIXTURE" --dt6 e006)"
 bpffs_mount BPFFS
 netns_args=()
 for h in "${HOSTS[@]}"; do netns_args+=(--netns "$(ns "$h")"); done
-"$KT_PYTHON" "$JAL/server.py" "$FIXTURE" --port-file "$KT_TMP/port" "${netns_args[@]}" \
-	>"$KT_TMP/server.out" 2>"$KT_TMP/server.err" &
-SERVER_PID=$!
-cleanup_push "kill $SERVER_PID; wait $SERVER_PID"
-wait_for 100 0.1 "the Jalapeño test server" test -s "$KT_TMP/port"
-PORT=$(cat "$KT_TMP/port")
+jal_server_start api "$FIXTURE" "${netns_args[@]}"
+# shellcheck disable=SC2154 # set by jal_server_start
+PORT=$api_PORT
 CTL=http://127.0.0.1:$PORT/_test
 ok "server on 127.0.0.1:$PORT, reachable from every host's own loopback"
 

@@ -11,6 +11,7 @@
 # --cacert, and no API call when the datapath is not loaded.
 . "$(dirname "$0")/../lib/netns.sh"
 kt_init
+. "$KT_LIB_DIR/jalapeno.sh"
 
 ROOT=$(cd "$KT_LIB_DIR/../.." && pwd)
 SRV6_BPF=${SRV6_BPF:-$ROOT/build/srv6-bpf}
@@ -33,14 +34,9 @@ sb load eth0 >/dev/null
 # start_server NAME ARGS...: a test server (extra ARGS) reachable in host00; sets
 # ${NAME}_PORT.
 start_server() {
-	local name=$1 pid
+	local name=$1
 	shift
-	"$KT_PYTHON" "$JAL/server.py" "$FIXTURE" --port-file "$KT_TMP/$name.port" \
-		--netns "$(ns host00)" "$@" >"$KT_TMP/$name.out" 2>"$KT_TMP/$name.err" &
-	pid=$!
-	cleanup_push "kill $pid; wait $pid"
-	wait_for 100 0.1 "the $name server" test -s "$KT_TMP/$name.port"
-	printf -v "${name}_PORT" '%s' "$(cat "$KT_TMP/$name.port")"
+	jal_server_start "$name" "$FIXTURE" --netns "$(ns host00)" "$@"
 }
 start_server api
 CTL=http://127.0.0.1:$api_PORT/_test
