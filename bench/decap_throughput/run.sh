@@ -40,10 +40,7 @@ bpf() { local ns=$1; shift; ip netns exec "$P-$ns" "$SRV6_BPF" --bpffs "$BPFFS" 
 ip -n "$P-h0" -6 route add 2001:db8:2::2/128 encap seg6 mode encap.red \
 	segs fc00:0:100:2:e006:: dev eth0
 
-h1 iperf3 -s -D -B 2001:db8:2::2 -I "$TMP/iperf3.pid" --logfile "$TMP/iperf3.log"
-for _ in $(seq 50); do [ -s "$TMP/iperf3.pid" ] && break; sleep 0.1; done
-[ -s "$TMP/iperf3.pid" ] || bench_die "iperf3 server did not start: $(cat "$TMP/iperf3.log")"
-bench_at_exit "kill $(cat "$TMP/iperf3.pid")"
+lab_iperf3_server "$P" "$TMP"
 
 # Each mode: on, then off. End.DT6 is the lab's route on h1, always there:
 # with XDP on, it must see nothing.

@@ -59,3 +59,13 @@ lab_dt6_bytes() {
 	[ "$h" = h0 ] && sid=fc00:0:1:e006::/64 || sid=fc00:0:2:e006::/64
 	ip -n "$p-$h" -s -6 route show "$sid" | sed -n 's/.* bytes \([0-9]*\) .*/\1/p'
 }
+
+# lab_iperf3_server NAME DIR: an iperf3 server on h1 (2001:db8:2::2), its pid
+# and log in DIR; stopped on exit.
+lab_iperf3_server() {
+	local p=$1 dir=$2
+	ip netns exec "$p-h1" iperf3 -s -D -B 2001:db8:2::2 -I "$dir/iperf3.pid" --logfile "$dir/iperf3.log"
+	for _ in $(seq 50); do [ -s "$dir/iperf3.pid" ] && break; sleep 0.1; done
+	[ -s "$dir/iperf3.pid" ] || bench_die "iperf3 server did not start: $(cat "$dir/iperf3.log")"
+	bench_at_exit "kill $(cat "$dir/iperf3.pid")"
+}

@@ -30,10 +30,7 @@ h0() { ip netns exec "$P-h0" "$@"; }
 h1() { ip netns exec "$P-h1" "$@"; }
 bpf() { local ns=$1; shift; ip netns exec "$P-$ns" "$SRV6_BPF" --bpffs "$BPFFS" "$@"; }
 
-h1 iperf3 -s -D -B 2001:db8:2::2 -I "$TMP/iperf3.pid" --logfile "$TMP/iperf3.log"
-for _ in $(seq 50); do [ -s "$TMP/iperf3.pid" ] && break; sleep 0.1; done
-[ -s "$TMP/iperf3.pid" ] || bench_die "iperf3 server did not start: $(cat "$TMP/iperf3.log")"
-bench_at_exit "kill $(cat "$TMP/iperf3.pid")"
+lab_iperf3_server "$P" "$TMP"
 
 # Each mode: on, then off, leaving the lab as plain routing.
 plain_on() { :; }
