@@ -300,7 +300,11 @@ bpffs_mount() {
 bg_start() {
 	local name=$1 n=$2
 	shift 2
-	ip netns exec "$(ns "$n")" "$@" >"$KT_TMP/$name.out" 2>"$KT_TMP/$name.err" &
+	# Empty the files here, not in the background child: a reused NAME must not
+	# show the last run's lines to bg_ready before the child gets to run.
+	: >"$KT_TMP/$name.out"
+	: >"$KT_TMP/$name.err"
+	ip netns exec "$(ns "$n")" "$@" >>"$KT_TMP/$name.out" 2>>"$KT_TMP/$name.err" &
 	_KT_BG[$name]=$!
 	cleanup_push "bg_kill $name"
 }
