@@ -8,10 +8,7 @@
 lab_init
 lab_line
 # The hosts' kernel decapsulation goes: srv6-bpf's XDP program does it.
-nip h0 -6 route del fc00:0:1:e006::/64
-nip h0 -6 route del fc00:0:1:e004::/64
-nip h1 -6 route del fc00:0:2:e006::/64
-nip h1 -6 route del fc00:0:2:e004::/64
+lab_no_kernel_decap
 assert_eq "seg6local routes left on the hosts" "" \
 	"$(nip h0 -6 route show | grep seg6local || true)$(nip h1 -6 route show | grep seg6local || true)"
 

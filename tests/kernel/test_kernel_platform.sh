@@ -7,10 +7,7 @@
 lab_init
 lab_line
 # The hosts' hand-written decap routes go: srv6-bpf programs its own.
-nip h0 -6 route del fc00:0:1:e006::/64
-nip h0 -6 route del fc00:0:1:e004::/64
-nip h1 -6 route del fc00:0:2:e006::/64
-nip h1 -6 route del fc00:0:2:e004::/64
+lab_no_kernel_decap
 
 kp() { # kp NS ARGS...: srv6-bpf on the kernel platform
 	local n=$1
@@ -120,14 +117,7 @@ ok "BPF and kernel platforms interoperate both ways"
 
 step "kernel platform errors: one line, non-zero exit, nothing changed"
 before=$(nip h1 -6 route show; nip h1 -4 route show)
-expect_err() { # expect_err WHAT PATTERN ARGS...
-	local what=$1 pattern=$2 out rc=0
-	shift 2
-	out=$(kp h1 "$@" 2>&1 >/dev/null) || rc=$?
-	((rc != 0)) || fail "$what: succeeded, expected an error"
-	assert_eq "$what: lines of error" 1 "$(grep -c . <<<"$out")"
-	assert_match "$what: message" "$pattern" "$out"
-}
+expect_err() { expect_one_error "$1" "$2" kp h1 "${@:3}"; } # expect_err WHAT PATTERN ARGS...
 expect_err "decap on one SID" "End.DT46 needs a VRF" sid add fc00:0:2:e046::/64 dev eth0 action decap
 expect_err "existing peer" "a route exists" route add "$H0_6" dev eth0 segs fc00:0:100:1:e006::
 expect_err "bad SID" "invalid SID" route add 2001:db8:9::9 dev eth0 segs fc00::zz

@@ -75,14 +75,7 @@ ok "LPM and per-family actions"
 
 step "sid errors: one line, non-zero exit, the SID table unchanged"
 before=$(sbj h1 sid show)
-expect_err() { # expect_err WHAT PATTERN ARGS...
-	local what=$1 pattern=$2 out rc=0
-	shift 2
-	out=$(sb h1 "$@" 2>&1 >/dev/null) || rc=$?
-	((rc != 0)) || fail "$what: succeeded, expected an error"
-	assert_eq "$what: lines of error" 1 "$(grep -c . <<<"$out")"
-	assert_match "$what: message" "$pattern" "$out"
-}
+expect_err() { expect_one_error "$1" "$2" sb h1 "${@:3}"; } # expect_err WHAT PATTERN ARGS...
 expect_err "no length" "give SID/LEN" sid add fc00:0:2:: dev eth0 action decap
 expect_err "length 0" "1-128" sid add fc00:0:2::/0 dev eth0 action decap
 expect_err "length 129" "1-128" sid add fc00:0:2::/129 dev eth0 action decap

@@ -15,7 +15,8 @@
 #   $SID6_1 one micro-SID carrier (r1, then h1's End.DT6): no SRH
 #   fc00:0:100::,fc00:0:101::,fc00:0:102:: visit r1's three uNs with plain End
 #   (next C-SID empty), each consuming one SRH entry.
-# Public: lab_init, lab_line, lab_load, lab_peers_default, sb, sbj, and $SRV6_BPF, $BPFFS.
+# Public: lab_init, lab_line, lab_load, lab_no_kernel_decap, lab_peers_default,
+# expect_one_error, sb, sbj, and $SRV6_BPF, $BPFFS.
 
 # The constants below are for the tests that source this file.
 # shellcheck disable=SC2034
@@ -92,6 +93,25 @@ lab_line() {
 	# Resolve the neighbours once, so no test's first packet waits for ND/ARP.
 	nsx h0 ping -q -c1 -W2 "$H1_6" >/dev/null || fail "lab: h0 cannot reach h1 over IPv6"
 	nsx h0 ping -q -c1 -W2 "$H1_4" >/dev/null || fail "lab: h0 cannot reach h1 over IPv4"
+}
+
+# lab_no_kernel_decap: remove the hosts' hand-written seg6local decap routes
+# (End.DT6, End.DX4), for tests where srv6-bpf decapsulates.
+lab_no_kernel_decap() {
+	nip h0 -6 route del fc00:0:1:e006::/64
+	nip h0 -6 route del fc00:0:1:e004::/64
+	nip h1 -6 route del fc00:0:2:e006::/64
+	nip h1 -6 route del fc00:0:2:e004::/64
+}
+
+# expect_one_error WHAT ERE CMD...: CMD fails with one line on stderr matching ERE.
+expect_one_error() {
+	local what=$1 pattern=$2 out rc=0
+	shift 2
+	out=$("$@" 2>&1 >/dev/null) || rc=$?
+	((rc != 0)) || fail "$what: succeeded, expected an error"
+	assert_eq "$what: lines of error" 1 "$(grep -c . <<<"$out")"
+	assert_match "$what: message" "$pattern" "$out"
 }
 
 # lab_load: load srv6-bpf on h0's and h1's eth0.
