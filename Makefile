@@ -8,7 +8,7 @@ BPFTOOL  ?= bpftool
 PREFIX   ?= /usr/local
 VERSION  := 0.1.0
 
-PKGS     := libbpf libnl-3.0 libnl-route-3.0 libcurl libcjson libmicrohttpd
+PKGS     := libbpf libnl-3.0 libnl-route-3.0 libcurl libcjson libmicrohttpd zlib
 STRICT   := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
 CFLAGS   ?= -O2 -g
 CFLAGS   += $(STRICT) -Iinclude -Imaps -Iloader -I$(BUILD) \
@@ -34,10 +34,10 @@ UNIT_SRCS  := $(wildcard tests/unit/*.c)
 
 # Debian 12 packages the build, tests, benchmarks and demo use.
 DEPS := make gcc libc6-dev clang llvm libbpf-dev bpftool libnl-3-dev libnl-route-3-dev \
-        libcurl4-openssl-dev libcjson-dev libmicrohttpd-dev libcriterion-dev pkg-config \
+        libcurl4-openssl-dev libcjson-dev libmicrohttpd-dev libcriterion-dev pkg-config zlib1g-dev \
         libclang-rt-14-dev curl openssl \
         iproute2 iputils-ping tcpdump iperf3 ethtool procps util-linux valgrind python3 \
-        python3-torch prometheus
+        python3-torch prometheus tshark python3-scapy
 
 .SECONDARY:
 
@@ -162,9 +162,10 @@ BENCH_LIVE_STATS := $(BUILD)/bench/live-stats
 $(BENCH_LIVE_STATS): $(BUILD)/bench/tools/live_stats.o
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
-# Every section in bench/ (see bench/README.md); BENCH_ARGS go to bench/run.sh.
+# Every section in bench/ (see bench/README.md); BENCH_ARGS go to bench/run.sh,
+# which runs the binaries of this BUILD.
 bench: $(LOADER) $(BENCH_PROG_RUN) $(BENCH_XDP_RUN) $(BENCH_LIVE_STATS)
-	bench/run.sh $(BENCH_ARGS)
+	BENCH_BUILD=$(abspath $(BUILD)) bench/run.sh $(BENCH_ARGS)
 
 PYTHON_SITEDIR ?= $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
 install: $(LOADER)

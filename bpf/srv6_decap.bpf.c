@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * XDP ingress: SRv6 decapsulation for the host's own SIDs (End.DX4/End.DX6/End.DT46
- * semantics for local delivery).
+ * XDP ingress: the host's own SIDs. Decapsulation (End.DX4/End.DX6/End.DT46
+ * semantics for local delivery) and End with the NEXT-C-SID flavour (uN), so
+ * any Linux box can be a micro-SID midpoint without the kernel's seg6local.
  *
  * sid = srv6_local_sids[outer destination] (longest prefix); miss -> pass untouched.
- * With no SRH, or an SRH whose Segments Left is 0, the outer IPv6 header and the SRH
- * are stripped and the inner IPv4/IPv6 packet goes to the stack on this interface.
+ * decap: with no SRH, or an SRH whose Segments Left is 0, the outer IPv6 header
+ *   and the SRH are stripped and the inner IPv4/IPv6 packet goes to the stack on
+ *   this interface.
+ * end: the destination's argument is shifted in (or the SRH advanced) in place and
+ *   the packet goes to the kernel's forwarding; when the new destination is a
+ *   local SID again, it is processed again here (at most END_PASSES_MAX times).
  * Anything else addressed to a local SID passes unchanged and is counted by reason.
  *
  * "xdp.frags": headers are read from the first buffer only, so multi-buffer
@@ -15,39 +20,15 @@
 #include "lib/common.h"
 #include "decap_maps.bpf.h"
 #include "lib/counters.h"
+#include "lib/end.h"
+#include "lib/srh_read.h"
 #include "srv6_outer.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-#define XDP_PASS_UNCHANGED(ctrs, reason)                                           \
-	do {                                                                       \
-		COUNT(ctrs, reason);                                               \
-		return XDP_PASS;                                                   \
-	} while (0)
-
-/* Bytes of SRH to strip; 0 with *reason set when the packet is not ours to end. */
-static __always_inline __u32 srh_len(const struct srv6_srh *srh, void *end, int *reason)
-{
-	__u32 len;
-
-	if ((void *)(srh + 1) > end) {
-		*reason = 1;
-		return 0;
-	}
-	len = ((__u32)srh->hdrlen + 1) * 8;
-	/* The segment list must fit the header, and the header the packet. */
-	if (srh->type != SRV6_SRH_TYPE ||
-	    ((__u32)srh->last_entry + 1) * SRV6_ADDR_LEN > len - SRV6_SRH_FIXED_LEN ||
-	    (void *)srh + len > end) {
-		*reason = 2;
-		return 0;
-	}
-	if (srh->segments_left != 0) {
-		*reason = 3;
-		return 0;
-	}
-	return len;
-}
+/* Local SIDs one packet may visit on this node (a carrier naming two of its
+ * micro-SIDs, an End then a decap SID). */
+#define END_PASSES_MAX 4
 
 static __always_inline bool action_takes(__u32 action, __u8 inner_nexthdr)
 {
@@ -58,45 +39,41 @@ static __always_inline bool action_takes(__u32 action, __u8 inner_nexthdr)
 	return action == SRV6_SID_DECAP;
 }
 
-SEC("xdp.frags")
-int srv6_decap(struct xdp_md *ctx)
+/* Strip the outer header (and SRH) of a packet for a decap SID, or pass it
+ * unchanged and say why in *reason (an offset into the counters). */
+static __always_inline int decap(struct xdp_md *ctx, struct srv6_decap_counters *ctrs,
+				 const struct srv6_local_sid *sid)
 {
-	struct srv6_decap_counters *ctrs = counters_of(&srv6_decap_ctrs);
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data, *inner_eth;
-	const struct srv6_local_sid *sid;
-	struct srv6_sid_key key = { .prefixlen = 128 };
-	struct srv6_ipv6_hdr *ip6;
-	__u32 strip = SRV6_IPV6_HDR_LEN, inner_min, inner_len;
+	struct srv6_ipv6_hdr *ip6 = (void *)(eth + 1);
+	__u32 strip = SRV6_IPV6_HDR_LEN, inner_min, inner_len, len;
 	__u8 nexthdr;
 	__u16 inner_proto;
 
-	if ((void *)(eth + 1) > end)
-		XDP_PASS_UNCHANGED(ctrs, pass_truncated);
-	if (eth->h_proto != bpf_htons(ETH_P_IPV6))
-		XDP_PASS_UNCHANGED(ctrs, pass_not_ipv6);
-	ip6 = (void *)(eth + 1);
-	if ((void *)(ip6 + 1) > end)
-		XDP_PASS_UNCHANGED(ctrs, pass_truncated);
-
-	__builtin_memcpy(key.addr, ip6->daddr, SRV6_ADDR_LEN);
-	sid = bpf_map_lookup_elem(&srv6_local_sids, &key);
-	if (!sid)
-		XDP_PASS_UNCHANGED(ctrs, pass_no_sid);
-
+	if ((void *)(ip6 + 1) > end) {
+		COUNT(ctrs, pass_truncated);
+		return XDP_PASS;
+	}
 	nexthdr = ip6->nexthdr;
 	if (nexthdr == SRV6_NEXTHDR_ROUTING) {
 		struct srv6_srh *srh = (void *)(ip6 + 1);
-		int reason = 0;
-		__u32 len = srh_len(srh, end, &reason);
 
-		if (reason == 1)
-			XDP_PASS_UNCHANGED(ctrs, pass_truncated);
-		if (reason == 2)
-			XDP_PASS_UNCHANGED(ctrs, pass_bad_srh);
-		if (reason == 3)
-			XDP_PASS_UNCHANGED(ctrs, pass_segments_left);
+		switch (srh_check(srh, end, &len)) {
+		case SRH_OK:
+			break;
+		case SRH_TRUNCATED:
+			COUNT(ctrs, pass_truncated);
+			return XDP_PASS;
+		default:
+			COUNT(ctrs, pass_bad_srh);
+			return XDP_PASS;
+		}
+		if (srh->segments_left != 0) {
+			COUNT(ctrs, pass_segments_left);
+			return XDP_PASS;
+		}
 		nexthdr = srh->nexthdr;
 		strip += len;
 	}
@@ -107,16 +84,23 @@ int srv6_decap(struct xdp_md *ctx)
 		inner_proto = ETH_P_IP;
 		inner_min = 20;
 	} else {
-		XDP_PASS_UNCHANGED(ctrs, pass_unknown_nexthdr);
+		COUNT(ctrs, pass_unknown_nexthdr);
+		return XDP_PASS;
 	}
-	if (!action_takes(sid->action, nexthdr))
-		XDP_PASS_UNCHANGED(ctrs, pass_wrong_family);
+	if (!action_takes(sid->action, nexthdr)) {
+		COUNT(ctrs, pass_wrong_family);
+		return XDP_PASS;
+	}
 	/* strip <= 40 + 2048: bounded, so the verifier can follow the pointer. */
-	if (strip > SRV6_IPV6_HDR_LEN + 2048)
-		XDP_PASS_UNCHANGED(ctrs, pass_bad_srh);
+	if (strip > SRV6_IPV6_HDR_LEN + SRH_LEN_MAX) {
+		COUNT(ctrs, pass_bad_srh);
+		return XDP_PASS;
+	}
 	inner_eth = data + strip;
-	if ((void *)(inner_eth + 1) + inner_min > end)
-		XDP_PASS_UNCHANGED(ctrs, pass_truncated);
+	if ((void *)(inner_eth + 1) + inner_min > end) {
+		COUNT(ctrs, pass_truncated);
+		return XDP_PASS;
+	}
 
 	/* Move the MAC addresses forward over the outer headers, then drop those. */
 	__builtin_memcpy(inner_eth->h_dest, eth->h_dest, sizeof(eth->h_dest));
@@ -132,6 +116,82 @@ int srv6_decap(struct xdp_md *ctx)
 	if (ctrs) {
 		ctrs->decap_packets++;
 		ctrs->decap_bytes += inner_len;
+	}
+	return XDP_PASS;
+}
+
+/* Count an End that passed the packet on unchanged. */
+static __always_inline void count_end_pass(struct srv6_decap_counters *ctrs, enum end_verdict v)
+{
+	switch (v) {
+	case END_PASS_HOP_LIMIT:
+		COUNT(ctrs, pass_hop_limit);
+		break;
+	case END_PASS_LAST_SID:
+		COUNT(ctrs, pass_last_sid);
+		break;
+	case END_PASS_BAD_SRH:
+		COUNT(ctrs, pass_bad_srh);
+		break;
+	default:
+		COUNT(ctrs, pass_truncated);
+		break;
+	}
+}
+
+SEC("xdp.frags")
+int srv6_decap(struct xdp_md *ctx)
+{
+	struct srv6_decap_counters *ctrs = counters_of(&srv6_decap_ctrs);
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	struct srv6_sid_key key = { .prefixlen = 128 };
+	struct srv6_ipv6_hdr *ip6;
+	const struct srv6_local_sid *sid;
+	enum end_verdict verdict;
+	__u32 ip_len;
+
+	if ((void *)(eth + 1) > end) {
+		COUNT(ctrs, pass_truncated);
+		return XDP_PASS;
+	}
+	if (eth->h_proto != bpf_htons(ETH_P_IPV6)) {
+		COUNT(ctrs, pass_not_ipv6);
+		return XDP_PASS;
+	}
+	ip6 = (void *)(eth + 1);
+	if ((void *)(ip6 + 1) > end) {
+		COUNT(ctrs, pass_truncated);
+		return XDP_PASS;
+	}
+
+	for (int pass = 0; pass < END_PASSES_MAX; pass++) {
+		__builtin_memcpy(key.addr, ip6->daddr, SRV6_ADDR_LEN);
+		sid = bpf_map_lookup_elem(&srv6_local_sids, &key);
+		if (!sid) {
+			/* After an End: the kernel forwards to the new destination. */
+			if (pass == 0)
+				COUNT(ctrs, pass_no_sid);
+			return XDP_PASS;
+		}
+		if (sid->action != SRV6_SID_END)
+			return decap(ctx, ctrs, sid);
+
+		verdict = end_process(ip6, end, sid);
+		if (verdict != END_NEXT_CSID && verdict != END_SRH) {
+			count_end_pass(ctrs, verdict);
+			return XDP_PASS;
+		}
+		ip_len = (__u32)bpf_xdp_get_buff_len(ctx) - ETH_HLEN;
+		COUNT_OBJECT(&srv6_sid_ctrs, struct srv6_sid_counters, sid->counters_index, 1, ip_len);
+		if (ctrs) {
+			if (verdict == END_NEXT_CSID)
+				ctrs->end_next_csid++;
+			else
+				ctrs->end_srh++;
+			ctrs->end_bytes += ip_len;
+		}
 	}
 	return XDP_PASS;
 }

@@ -94,18 +94,28 @@ enum srv6_sid_action {
 	SRV6_SID_DECAP = 1,  /* strip outer IPv6 (+ SRH), deliver the inner IPv4 or IPv6 packet */
 	SRV6_SID_DECAP4 = 2, /* the same, IPv4 inside only */
 	SRV6_SID_DECAP6 = 3, /* the same, IPv6 inside only */
+	SRV6_SID_END = 4,    /* End with the NEXT-C-SID flavour (uN): shift the micro-SIDs,
+			      * else advance the SRH, and let the kernel forward */
 };
+
+/* Micro-SID layout of an End SID (RFC 9800): locator block and node function
+ * lengths in bits; the argument (the next micro-SIDs) is what follows. */
+#define SRV6_USID_LBLEN_DEFAULT 32
+#define SRV6_USID_NFLEN_DEFAULT 16
 
 /* Value of srv6_local_sids. */
 struct srv6_local_sid {
 	__u32 action;         /* enum srv6_sid_action */
 	__u32 counters_index; /* entry in srv6_sid_ctrs */
+	__u8 lblen;           /* End: locator block bits (multiple of 8) */
+	__u8 nflen;           /* End: node function bits (multiple of 8); lblen + nflen <= 128 */
+	__u8 reserved[2];
 };
 
 #define SRV6_SIDS_MAX 1024 /* local SIDs per interface */
 
-/* Value of srv6_sid_ctrs (per CPU): packets decapsulated by one local SID and
- * their inner bytes. */
+/* Value of srv6_sid_ctrs (per CPU): packets one local SID handled: decapsulated
+ * (bytes: inner IP bytes) or forwarded by End (bytes: IPv6 bytes). */
 struct srv6_sid_counters {
 	__u64 packets;
 	__u64 bytes;
@@ -123,6 +133,12 @@ struct srv6_decap_counters {
 	__u64 pass_wrong_family;    /* inner family the SID's action does not take */
 	__u64 pass_truncated;       /* headers cut short */
 	__u64 drop_adjust_failed;   /* bpf_xdp_adjust_head refused (never expected) */
+	/* End SIDs: forwarded by the kernel to the rewritten destination. */
+	__u64 end_next_csid;        /* DA argument shifted in (NEXT-C-SID) */
+	__u64 end_srh;              /* Segments Left decremented, DA from the SRH */
+	__u64 end_bytes;            /* their IPv6 bytes */
+	__u64 pass_hop_limit;       /* hop limit <= 1: the kernel answers Time Exceeded */
+	__u64 pass_last_sid;        /* argument 0, no SRH or Segments Left 0: for this node */
 };
 
 /* srv6_config.loader_flags: state the loader keeps with the datapath. */

@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/libbpf.h>
+#include <linux/lwtunnel.h>
 #include <linux/rtnetlink.h>
 #include <linux/seg6_iptunnel.h>
 #include "addr.h"
+#include "check.h"
 #include "ctx.h"
 #include "datapath.h"
 #include "err.h"
@@ -52,7 +54,7 @@ static const char usage_main[] =
 	"  route del PEER dev DEV\n"
 	"  route add|replace|del -batch FILE     one route a line; FILE - is stdin\n"
 	"  route show [dev DEV]\n"
-	"  sid add|replace SID/LEN dev DEV action decap|decap4|decap6\n"
+	"  sid add|replace SID/LEN dev DEV action decap|decap4|decap6|end [lblen N nflen N]\n"
 	"  sid del SID/LEN dev DEV\n"
 	"  sid show [dev DEV]\n"
 	"  show [dev DEV]                        attachment, config and pin paths\n"
@@ -63,6 +65,7 @@ static const char usage_main[] =
 	"  sync [dev DEV] [--source S] [--dry-run] [OPTIONS]\n"
 	"                                        every job peer's paths from Jalapeño\n"
 	"  plan --topology-file FILE [OPTIONS]   collision-aware paths for every flow\n"
+	"  check [dev DEV]                       what this kernel (and DEV) offer srv6-bpf\n"
 	"  help [COMMAND]                        or: srv6-bpf COMMAND --help\n";
 
 static const char usage_load[] =
@@ -113,20 +116,44 @@ static const char usage_route[] =
 
 static const char usage_sid[] =
 	"Usage: srv6-bpf sid add|replace SID/LEN dev DEV action decap|decap4|decap6\n"
+	"       srv6-bpf sid add|replace SID/LEN dev DEV action end [lblen N nflen N]\n"
 	"       srv6-bpf sid del SID/LEN dev DEV\n"
 	"       srv6-bpf sid show [dev DEV]\n"
 	"\n"
-	"Local SIDs the XDP program on DEV decapsulates: a packet whose outer destination\n"
-	"falls in SID/LEN (longest prefix wins) and that carries no SRH, or an SRH with\n"
-	"Segments Left 0, loses its outer IPv6 header and SRH; the inner packet goes to\n"
-	"the stack on DEV. decap takes IPv4 and IPv6 inside, decap4 and decap6 one of\n"
-	"them. Typical: the host's micro-SID locator (fc00:0:2::/48) and its function\n"
-	"SIDs (fc00:0:2:e006::/64). Anything else passes unchanged and is counted.\n";
+	"Local SIDs the XDP program on DEV ends (longest prefix wins):\n"
+	"  decap   a packet whose outer destination falls in SID/LEN and that carries no\n"
+	"          SRH, or an SRH with Segments Left 0, loses its outer IPv6 header and\n"
+	"          SRH; the inner packet goes to the stack on DEV. decap takes IPv4 and\n"
+	"          IPv6 inside, decap4 and decap6 one of them. Typical: the host's\n"
+	"          micro-SID locator (fc00:0:2::/48) and its function SIDs\n"
+	"          (fc00:0:2:e006::/64).\n"
+	"  end     End with the NEXT-C-SID flavour (uN, RFC 9800): the destination's\n"
+	"          argument (the micro-SIDs after lblen block bits and nflen node bits,\n"
+	"          default 32 and 16, whole bytes) is shifted in and the kernel forwards\n"
+	"          the packet (hop limit one lower); with no argument left, classic End\n"
+	"          on the SRH (Segments Left - 1, destination from the list). A packet\n"
+	"          with hop limit <= 1 goes to the stack unchanged, which answers Time\n"
+	"          Exceeded. On a router, add the SID on every interface traffic enters.\n"
+	"          The prefix gets a kernel route (protocol 206) for what End leaves to\n"
+	"          the stack. Kernel platform: seg6local End flavors next-csid.\n"
+	"Anything else passes unchanged and is counted (srv6-bpf stats).\n";
 
 static const char usage_show[] =
 	"Usage: srv6-bpf show [dev DEV]\n"
 	"\n"
 	"Attachment, config and pin paths of the datapath on DEV (default: all).\n";
+
+static const char usage_check[] =
+	"Usage: srv6-bpf check [dev DEV]\n"
+	"\n"
+	"What this kernel offers srv6-bpf, one line per capability (yes, no, or\n"
+	"unknown when the probe needs root), then what follows from it: the bpf\n"
+	"platform, the kernel platform (seg6 and seg6local routes) and kernel End\n"
+	"SIDs with next-csid. With dev DEV, also whether DEV's driver runs XDP\n"
+	"natively and takes multi-buffer frames (kernel 6.3+ says). Changes nothing:\n"
+	"what must be created to be believed is created in a throwaway network\n"
+	"namespace. Exits 0 whenever the probes ran (the answers are data). -j prints\n"
+	"JSON with stable field names; tests and CI decide what to run from it.\n";
 
 static const char usage_stats[] =
 	"Usage: srv6-bpf stats [dev DEV]\n"
@@ -290,7 +317,8 @@ static int cmd_unload(struct ctx *c, int argc, char **argv, struct err *e)
 		return kernel_platform_note(c, "unload");
 	if (check_caps(c, e) || sys_check_bpffs(c->bpffs, c->bpffs_default, e))
 		return -1;
-	return dp_unload(c, argv[0], e);
+	/* Unloading takes the device's End SIDs along: their routes follow. */
+	return dp_unload(c, argv[0], e) || sid_routes_sync(c, e) ? -1 : 0;
 }
 
 /* Read FILE (or stdin for "-") into requests, one per non-empty line. */
@@ -445,13 +473,15 @@ static const struct command {
 	const char *name;
 	int (*run)(struct ctx *c, int argc, char **argv, struct err *e);
 	const char *usage;
+	bool platform; /* works through the chosen platform (bpf or kernel routes) */
 } commands[] = {
-	{ "load", cmd_load, usage_load },	{ "unload", cmd_unload, usage_unload },
-	{ "route", cmd_route, usage_route },	{ "sid", cmd_sid, usage_sid },
-	{ "show", cmd_show, usage_show },	{ "metrics", cmd_metrics, usage_metrics },
-	{ "stats", cmd_stats, usage_stats },
-	{ "sync", cmd_sync, usage_sync },	{ "run", cmd_run, usage_run },
-	{ "plan", cmd_plan, usage_plan },
+	{ "load", cmd_load, usage_load, true },	{ "unload", cmd_unload, usage_unload, true },
+	{ "route", cmd_route, usage_route, true }, { "sid", cmd_sid, usage_sid, true },
+	{ "show", cmd_show, usage_show, true },	{ "metrics", cmd_metrics, usage_metrics, true },
+	{ "stats", cmd_stats, usage_stats, true },
+	{ "sync", cmd_sync, usage_sync, true },	{ "run", cmd_run, usage_run, true },
+	{ "plan", cmd_plan, usage_plan, false },
+	{ "check", cmd_check, usage_check, false },
 };
 
 static const struct command *command_find(const char *name)
@@ -533,6 +563,22 @@ int main(int argc, char **argv)
 	if (nlx_open(&c.nl, &e)) {
 		fprintf(stderr, "srv6-bpf: %s\n", e.msg);
 		return 1;
+	}
+	/* The kernel platform is seg6 and seg6local routes: without them in the
+	 * kernel every command would fail late or do nothing, so refuse them all
+	 * here, before anything changes (the probes change nothing). */
+	if (cmd->platform && c.platform == PLATFORM_KERNEL) {
+		int has = nlx_probe_lwt_encap(&c.nl, LWTUNNEL_ENCAP_SEG6, &e);
+
+		if (has > 0)
+			has = nlx_probe_lwt_encap(&c.nl, LWTUNNEL_ENCAP_SEG6_LOCAL, &e);
+		if (has <= 0) {
+			if (has == 0)
+				errf(&e, "the kernel platform needs SRv6 routes, which this kernel lacks (CONFIG_IPV6_SEG6_LWTUNNEL is off): use --platform bpf");
+			fprintf(stderr, "srv6-bpf: %s\n", e.msg);
+			nlx_close(&c.nl);
+			return 1;
+		}
 	}
 	rc = cmd->run(&c, argc - i - 1, argv + i + 1, &e);
 	nlx_close(&c.nl);

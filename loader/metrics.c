@@ -216,7 +216,15 @@ static void render(FILE *out, const struct dev_snapshot *s, size_t n)
 			dev_sample(out, "srv6_bpf_xdp_decap_bytes_total", s[d].dev, ""),
 				fprintf(out, "%llu\n", (unsigned long long)s[d].decap.decap_bytes);
 
-	family(out, "srv6_bpf_sid_packets_total", "counter", "Packets decapsulated by a local SID.");
+	family(out, "srv6_bpf_xdp_end_bytes_total", "counter",
+	       "IPv6 bytes End SIDs forwarded (micro-SID shift or SRH).");
+	for (size_t d = 0; d < n; d++)
+		if (s[d].have_decap)
+			dev_sample(out, "srv6_bpf_xdp_end_bytes_total", s[d].dev, ""),
+				fprintf(out, "%llu\n", (unsigned long long)s[d].decap.end_bytes);
+
+	family(out, "srv6_bpf_sid_packets_total", "counter",
+	       "Packets a local SID handled (decapsulated, or forwarded by End).");
 	for (size_t d = 0; d < n; d++)
 		for (size_t i = 0; i < s[d].nsids; i++) {
 			char text[ADDR_STR_LEN];
@@ -228,7 +236,8 @@ static void render(FILE *out, const struct dev_snapshot *s, size_t n)
 			dev_sample(out, "srv6_bpf_sid_packets_total", s[d].dev, extra);
 			fprintf(out, "%llu\n", (unsigned long long)s[d].sid_ctrs[i].packets);
 		}
-	family(out, "srv6_bpf_sid_bytes_total", "counter", "Inner IP bytes decapsulated by a local SID.");
+	family(out, "srv6_bpf_sid_bytes_total", "counter",
+	       "Bytes a local SID handled (decap: inner IP bytes; End: IPv6 bytes).");
 	for (size_t d = 0; d < n; d++)
 		for (size_t i = 0; i < s[d].nsids; i++) {
 			char text[ADDR_STR_LEN];

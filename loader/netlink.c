@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include "netlink.h"
+#include "netlink_msg.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -22,6 +23,9 @@
 /* Requests in flight at once: enough to amortise round trips, few enough that
  * the acks fit the socket's receive buffer. */
 #define NLX_WINDOW 256
+
+/* 100::1, in the discard-only prefix 100::/64 (RFC 6666). */
+static const __u8 discard_only[SRV6_ADDR_LEN] = { 0x01, 0x00, [15] = 0x01 };
 #define NLX_SOCKBUF (4 << 20)
 
 int nlx_open(struct nlx *n, struct err *e)
@@ -463,25 +467,33 @@ struct host_routes {
 	int oom;
 };
 
-static void host_route_parse(struct nlmsghdr *h, void *arg)
+bool nlx_host_route_parse(struct nlmsghdr *h, unsigned int table, struct host_route *r)
 {
-	struct host_routes *acc = arg;
 	struct route_view v;
-	struct host_route r = { 0 };
 
-	if (!route_view(h, &v) || !v.host || v.table != acc->table)
-		return;
-	r.protocol = v.rtm->rtm_protocol;
-	r.route.key = v.key;
-	r.route.table = v.table;
-	nexthop_parse(v.tb, 0, &r.route.nh);
+	memset(r, 0, sizeof(*r));
+	if (!route_view(h, &v) || !v.host || v.table != table)
+		return false;
+	r->protocol = v.rtm->rtm_protocol;
+	r->route.key = v.key;
+	r->route.table = v.table;
+	nexthop_parse(v.tb, 0, &r->route.nh);
 	if (v.tb[RTA_METRICS]) {
 		struct nlattr *mx[RTAX_MAX + 1];
 
 		if (nla_parse_nested(mx, RTAX_MAX, v.tb[RTA_METRICS], NULL) == 0 && mx[RTAX_MTU])
-			r.route.mtu = nla_get_u32(mx[RTAX_MTU]);
+			r->route.mtu = nla_get_u32(mx[RTAX_MTU]);
 	}
-	if (!append((void **)&acc->v, &acc->n, &acc->cap, &r, sizeof(r)))
+	return true;
+}
+
+static void host_route_parse(struct nlmsghdr *h, void *arg)
+{
+	struct host_routes *acc = arg;
+	struct host_route r;
+
+	if (nlx_host_route_parse(h, acc->table, &r) &&
+	    !append((void **)&acc->v, &acc->n, &acc->cap, &r, sizeof(r)))
 		acc->oom = 1;
 }
 
@@ -582,17 +594,17 @@ struct seg6_peers {
 	int oom;
 };
 
-static void seg6_peer_parse(struct nlmsghdr *h, void *arg)
+bool nlx_seg6_peer_route_parse(struct nlmsghdr *h, unsigned int table,
+			       struct srv6_peer_entry *entry, struct nexthop nh[SRV6_MAX_PATHS])
 {
-	struct seg6_peers *acc = arg;
 	struct srv6_peer_entry ent = { 0 };
-	struct nexthop nh[SRV6_MAX_PATHS] = { 0 };
 	struct route_view v;
 	int mode;
 
-	if (!route_view(h, &v) || !v.host || v.table != acc->table ||
+	memset(nh, 0, SRV6_MAX_PATHS * sizeof(*nh));
+	if (!route_view(h, &v) || !v.host || v.table != table ||
 	    v.rtm->rtm_protocol != SRV6_RTPROT)
-		return;
+		return false;
 	ent.key = v.key;
 	if (v.tb[RTA_MULTIPATH]) {
 		struct rtnexthop *rtnh = nla_data(v.tb[RTA_MULTIPATH]);
@@ -618,7 +630,18 @@ static void seg6_peer_parse(struct nlmsghdr *h, void *arg)
 		ent.value.path_count = 1;
 		nexthop_parse(v.tb, 0, &nh[0]);
 	}
-	if (ent.value.path_count == 0 || (acc->ifindex && nh[0].ifindex != acc->ifindex))
+	*entry = ent;
+	return ent.value.path_count > 0;
+}
+
+static void seg6_peer_parse(struct nlmsghdr *h, void *arg)
+{
+	struct seg6_peers *acc = arg;
+	struct nexthop nh[SRV6_MAX_PATHS];
+	struct srv6_peer_entry ent;
+
+	if (!nlx_seg6_peer_route_parse(h, acc->table, &ent, nh) ||
+	    (acc->ifindex && nh[0].ifindex != acc->ifindex))
 		return;
 	if (!append((void **)&acc->v, &acc->n, &acc->cap, &ent, sizeof(ent)) ||
 	    !append((void **)&acc->ifindexes, &acc->nif, &acc->ifcap, &nh[0].ifindex, sizeof(int)))
@@ -709,8 +732,7 @@ static int multipath_put(struct nl_msg *msg, const struct peer_route *r, bool ip
 	return 0;
 }
 
-/* RTM_NEWROUTE (create or replace) for a peer host route. */
-static struct nl_msg *peer_route_msg(const struct peer_route *r)
+struct nl_msg *nlx_peer_route_msg(const struct peer_route *r)
 {
 	bool ipv4 = addr_key_is_ipv4(&r->key);
 	struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWROUTE, NLM_F_REQUEST | NLM_F_ACK |
@@ -745,21 +767,27 @@ struct del_args {
 	unsigned int table;
 };
 
+struct nl_msg *nlx_peer_route_del_msg(const struct srv6_peer_key *key, unsigned int table)
+{
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_DELROUTE, NLM_F_REQUEST | NLM_F_ACK);
+
+	if (msg && rtmsg_put(msg, key, table, true) < 0) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return msg;
+}
+
 static struct nl_msg *build_set(size_t i, const void *arg)
 {
-	return peer_route_msg(&((const struct peer_route *)arg)[i]);
+	return nlx_peer_route_msg(&((const struct peer_route *)arg)[i]);
 }
 
 static struct nl_msg *build_del(size_t i, const void *arg)
 {
 	const struct del_args *d = arg;
-	struct nl_msg *msg = nlmsg_alloc_simple(RTM_DELROUTE, NLM_F_REQUEST | NLM_F_ACK);
 
-	if (msg && rtmsg_put(msg, &d->keys[i], d->table, true) < 0) {
-		nlmsg_free(msg);
-		msg = NULL;
-	}
-	return msg;
+	return nlx_peer_route_del_msg(&d->keys[i], d->table);
 }
 
 int nlx_peer_routes_set(struct nlx *n, const struct peer_route *routes, size_t count,
@@ -792,7 +820,68 @@ int nlx_peer_routes_del(struct nlx *n, unsigned int table, const struct srv6_pee
 		    addr_key_str(&keys[failed < count ? failed : 0], text), strerror(error));
 }
 
+/* --- probing the kernel's SRv6 route support ---------------------------------- */
+
+struct nl_msg *nlx_probe_msg(unsigned int encap_type)
+{
+	/* In the discard-only prefix, with our protocol and a metric nobody uses:
+	 * the delete cannot match a real route. */
+	struct rtmsg rtm = {
+		.rtm_family = AF_INET6,
+		.rtm_dst_len = 128,
+		.rtm_table = RT_TABLE_MAIN,
+		.rtm_protocol = SRV6_RTPROT,
+		.rtm_scope = RT_SCOPE_NOWHERE,
+	};
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_DELROUTE, NLM_F_REQUEST | NLM_F_ACK);
+
+	if (msg && (nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0 ||
+		    nla_put(msg, RTA_DST, SRV6_ADDR_LEN, discard_only) < 0 ||
+		    nla_put_u32(msg, RTA_PRIORITY, 0xfffffff0u) < 0 ||
+		    nla_put_u16(msg, RTA_ENCAP_TYPE, (__u16)encap_type) < 0)) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return msg;
+}
+
+int nlx_probe_lwt_encap(struct nlx *n, unsigned int encap_type, struct err *e)
+{
+	struct nl_msg *msg = nlx_probe_msg(encap_type);
+	char buf[256];
+	unsigned int seq;
+	size_t len = 0;
+	int error = 0;
+	long failed;
+
+	if (!msg || nlx_queue(n, msg, buf, &len, sizeof(buf), &seq) || nlx_send(n, buf, len)) {
+		nlmsg_free(msg);
+		return errf(e, "netlink: cannot probe the kernel's route encapsulations");
+	}
+	nlmsg_free(msg);
+	failed = nlx_collect(n, seq, seq, false, &error, NULL, NULL);
+	if (failed == NLX_LOST)
+		return errf(e, "netlink: cannot probe the kernel's route encapsulations: %s",
+			    strerror(error));
+	return error == EOPNOTSUPP ? 0 : 1;
+}
+
 /* --- seg6local routes: the kernel platform's local SIDs ------------------------ */
+
+/* End's flavours as iproute2 sends `flavors next-csid lblen N nflen N`: the
+ * operation is a bitmask of SEG6_LOCAL_FLV_OP_*, the lengths one byte each. */
+static int flavors_put(struct nl_msg *msg, const struct local_sid_route *r)
+{
+	const __u32 ops = 1u << SEG6_LOCAL_FLV_OP_NEXT_CSID;
+	struct nlattr *flv = nla_nest_start(msg, SEG6_LOCAL_FLAVORS);
+
+	if (!flv || nla_put_u32(msg, SEG6_LOCAL_FLV_OPERATION, ops) < 0 ||
+	    nla_put_u8(msg, SEG6_LOCAL_FLV_LCBLOCK_BITS, r->lblen) < 0 ||
+	    nla_put_u8(msg, SEG6_LOCAL_FLV_LCNODE_FN_BITS, r->nflen) < 0)
+		return -1;
+	nla_nest_end(msg, flv);
+	return 0;
+}
 
 static struct nl_msg *local_sid_msg(int type, int flags, const struct local_sid_route *r)
 {
@@ -824,6 +913,8 @@ static struct nl_msg *local_sid_msg(int type, int flags, const struct local_sid_
 	if (r->action == SEG6_LOCAL_ACTION_END_DX4 &&
 	    nla_put(msg, SEG6_LOCAL_NH4, sizeof(r->nh4), &r->nh4) < 0)
 		goto fail;
+	if (r->action == SEG6_LOCAL_ACTION_END && flavors_put(msg, r) < 0)
+		goto fail;
 	nla_nest_end(msg, encap);
 	return msg;
 fail:
@@ -848,14 +939,24 @@ static int local_sid_send(struct nlx *n, struct nl_msg *msg, struct err *e)
 	return 0;
 }
 
+struct nl_msg *nlx_local_sid_set_msg(const struct local_sid_route *r, bool create)
+{
+	return local_sid_msg(RTM_NEWROUTE, NLM_F_CREATE | (create ? NLM_F_EXCL : NLM_F_REPLACE), r);
+}
+
+struct nl_msg *nlx_local_sid_del_msg(const struct local_sid_route *r)
+{
+	return local_sid_msg(RTM_DELROUTE, 0, r);
+}
+
 int nlx_local_sid_set(struct nlx *n, const struct local_sid_route *r, bool create, struct err *e)
 {
-	return local_sid_send(n, local_sid_msg(RTM_NEWROUTE, NLM_F_CREATE | (create ? NLM_F_EXCL : NLM_F_REPLACE), r), e);
+	return local_sid_send(n, nlx_local_sid_set_msg(r, create), e);
 }
 
 int nlx_local_sid_del(struct nlx *n, const struct local_sid_route *r, struct err *e)
 {
-	return local_sid_send(n, local_sid_msg(RTM_DELROUTE, 0, r), e);
+	return local_sid_send(n, nlx_local_sid_del_msg(r), e);
 }
 
 struct local_sids {
@@ -865,27 +966,53 @@ struct local_sids {
 	int oom;
 };
 
-static void local_sid_parse(struct nlmsghdr *h, void *arg)
+/* lblen and nflen of End's NEXT-C-SID flavour (the kernel's defaults when a
+ * length is absent); both 0 when the route has no such flavour. */
+static void flavors_parse(struct nlattr *attr, struct local_sid_route *r)
 {
-	struct local_sids *acc = arg;
+	struct nlattr *flv[SEG6_LOCAL_FLV_MAX + 1], *block, *node;
+
+	if (!attr || nla_parse_nested(flv, SEG6_LOCAL_FLV_MAX, attr, NULL) ||
+	    !flv[SEG6_LOCAL_FLV_OPERATION] || nla_len(flv[SEG6_LOCAL_FLV_OPERATION]) != 4 ||
+	    !(nla_get_u32(flv[SEG6_LOCAL_FLV_OPERATION]) & (1u << SEG6_LOCAL_FLV_OP_NEXT_CSID)))
+		return;
+	block = flv[SEG6_LOCAL_FLV_LCBLOCK_BITS];
+	node = flv[SEG6_LOCAL_FLV_LCNODE_FN_BITS];
+	r->lblen = block ? nla_get_u8(block) : SRV6_USID_LBLEN_DEFAULT;
+	r->nflen = node ? nla_get_u8(node) : SRV6_USID_NFLEN_DEFAULT;
+}
+
+bool nlx_local_sid_route_parse(struct nlmsghdr *h, unsigned int table, struct local_sid_route *r)
+{
 	struct nlattr *encap[SEG6_LOCAL_MAX + 1];
-	struct local_sid_route r = { 0 };
 	struct route_view v;
 
-	if (!route_view(h, &v) || v.table != acc->table || v.rtm->rtm_family != AF_INET6 ||
+	memset(r, 0, sizeof(*r));
+	if (!route_view(h, &v) || v.table != table || v.rtm->rtm_family != AF_INET6 ||
 	    v.rtm->rtm_protocol != SRV6_RTPROT || !v.tb[RTA_ENCAP_TYPE] ||
 	    nla_get_u16(v.tb[RTA_ENCAP_TYPE]) != LWTUNNEL_ENCAP_SEG6_LOCAL || !v.tb[RTA_ENCAP] ||
 	    nla_parse_nested(encap, SEG6_LOCAL_MAX, v.tb[RTA_ENCAP], NULL) ||
 	    !encap[SEG6_LOCAL_ACTION] || nla_len(v.tb[RTA_DST]) != SRV6_ADDR_LEN)
-		return;
-	r.key.prefixlen = v.rtm->rtm_dst_len;
-	memcpy(r.key.addr, nla_data(v.tb[RTA_DST]), SRV6_ADDR_LEN);
-	r.action = nla_get_u32(encap[SEG6_LOCAL_ACTION]);
-	r.table = v.table;
-	r.ifindex = v.tb[RTA_OIF] ? (int)nla_get_u32(v.tb[RTA_OIF]) : 0;
-	if (encap[SEG6_LOCAL_NH4] && nla_len(encap[SEG6_LOCAL_NH4]) == sizeof(r.nh4))
-		memcpy(&r.nh4, nla_data(encap[SEG6_LOCAL_NH4]), sizeof(r.nh4));
-	if (!append((void **)&acc->v, &acc->n, &acc->cap, &r, sizeof(r)))
+		return false;
+	r->key.prefixlen = v.rtm->rtm_dst_len;
+	memcpy(r->key.addr, nla_data(v.tb[RTA_DST]), SRV6_ADDR_LEN);
+	r->action = nla_get_u32(encap[SEG6_LOCAL_ACTION]);
+	r->table = v.table;
+	r->ifindex = v.tb[RTA_OIF] ? (int)nla_get_u32(v.tb[RTA_OIF]) : 0;
+	if (encap[SEG6_LOCAL_NH4] && nla_len(encap[SEG6_LOCAL_NH4]) == sizeof(r->nh4))
+		memcpy(&r->nh4, nla_data(encap[SEG6_LOCAL_NH4]), sizeof(r->nh4));
+	if (r->action == SEG6_LOCAL_ACTION_END)
+		flavors_parse(encap[SEG6_LOCAL_FLAVORS], r);
+	return true;
+}
+
+static void local_sid_parse(struct nlmsghdr *h, void *arg)
+{
+	struct local_sids *acc = arg;
+	struct local_sid_route r;
+
+	if (nlx_local_sid_route_parse(h, acc->table, &r) &&
+	    !append((void **)&acc->v, &acc->n, &acc->cap, &r, sizeof(r)))
 		acc->oom = 1;
 }
 
@@ -899,6 +1026,122 @@ int nlx_local_sids(struct nlx *n, unsigned int table, struct local_sid_route **r
 		return acc.oom ? errf(e, "netlink: cannot list routes: out of memory") : -1;
 	}
 	*routes = acc.v;
+	*count = acc.n;
+	return 0;
+}
+
+/* --- End SID routes (BPF platform) --------------------------------------------- */
+
+static struct nl_msg *sid_route_msg(int type, int flags, const struct srv6_sid_key *key,
+				    int ifindex)
+{
+	struct rtmsg rtm = {
+		.rtm_family = AF_INET6,
+		.rtm_dst_len = (unsigned char)key->prefixlen,
+		.rtm_table = RT_TABLE_MAIN,
+		.rtm_protocol = SRV6_RTPROT,
+		.rtm_scope = type == RTM_DELROUTE ? RT_SCOPE_NOWHERE : RT_SCOPE_UNIVERSE,
+		.rtm_type = type == RTM_DELROUTE ? RTN_UNSPEC : RTN_UNICAST,
+	};
+	struct nl_msg *msg = nlmsg_alloc_simple(type, NLM_F_REQUEST | NLM_F_ACK | flags);
+
+	/* Via the discard-only 100::1, on-link: the kernel forwards, so
+	 * a hop limit <= 1 gets Time Exceeded, and what else End left to the stack
+	 * dies unanswered at neighbour discovery; a gateway that is not link-local
+	 * also means no ICMP redirect ever names the SID as on-link. */
+	if (type != RTM_DELROUTE)
+		rtm.rtm_flags = RTNH_F_ONLINK;
+	if (!msg || nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0 ||
+	    nla_put(msg, RTA_DST, SRV6_ADDR_LEN, key->addr) < 0 ||
+	    nla_put_u32(msg, RTA_PRIORITY, SRV6_SID_ROUTE_METRIC) < 0 ||
+	    (type != RTM_DELROUTE && (nla_put_u32(msg, RTA_OIF, (__u32)ifindex) < 0 ||
+				      nla_put(msg, RTA_GATEWAY, SRV6_ADDR_LEN, discard_only) < 0))) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/* One request, one answer: 0 or the kernel's errno. */
+static int nlx_request(struct nlx *n, struct nl_msg *msg)
+{
+	char buf[512];
+	unsigned int seq;
+	size_t len = 0;
+	int error = 0;
+
+	if (!msg || nlx_queue(n, msg, buf, &len, sizeof(buf), &seq) || nlx_send(n, buf, len)) {
+		nlmsg_free(msg);
+		return ENOMEM;
+	}
+	nlmsg_free(msg);
+	if (nlx_collect(n, seq, seq, false, &error, NULL, NULL) == NLX_LOST)
+		return error ? error : EIO;
+	return error;
+}
+
+int nlx_sid_route_set(struct nlx *n, const struct srv6_sid_key *key, int ifindex, struct err *e)
+{
+	int error = nlx_request(n, sid_route_msg(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, key,
+						 ifindex));
+	char text[ADDR_STR_LEN];
+
+	if (error)
+		return errf(e, "cannot install the route for End SID %s/%u: %s",
+			    addr_sid_str(key->addr, text), key->prefixlen, strerror(error));
+	return 0;
+}
+
+int nlx_sid_route_del(struct nlx *n, const struct srv6_sid_key *key, struct err *e)
+{
+	int error = nlx_request(n, sid_route_msg(RTM_DELROUTE, 0, key, 0));
+	char text[ADDR_STR_LEN];
+
+	if (error && error != ESRCH && error != ENOENT)
+		return errf(e, "cannot remove the route for End SID %s/%u: %s",
+			    addr_sid_str(key->addr, text), key->prefixlen, strerror(error));
+	return 0;
+}
+
+struct sid_routes {
+	struct srv6_sid_key *keys;
+	int *ifindexes;
+	size_t n, cap, nif, ifcap;
+	int oom;
+};
+
+static void sid_route_parse(struct nlmsghdr *h, void *arg)
+{
+	struct sid_routes *acc = arg;
+	struct srv6_sid_key key = { 0 };
+	struct route_view v;
+	int ifindex;
+
+	if (!route_view(h, &v) || v.table != RT_TABLE_MAIN || v.rtm->rtm_family != AF_INET6 ||
+	    v.rtm->rtm_protocol != SRV6_RTPROT || !v.tb[RTA_PRIORITY] ||
+	    nla_get_u32(v.tb[RTA_PRIORITY]) != SRV6_SID_ROUTE_METRIC ||
+	    nla_len(v.tb[RTA_DST]) != SRV6_ADDR_LEN)
+		return;
+	key.prefixlen = v.rtm->rtm_dst_len;
+	memcpy(key.addr, nla_data(v.tb[RTA_DST]), SRV6_ADDR_LEN);
+	ifindex = v.tb[RTA_OIF] ? (int)nla_get_u32(v.tb[RTA_OIF]) : 0;
+	if (!append((void **)&acc->keys, &acc->n, &acc->cap, &key, sizeof(key)) ||
+	    !append((void **)&acc->ifindexes, &acc->nif, &acc->ifcap, &ifindex, sizeof(ifindex)))
+		acc->oom = 1;
+}
+
+int nlx_sid_routes(struct nlx *n, struct srv6_sid_key **keys, int **ifindexes, size_t *count,
+		   struct err *e)
+{
+	struct sid_routes acc = { 0 };
+
+	if (nlx_routes_dump(n, AF_INET6, sid_route_parse, &acc, e) || acc.oom) {
+		free(acc.keys);
+		free(acc.ifindexes);
+		return acc.oom ? errf(e, "netlink: cannot list routes: out of memory") : -1;
+	}
+	*keys = acc.keys;
+	*ifindexes = acc.ifindexes;
 	*count = acc.n;
 	return 0;
 }

@@ -57,16 +57,26 @@ struct host_route {
 	unsigned char protocol;
 };
 
-/* A seg6local route srv6-bpf owns: a local SID that decapsulates. */
+/* A seg6local route srv6-bpf owns: a local SID that decapsulates, or an End. */
 struct local_sid_route {
 	struct srv6_sid_key key;
-	unsigned int action; /* SEG6_LOCAL_ACTION_END_DT6 or _END_DX4 */
+	unsigned int action; /* SEG6_LOCAL_ACTION_END_DT6, _END_DX4 or _END */
 	int ifindex;
 	unsigned int table;  /* where the route lives */
 	struct in_addr nh4;  /* End.DX4 */
+	unsigned char lblen, nflen; /* End: flavors next-csid lblen N nflen N */
 };
 
 int nlx_open(struct nlx *n, struct err *e);
+
+/*
+ * Does this kernel take routes with lightweight-tunnel encapsulation type
+ * encap_type (LWTUNNEL_ENCAP_SEG6, _SEG6_LOCAL)? Asks without changing
+ * anything: a delete of a route that cannot exist, which the kernel refuses
+ * with EOPNOTSUPP when the encapsulation is not built in and with ESRCH when
+ * it is. 1: supported, 0: not, -1: netlink failed.
+ */
+int nlx_probe_lwt_encap(struct nlx *n, unsigned int encap_type, struct err *e);
 void nlx_close(struct nlx *n);
 
 /* Error "interface DEV not found" when absent. */
@@ -114,5 +124,19 @@ int nlx_peer_routes_set(struct nlx *n, const struct peer_route *routes, size_t c
 /* Delete srv6-bpf's host routes for these keys in table; absent ones are fine. */
 int nlx_peer_routes_del(struct nlx *n, unsigned int table, const struct srv6_peer_key *keys,
 			size_t count, struct err *e);
+
+/*
+ * The kernel route srv6-bpf keeps for every End SID prefix on the BPF platform
+ * (main table, protocol SRV6_RTPROT, metric SRV6_SID_ROUTE_METRIC, on-link
+ * through a device that has the SID): what the XDP End leaves to the stack (hop
+ * limit <= 1) reaches the kernel's forwarding, which answers Time Exceeded.
+ * A higher metric than any route an operator adds, so theirs wins.
+ */
+#define SRV6_SID_ROUTE_METRIC 0x5336
+
+int nlx_sid_routes(struct nlx *n, struct srv6_sid_key **keys, int **ifindexes, size_t *count,
+		   struct err *e);
+int nlx_sid_route_set(struct nlx *n, const struct srv6_sid_key *key, int ifindex, struct err *e);
+int nlx_sid_route_del(struct nlx *n, const struct srv6_sid_key *key, struct err *e);
 
 #endif

@@ -45,6 +45,9 @@ const struct counter_field decap_counter_fields[] = {
 	DECAP_FIELD(pass_segments_left),   DECAP_FIELD(pass_bad_srh),
 	DECAP_FIELD(pass_unknown_nexthdr), DECAP_FIELD(pass_wrong_family),
 	DECAP_FIELD(pass_truncated),	   DECAP_FIELD(drop_adjust_failed),
+	DECAP_FIELD(end_next_csid),	   DECAP_FIELD(end_srh),
+	DECAP_FIELD(end_bytes),		   DECAP_FIELD(pass_hop_limit),
+	DECAP_FIELD(pass_last_sid),
 };
 
 const unsigned int decap_counter_count =

@@ -7,21 +7,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cjson/cJSON.h>
-#include <linux/seg6_local.h>
 #include "addr.h"
+#include "array.h"
 #include "datapath.h"
 #include "output.h"
 #include "show.h"
+#include "srv6_usid.h"
 
 static const char *const action_names[] = {
 	[SRV6_SID_DECAP] = "decap",
 	[SRV6_SID_DECAP4] = "decap4",
 	[SRV6_SID_DECAP6] = "decap6",
+	[SRV6_SID_END] = "end",
 };
 
 const char *sid_action_name(__u32 action)
 {
-	if (action < sizeof(action_names) / sizeof(action_names[0]) && action_names[action])
+	if (action < ARRAY_SIZE(action_names) && action_names[action])
 		return action_names[action];
 	return "unknown";
 }
@@ -50,11 +52,26 @@ static int parse_prefix(const char *text, struct srv6_sid_key *key, struct err *
 	return 0;
 }
 
+/* "lblen N" / "nflen N": bits, checked together once both are known. */
+static int parse_bits(const char *word, const char *arg, __u8 *out, struct err *e)
+{
+	unsigned long v;
+
+	if (parse_uint(arg, 0, 128, &v))
+		return errf(e, "invalid %s \"%s\": give a number of bits, a multiple of 8", word, arg);
+	*out = (__u8)v;
+	return 0;
+}
+
 int sid_req_parse(enum route_verb verb, int argc, char **argv, struct sid_req *req,
 		  struct err *e)
 {
+	bool lengths_given = false;
+
 	memset(req, 0, sizeof(*req));
 	req->verb = verb;
+	req->lblen = SRV6_USID_LBLEN_DEFAULT;
+	req->nflen = SRV6_USID_NFLEN_DEFAULT;
 	if (argc < 1)
 		return errf(e, "missing SID/LEN");
 	if (parse_prefix(argv[0], &req->key, e))
@@ -69,11 +86,15 @@ int sid_req_parse(enum route_verb verb, int argc, char **argv, struct sid_req *r
 				return errf(e, "invalid dev \"%s\": not an interface name", arg);
 			strcpy(req->dev, arg);
 		} else if (!strcmp(word, "action") && verb != ROUTE_DEL) {
-			for (__u32 a = 1; a < sizeof(action_names) / sizeof(action_names[0]); a++)
+			for (__u32 a = 1; a < ARRAY_SIZE(action_names); a++)
 				if (!strcmp(arg, action_names[a]))
 					req->action = a;
 			if (!req->action)
-				return errf(e, "invalid action \"%s\": give decap, decap4 or decap6", arg);
+				return errf(e, "invalid action \"%s\": give decap, decap4, decap6 or end", arg);
+		} else if ((!strcmp(word, "lblen") || !strcmp(word, "nflen")) && verb != ROUTE_DEL) {
+			if (parse_bits(word, arg, word[0] == 'l' ? &req->lblen : &req->nflen, e))
+				return -1;
+			lengths_given = true;
 		} else {
 			return errf(e, "unknown argument \"%s\" (see: srv6-bpf sid help)", word);
 		}
@@ -81,7 +102,12 @@ int sid_req_parse(enum route_verb verb, int argc, char **argv, struct sid_req *r
 	if (!req->dev[0])
 		return errf(e, "missing dev DEV");
 	if (verb != ROUTE_DEL && !req->action)
-		return errf(e, "missing action decap|decap4|decap6");
+		return errf(e, "missing action decap|decap4|decap6|end");
+	if (lengths_given && req->action != SRV6_SID_END)
+		return errf(e, "lblen and nflen belong to action end");
+	if (req->action == SRV6_SID_END && !srv6_usid_lengths_valid(req->lblen, req->nflen))
+		return errf(e, "invalid micro-SID layout lblen %u nflen %u: each 8-120 bits in whole bytes, together at most 128",
+			    req->lblen, req->nflen);
 	return 0;
 }
 
@@ -93,7 +119,7 @@ static int sid_cmp(const void *a, const void *b)
 	return c ? c : (x->key.prefixlen > y->key.prefixlen) - (x->key.prefixlen < y->key.prefixlen);
 }
 
-static const char *prefix_str(const struct srv6_sid_key *key, char *buf, size_t len)
+const char *sid_prefix_str(const struct srv6_sid_key *key, char *buf, size_t len)
 {
 	char addr[ADDR_STR_LEN];
 
@@ -113,113 +139,97 @@ static int open_decap(struct ctx *c, const char *dev, struct srv6_maps *maps, st
 	return 0;
 }
 
-/* Kernel platform: seg6local End.DT6 (IPv6 inside, to the local table) or
- * End.DX4 (IPv4 inside, to this device's own address). */
-static int ksid_apply(struct ctx *c, const struct sid_req *req, struct err *e)
-{
-	struct local_sid_route r = { .key = req->key, .table = c->table }, *cur = NULL;
-	char text[ADDR_STR_LEN + 8];
-	struct link_info li;
-	bool ours = false;
-	size_t n = 0;
-	int rc;
+/* End SIDs of one device, appended to the wanted routes (first device wins). */
+struct end_routes {
+	struct srv6_sid_key *keys;
+	int *ifindexes;
+	size_t n;
+};
 
-	prefix_str(&req->key, text, sizeof(text));
-	if (nlx_link_get(&c->nl, req->dev, &li, e) || nlx_local_sids(&c->nl, c->table, &cur, &n, e))
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		ours |= cur[i].key.prefixlen == req->key.prefixlen &&
-			!memcmp(cur[i].key.addr, req->key.addr, SRV6_ADDR_LEN);
-	free(cur);
-	r.ifindex = li.ifindex;
-	if (req->verb == ROUTE_DEL) {
-		if (!ours)
-			return errf(e, "no SID %s on %s", text, req->dev);
-		return nlx_local_sid_del(&c->nl, &r, e) ? (err_prefix(e, "cannot remove SID %s", text), -1) : 0;
-	}
-	if (ours && req->verb == ROUTE_ADD)
-		return errf(e, "SID %s exists on %s (use: srv6-bpf sid replace)", text, req->dev);
-	switch (req->action) {
-	case SRV6_SID_DECAP6:
-		r.action = SEG6_LOCAL_ACTION_END_DT6;
-		break;
-	case SRV6_SID_DECAP4:
-		r.action = SEG6_LOCAL_ACTION_END_DX4;
-		rc = nlx_first_ipv4(&c->nl, li.ifindex, &r.nh4, e);
-		if (rc > 0)
-			return errf(e, "%s has no IPv4 address for End.DX4 to deliver to", req->dev);
-		if (rc < 0)
-			return -1;
-		break;
-	default:
-		return errf(e, "the kernel platform cannot decapsulate IPv4 and IPv6 on one SID (End.DT46 needs a VRF): use action decap6 and action decap4 on two SIDs");
-	}
-	if (nlx_local_sid_set(&c->nl, &r, !ours, e)) {
-		if (strstr(e->msg, "exists"))
-			return errf(e, "a route for %s exists that srv6-bpf did not make: remove it first", text);
-		err_prefix(e, "cannot program SID %s on %s", text, req->dev);
-		return -1;
-	}
-	return 0;
+/* Index of key in r, or -1. */
+static long end_routes_find(const struct end_routes *r, const struct srv6_sid_key *key)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->keys[i].prefixlen == key->prefixlen &&
+		    !memcmp(r->keys[i].addr, key->addr, SRV6_ADDR_LEN))
+			return (long)i;
+	return -1;
 }
 
-static int ksid_show(struct ctx *c, const char *dev, struct err *e)
+static int end_routes_collect(struct ctx *c, const char *dev, void *arg, struct err *e)
 {
-	cJSON *json = c->json ? cJSON_CreateArray() : NULL;
-	struct local_sid_route *cur = NULL;
-	char text[ADDR_STR_LEN + 8];
+	struct end_routes *want = arg;
+	struct srv6_sid_entry *cur = NULL;
+	struct srv6_maps maps;
 	struct link_info li;
+	struct err ignored;
 	size_t n = 0;
+	int rc = 0;
 
-	if ((dev && nlx_link_get(&c->nl, dev, &li, e)) ||
-	    nlx_local_sids(&c->nl, c->table, &cur, &n, e)) {
-		cJSON_Delete(json);
+	if (nlx_link_get(&c->nl, dev, &li, &ignored))
+		return 0; /* the device is gone, and its routes with it */
+	if (dp_open(c, dev, &maps, e))
 		return -1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const char *action = cur[i].action == SEG6_LOCAL_ACTION_END_DT6 ? "decap6"
-				     : cur[i].action == SEG6_LOCAL_ACTION_END_DX4 ? "decap4"
-										  : "other";
-		struct link_info via;
-		struct err ignored;
+	if (maps.local_sids_fd >= 0 && srv6_sids_dump(&maps, &cur, &n))
+		rc = errf(e, "cannot read the SIDs of %s", dev);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		void *k, *f;
 
-		if (dev && cur[i].ifindex != li.ifindex)
+		if (cur[i].value.action != SRV6_SID_END || end_routes_find(want, &cur[i].key) >= 0)
 			continue;
-		if (nlx_link_by_index(&c->nl, cur[i].ifindex, &via, &ignored))
-			snprintf(via.name, sizeof(via.name), "if%d", cur[i].ifindex);
-		prefix_str(&cur[i].key, text, sizeof(text));
-		if (json) {
-			cJSON *obj = cJSON_CreateObject();
-
-			cJSON_AddStringToObject(obj, "sid", text);
-			cJSON_AddStringToObject(obj, "dev", via.name);
-			cJSON_AddStringToObject(obj, "action", action);
-			cJSON_AddNullToObject(obj, "packets");
-			cJSON_AddNullToObject(obj, "bytes");
-			cJSON_AddItemToArray(json, obj);
-		} else {
-			printf("%s dev %s action %s\n", text, via.name, action);
+		k = realloc(want->keys, (want->n + 1) * sizeof(*want->keys));
+		if (k)
+			want->keys = k;
+		f = k ? realloc(want->ifindexes, (want->n + 1) * sizeof(*want->ifindexes)) : NULL;
+		if (!f) {
+			rc = errf(e, "out of memory");
+			break;
 		}
+		want->ifindexes = f;
+		want->keys[want->n] = cur[i].key;
+		want->ifindexes[want->n++] = li.ifindex;
 	}
-	if (json)
-		out_json(json);
-	cJSON_Delete(json);
 	free(cur);
-	return 0;
+	srv6_maps_close(&maps);
+	return rc;
+}
+
+int sid_routes_sync(struct ctx *c, struct err *e)
+{
+	struct end_routes want = { 0 }, have = { 0 };
+	int rc = dp_foreach(c, NULL, end_routes_collect, &want, e);
+
+	if (rc == 0)
+		rc = nlx_sid_routes(&c->nl, &have.keys, &have.ifindexes, &have.n, e);
+	/* Missing, or through a device that no longer has the SID: (re)place. */
+	for (size_t i = 0; i < want.n && rc == 0; i++) {
+		long h = end_routes_find(&have, &want.keys[i]);
+
+		if (h < 0 || have.ifindexes[h] != want.ifindexes[i])
+			rc = nlx_sid_route_set(&c->nl, &want.keys[i], want.ifindexes[i], e);
+	}
+	for (size_t i = 0; i < have.n && rc == 0; i++)
+		if (end_routes_find(&want, &have.keys[i]) < 0)
+			rc = nlx_sid_route_del(&c->nl, &have.keys[i], e);
+	free(want.keys);
+	free(want.ifindexes);
+	free(have.keys);
+	free(have.ifindexes);
+	return rc;
 }
 
 int sid_apply(struct ctx *c, const struct sid_req *req, struct err *e)
 {
-	struct srv6_sid_entry *cur = NULL, entry = { .key = req->key };
-	const struct srv6_sid_entry *found = NULL;
+	struct srv6_sid_entry *cur = NULL, entry = { .key = req->key }, old = { .key = req->key };
 	struct srv6_maps maps;
 	unsigned char used[SRV6_SIDS_MAX] = { 0 };
 	char text[ADDR_STR_LEN + 8];
+	bool found = false;
 	size_t n = 0;
 	int rc;
 
 	if (c->platform == PLATFORM_KERNEL)
-		return ksid_apply(c, req, e);
+		return sid_kernel_apply(c, req, e);
 	if (open_decap(c, req->dev, &maps, e))
 		return -1;
 	rc = srv6_sids_dump(&maps, &cur, &n);
@@ -231,14 +241,18 @@ int sid_apply(struct ctx *c, const struct sid_req *req, struct err *e)
 		if (cur[i].value.counters_index < SRV6_SIDS_MAX)
 			used[cur[i].value.counters_index] = 1;
 		if (cur[i].key.prefixlen == req->key.prefixlen &&
-		    !memcmp(cur[i].key.addr, req->key.addr, SRV6_ADDR_LEN))
-			found = &cur[i];
+		    !memcmp(cur[i].key.addr, req->key.addr, SRV6_ADDR_LEN)) {
+			old = cur[i];
+			found = true;
+		}
 	}
-	prefix_str(&req->key, text, sizeof(text));
+	sid_prefix_str(&req->key, text, sizeof(text));
 	if (req->verb == ROUTE_DEL) {
 		rc = found ? srv6_sid_delete(&maps, &req->key) : -ENOENT;
 		if (rc)
 			rc = errf(e, "no SID %s on %s", text, req->dev);
+		else if (old.value.action == SRV6_SID_END && sid_routes_sync(c, e))
+			rc = -1; /* the SID is gone; only its route lingers: say so */
 		goto out;
 	}
 	if (found && req->verb == ROUTE_ADD) {
@@ -246,8 +260,12 @@ int sid_apply(struct ctx *c, const struct sid_req *req, struct err *e)
 		goto out;
 	}
 	entry.value.action = req->action;
+	if (req->action == SRV6_SID_END) {
+		entry.value.lblen = req->lblen;
+		entry.value.nflen = req->nflen;
+	}
 	if (found) {
-		entry.value.counters_index = found->value.counters_index;
+		entry.value.counters_index = old.value.counters_index;
 	} else {
 		__u32 i = 0;
 
@@ -261,8 +279,22 @@ int sid_apply(struct ctx *c, const struct sid_req *req, struct err *e)
 		srv6_sid_ctrs_zero(&maps, i);
 	}
 	rc = srv6_sid_update(&maps, &entry, false);
-	if (rc)
+	if (rc) {
 		rc = errf(e, "cannot program SID %s on %s: %s", text, req->dev, strerror(-rc));
+		goto out;
+	}
+	if ((req->action == SRV6_SID_END || old.value.action == SRV6_SID_END) &&
+	    sid_routes_sync(c, e)) {
+		/* Put the map back as it was; the routes follow it. */
+		struct err ignored;
+
+		if (found)
+			srv6_sid_update(&maps, &old, false);
+		else
+			srv6_sid_delete(&maps, &req->key);
+		sid_routes_sync(c, &ignored);
+		rc = -1;
+	}
 out:
 	free(cur);
 	srv6_maps_close(&maps);
@@ -293,20 +325,30 @@ static int show_dev(struct ctx *c, const char *dev, void *arg, struct err *e)
 		struct srv6_sid_counters ctrs = { 0 };
 
 		srv6_sid_ctrs_read(&maps, cur[i].value.counters_index, &ctrs);
-		prefix_str(&cur[i].key, text, sizeof(text));
+		sid_prefix_str(&cur[i].key, text, sizeof(text));
+		const struct srv6_local_sid *v = &cur[i].value;
+		bool is_end = v->action == SRV6_SID_END;
+
 		if (json) {
 			cJSON *obj = cJSON_CreateObject();
 
 			cJSON_AddStringToObject(obj, "sid", text);
 			cJSON_AddStringToObject(obj, "dev", dev);
-			cJSON_AddStringToObject(obj, "action", sid_action_name(cur[i].value.action));
+			cJSON_AddStringToObject(obj, "action", sid_action_name(v->action));
+			if (is_end) {
+				cJSON_AddNumberToObject(obj, "lblen", v->lblen);
+				cJSON_AddNumberToObject(obj, "nflen", v->nflen);
+			}
 			cJSON_AddNumberToObject(obj, "packets", (double)ctrs.packets);
 			cJSON_AddNumberToObject(obj, "bytes", (double)ctrs.bytes);
 			cJSON_AddItemToArray(json, obj);
 		} else {
-			printf("%s dev %s action %s  # packets %llu bytes %llu\n", text, dev,
-			       sid_action_name(cur[i].value.action),
-			       (unsigned long long)ctrs.packets, (unsigned long long)ctrs.bytes);
+			/* The grammar `sid add` reads, counters after '#'. */
+			printf("%s dev %s action %s", text, dev, sid_action_name(v->action));
+			if (is_end)
+				printf(" lblen %u nflen %u", v->lblen, v->nflen);
+			printf("  # packets %llu bytes %llu\n", (unsigned long long)ctrs.packets,
+			       (unsigned long long)ctrs.bytes);
 		}
 	}
 	free(cur);
@@ -317,6 +359,6 @@ static int show_dev(struct ctx *c, const char *dev, void *arg, struct err *e)
 int sid_show(struct ctx *c, const char *dev, struct err *e)
 {
 	if (c->platform == PLATFORM_KERNEL)
-		return ksid_show(c, dev, e);
+		return sid_kernel_show(c, dev, e);
 	return show_foreach(c, dev, show_dev, e);
 }
