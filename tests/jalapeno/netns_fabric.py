@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Print the bash (tests/lib/netns.sh calls) that builds a topology JSON as namespaces.
 
-  netns_fabric.py TOPOLOGY.json [--dt6 FUNC] [--dx4 FUNC]
+  netns_fabric.py TOPOLOGY.json [--dt6 FUNC] [--dx4 FUNC] [--router kernel|bpf]
 
 Standard library only. Every vertex becomes a namespace named by its _key
 (host00, leaf00, spine01; netns.sh adds the run's prefix); every pair of edges
@@ -11,12 +11,18 @@ prefix/prefix_len (the router side gets ::1), plus ipv4_address/30 when present
 (the router side gets the address below it), and a default route to their
 router. Routers get, on the link to vertex X, an interface named X, addresses
 2001:db8:ff:N::1|2/64 between routers, forwarding, and:
-  - their uN locator (the first algo-0 SID, /48) as
-    seg6local End flavors next-csid lblen 32 nflen 16 (micro-SID shift);
+  - their uN locator (the first algo-0 SID, /48) as End with the next-csid
+    flavour, lblen 32 nflen 16 (micro-SID shift): --router kernel (default), the
+    kernel's seg6local; --router bpf, srv6-bpf's End SIDs on every interface
+    (tests/lib/srv6lab.sh's lab_router_end, which needs $BPFFS mounted);
   - a route to each neighbour's locator /48 via that neighbour.
 Hosts decapsulate LOCATOR:FUNC::/64 with End.DT6 (table 255) for --dt6 FUNC and
-End.DX4 (to their own IPv4 address) for --dx4 FUNC.
-The output is meant for `eval` in a test that sourced tests/lib/netns.sh; each
+End.DX4 (to their own IPv4 address) for --dx4 FUNC: with --router kernel as
+kernel seg6local routes; with --router bpf the SIDs are listed in the bash
+array FABRIC_HOST_SIDS ("HOST SID/64 decap6|decap4" entries) for
+tests/lib/srv6lab.sh's fabric_host_decap, which programs them once srv6-bpf is
+loaded on a host.
+The output is meant for `eval` in a test that sourced tests/lib/srv6lab.sh; each
 namespace's addresses and routes go through one `ip -batch`.
 """
 import argparse
@@ -41,6 +47,8 @@ def main():
     ap.add_argument("topology")
     ap.add_argument("--dt6", help="function ID for End.DT6 on hosts, e.g. e006")
     ap.add_argument("--dx4", help="function ID for End.DX4 on hosts, e.g. e004")
+    ap.add_argument("--router", choices=["kernel", "bpf"], default="kernel",
+                    help="who runs the routers' End: the kernel's seg6local or srv6-bpf")
     a = ap.parse_args()
     with open(a.topology, encoding="utf-8") as f:
         topo = json.load(f)
@@ -58,6 +66,7 @@ def main():
         links.append(pair)
 
     out = ["ns_add " + " ".join(sorted(key.values()))]
+    late = []  # after the addresses: srv6-bpf on the routers, the hosts' SIDs
     cmds = {k: [] for k in key.values()}  # per namespace: `ip -batch` lines
     ifname = {}  # (vertex, neighbour) -> interface in vertex's namespace
     addr6 = {}   # (vertex, neighbour) -> vertex's IPv6 address on that link
@@ -88,27 +97,37 @@ def main():
             cmds[key[x]].append("addr add %s/64 dev %s nodad" % (addr6[(x, y)], ifname[(x, y)]))
             cmds[key[y]].append("addr add %s/64 dev %s nodad" % (addr6[(y, x)], ifname[(y, x)]))
 
+    if a.router == "bpf":
+        late.append("FABRIC_HOST_SIDS=()")
     for vid in sorted(vertices):
         loc = locator(vertices[vid])
         if is_host[vid]:
             if loc is None:
                 continue
             base = int(loc.network_address)
+            sids = []
             if a.dt6:
-                cmds[key[vid]].append("route add %s/64 encap seg6local action End.DT6 table 255 "
-                                      "dev eth0" % ipaddress.ip_address(base | int(a.dt6, 16) << 64))
+                sids.append(("%s/64" % ipaddress.ip_address(base | int(a.dt6, 16) << 64), "decap6",
+                             "encap seg6local action End.DT6 table 255"))
             if a.dx4 and vertices[vid].get("ipv4_address"):
-                cmds[key[vid]].append("route add %s/64 encap seg6local action End.DX4 nh4 %s "
-                                      "dev eth0" % (ipaddress.ip_address(base | int(a.dx4, 16) << 64),
-                                                    vertices[vid]["ipv4_address"]))
+                sids.append(("%s/64" % ipaddress.ip_address(base | int(a.dx4, 16) << 64), "decap4",
+                             "encap seg6local action End.DX4 nh4 %s" % vertices[vid]["ipv4_address"]))
                 out.append("nsx %s sysctl -qw net.ipv4.conf.all.rp_filter=0 "
                            "net.ipv4.conf.eth0.rp_filter=0" % key[vid])
+            for sid, action, kernel in sids:
+                if a.router == "bpf":
+                    late.append('FABRIC_HOST_SIDS+=("%s %s %s")' % (key[vid], sid, action))
+                else:
+                    cmds[key[vid]].append("route add %s %s dev eth0" % (sid, kernel))
             continue
         out.append("forwarding %s" % key[vid])
         neighbours = sorted(w for (v, w) in ifname if v == vid)
         if loc is not None and neighbours:
-            cmds[key[vid]].append("route add %s encap seg6local action End flavors next-csid "
-                                  "lblen 32 nflen 16 dev %s" % (loc, ifname[(vid, neighbours[0])]))
+            if a.router == "bpf":
+                late.append("lab_router_end %s %s" % (key[vid], loc))
+            else:
+                cmds[key[vid]].append("route add %s encap seg6local action End flavors next-csid "
+                                      "lblen 32 nflen 16 dev %s" % (loc, ifname[(vid, neighbours[0])]))
         for w in neighbours:
             wloc = locator(vertices[w])
             if wloc is not None:
@@ -118,7 +137,7 @@ def main():
     for name in sorted(cmds):
         if cmds[name]:
             out.append("nip %s -batch - <<'EOF'\n%s\nEOF" % (name, "\n".join(cmds[name])))
-    print("\n".join(out))
+    print("\n".join(out + late))
     return 0
 
 

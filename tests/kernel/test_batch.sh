@@ -57,7 +57,7 @@ assert_eq "route show entry of a sampled peer" \
 ok "$N peers, $routes6 IPv6 + $routes4 IPv4 host routes"
 
 step "sampled peers are encapsulated with their own SID"
-cap_start many r1 eth0 ip6 and src "$H0_6"
+cap_start many h0 eth0 ip6 and src "$H0_6"
 samples=(203.0.113.1 203.0.113.254 2001:db8:100::fe 2001:db8:100::8000 2001:db8:100::fffe)
 for peer in "${samples[@]}"; do
 	flows h0 send "$peer" 46000 >/dev/null

@@ -7,8 +7,9 @@
 # SIGTERM leaves the datapath pinned and a restarted daemon adopts it without
 # changing a peer; and 1,000 re-syncs in a row under traffic lose nothing and
 # grow neither memory nor file descriptors.
-. "$(dirname "$0")/../lib/netns.sh"
-kt_init
+# shellcheck source=tests/lib/srv6lab.sh
+. "$(dirname "$0")/../lib/srv6lab.sh"
+lab_init
 . "$KT_LIB_DIR/jalapeno.sh"
 
 ROOT=$(cd "$KT_LIB_DIR/../.." && pwd)
@@ -20,8 +21,8 @@ HOSTS=(host00 host01 host02 host03 host04 host05 host06 host07)
 command -v promtool >/dev/null || fail "promtool not found (apt-get install prometheus)"
 
 step "fabric, test server, datapath on host00 and host05"
-eval "$("$KT_PYTHON" "$JAL/netns_fabric.py" "$FIXTURE" --dt6 e006)"
-bpffs_mount BPFFS
+LAB_ROUTER_MODE=$(lab_router_mode)
+eval "$("$KT_PYTHON" "$JAL/netns_fabric.py" "$FIXTURE" --dt6 e006 --router "$LAB_ROUTER_MODE")"
 netns_args=()
 for h in "${HOSTS[@]}"; do netns_args+=(--netns "$(ns "$h")"); done
 start_server() { # start_server TOPOLOGY: the server on $PORT (0 picks one)
@@ -36,6 +37,7 @@ ENVS=(env HOSTS="$(IFS=,; echo "${HOSTS[*]}")" DEST_FUNCTION=e006 MASTER_ADDR=20
 for h in host00 host05; do
 	nsx "$h" "$SRV6_BPF" --bpffs "$BPFFS" load eth0 >/dev/null
 done
+fabric_host_decap host00 host05
 # host05 answers host00 over its own paths, synced once.
 nsx host05 "${ENVS[@]}" HOSTNAME=host05 "$SRV6_BPF" --bpffs "$BPFFS" sync dev eth0 \
 	--source jalapeno-best-paths --paths 2 >/dev/null

@@ -32,15 +32,19 @@ for pair in "h0 $H1_6" "h0 $H1_4" "h1 $H0_6" "h1 $H0_4"; do
 done
 ok "ping works both ways over srv6-bpf encap and XDP decap"
 
-step "on the wire at r1: encapsulated both ways, and h1 got it through its own XDP"
-cap_start wire r1 eth1 ip6
+step "on the wire: encapsulated both ways, and h1 got it through its own XDP"
+# r1's eth1 egress shows what r1 forwarded to h1; h1's eth0 egress what h1
+# answered (a router's own XDP rewrites before its ingress captures).
+cap_start wire r1 eth1 ip6 and src "$H0_6"
+cap_start answers h1 eth0 ip6 and src "$H1_6"
 nsx h0 ping -q -c2 -i0.2 -W2 "$H1_6" >/dev/null
 nsx h0 ping -q -c2 -i0.2 -W2 "$H1_4" >/dev/null
 cap_stop wire
+cap_stop answers
 to_h1=$(pcap_fields wire dst,proto,inner_dst src="$H0_6")
 assert_contains "h0->h1 IPv6 inner after r1's shift" $'fc00:0:2:e006::\t41\t'"$H1_6" "$to_h1"
 assert_contains "h0->h1 IPv4 inner after r1's shift" $'fc00:0:2:e004::\t4\t'"$H1_4" "$to_h1"
-from_h1=$(pcap_fields wire dst,encap src="$H1_6" | sort -u)
+from_h1=$(pcap_fields answers dst,encap src="$H1_6" | sort -u)
 assert_contains "h1's answers are encapsulated" $'fc00:0:100:1:e006::\t1' "$from_h1"
 
 step "bulk TCP both ways and both families (100 MB each); counters follow the traffic"

@@ -14,6 +14,10 @@ route h0 fc00:0:900::/48 via 2001:db8:9::2 dev x0
 nip h0 -6 route add unreachable 3fff:1::/32 # first SIDs without a route
 sb h0 load eth0 >/dev/null
 sb h0 load x0 peers-max 2 >/dev/null
+if [[ $LAB_HOST_DECAP == bpf ]]; then # h1 takes h0's encapsulated pings
+	sb h1 load eth0 >/dev/null
+	lab_host_decap h1
+fi
 sb h0 route add "$H1_6" dev eth0 segs "$SID6_1"
 sb h0 route add "$H1_4" dev eth0 path segs "$SID4_1" weight 3 path segs "fc00:0:101::,$SID4_H1"
 sb h0 route add 2001:db8:2::71 dev x0 segs fc00:0:900:2:e006::

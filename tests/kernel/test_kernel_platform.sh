@@ -2,9 +2,11 @@
 # The kernel-route platform (--platform kernel, ROUTE_PLATFORM=linux): the same
 # intents as kernel seg6 / seg6local routes. Checked on the wire to look like
 # the BPF platform's packets, end to end on both hosts, mixed with a BPF host,
-# and for its own errors.
+# for its own errors, and (where seg6local has next-csid) with End SIDs on r1.
+# Kernels without seg6 routes: test_kernel_platform_missing.sh.
 . "$(dirname "$0")/../lib/srv6lab.sh"
 lab_init
+skip_unless kernel_platform "needs kernel seg6/seg6local routes (CONFIG_IPV6_SEG6_LWTUNNEL)"
 lab_line
 # The hosts' hand-written decap routes go: srv6-bpf programs its own.
 lab_no_kernel_decap
@@ -50,8 +52,8 @@ assert_eq "route show -j fields" \
 
 step "traffic both ways, both families, through r1 and the hosts' seg6local decap"
 for pair in "h0 $H1_6" "h0 $H1_4" "h1 $H0_6" "h1 $H0_4"; do
-	set -- $pair
-	nsx "$1" ping -q -c2 -i0.2 -W2 "$2" >/dev/null || fail "ping from $1 to $2 on the kernel platform failed"
+	read -r from to <<<"$pair"
+	nsx "$from" ping -q -c2 -i0.2 -W2 "$to" >/dev/null || fail "ping from $from to $to on the kernel platform failed"
 done
 bg_start sink h1 "$KT_PYTHON" "$KT_LIB_DIR/flows.py" tcp-sink 5201
 bg_ready sink ready 10
@@ -102,8 +104,8 @@ sb h0 sid add fc00:0:1::/48 dev eth0 action decap
 sb h0 route add "$H1_6" dev eth0 segs "$SEGS6"
 sb h0 route add "$H1_4" dev eth0 segs fc00:0:100:2:e004::
 for pair in "h0 $H1_6" "h0 $H1_4" "h1 $H0_6" "h1 $H0_4"; do
-	set -- $pair
-	nsx "$1" ping -q -c2 -i0.2 -W2 "$2" >/dev/null || fail "mixed: ping from $1 to $2 failed"
+	read -r from to <<<"$pair"
+	nsx "$from" ping -q -c2 -i0.2 -W2 "$to" >/dev/null || fail "mixed: ping from $from to $to failed"
 done
 bg_start sink2 h0 "$KT_PYTHON" "$KT_LIB_DIR/flows.py" tcp-sink 5202
 bg_ready sink2 ready 10
@@ -145,3 +147,40 @@ nsx h1 env ROUTE_PLATFORM=linux ROUTE_TABLE_ID=100 "$SRV6_BPF" route del 2001:db
 assert_contains "the foreign route in table 100 stays" "2001:db8:77::/64" "$(nip h1 -6 route show table 100)"
 assert_eq "srv6-bpf's route in table 100 is gone" "" "$(nip h1 -6 route show table 100 proto 206)"
 ok "tables honoured"
+
+step "sid add ... action end on the kernel platform: r1 gets a seg6local End with next-csid"
+if ! kernel_has seg6local_next_csid; then
+	echo "   skip: End SIDs on the kernel platform (srv6-bpf check: no seg6local End flavors next-csid here)"
+else
+	UN=fc00:0:103::/48
+	# h0 (BPF platform) sends to h1 through r1's uN 100, then uN 103, then h1's End.DT6.
+	sb h0 route replace "$H1_6" dev eth0 segs fc00:0:100:103:2:e006::
+	if nsx h0 ping -q -c1 -W1 "$H1_6" >/dev/null 2>&1; then
+		fail "r1 forwarded fc00:0:103:2:e006:: before it had an End for fc00:0:103::/48"
+	fi
+	kp r1 sid add "$UN" dev eth0 action end
+	assert_contains "ip route: End with next-csid, default lengths" \
+		"encap seg6local action End flavors next-csid lblen 32 nflen 16 dev eth0" \
+		"$(nip r1 -6 route show proto 206 | grep "^$UN ")"
+	assert_eq "sid show" "$UN dev eth0 action end lblen 32 nflen 16" \
+		"$(kp r1 sid show dev eth0 | grep "^$UN ")"
+	assert_eq "sid show -j" \
+		"[{\"action\": \"end\", \"bytes\": null, \"dev\": \"eth0\", \"lblen\": 32, \"nflen\": 16, \"packets\": null, \"sid\": \"$UN\"}]" \
+		"$(kpj r1 sid show dev eth0 | json_eval "[s for s in j if s['sid'] == '$UN']")"
+	nsx h0 ping -q -c3 -i0.2 -W2 "$H1_6" >/dev/null ||
+		fail "ping from h0 through r1's kernel-platform End fc00:0:103::/48 failed"
+	expect_one_error "End SID added twice" "exists.*sid replace" kp r1 sid add "$UN" dev eth0 action end
+	kp r1 sid replace "$UN" dev eth0 action end lblen 48 nflen 16
+	assert_contains "ip route after replace" "End flavors next-csid lblen 48 nflen 16 dev eth0" \
+		"$(nip r1 -6 route show proto 206 | grep "^$UN ")"
+	assert_eq "sid show -j after replace: lblen, nflen" "[48, 16]" \
+		"$(kpj r1 sid show | json_eval "[[s['lblen'], s['nflen']] for s in j if s['sid'] == '$UN'][0]")"
+	nip r1 -6 route add fc00:0:104::/48 encap seg6local action End flavors next-csid \
+		lblen 32 nflen 16 dev eth0
+	expect_one_error "someone else's End route" "did not make" \
+		kp r1 sid add fc00:0:104::/48 dev eth0 action end
+	kp r1 sid del "$UN" dev eth0
+	assert_eq "End route gone after sid del" "" "$(nip r1 -6 route show proto 206 | grep "^$UN " || true)"
+	assert_contains "someone else's End stays" "fc00:0:104::/48" "$(nip r1 -6 route show)"
+	ok "End flavors next-csid programmed, shown, used by traffic, replaced and removed"
+fi

@@ -33,12 +33,13 @@ step "load next to a foreign filter on an existing clsact"
 # per CPU) short.
 sb h0 load eth0 peers-max 64 >/dev/null
 sb h1 load eth0 >/dev/null
+lab_host_decap h0 h1
 lab_peers_default
 filters=$(nsx h0 tc filter show dev eth0 egress)
 assert_contains "foreign filter after load" "mirred (Egress Mirror to device mon0)" "$filters"
 assert_eq "bpf filters on h0 eth0 egress" 1 "$(grep -c 'bpf.*direct-action' <<<"$filters" || true)"
 foreign_filter_works loaded
-cap_start enc r1 eth0 ip6 and src "$H0_6"
+cap_start enc h0 eth0 ip6 and src "$H0_6"
 nsx h0 ping -q -c 2 -i 0.05 -W 2 "$H1_4" >/dev/null || fail "ping $H1_4 with srv6-bpf loaded"
 cap_stop enc
 assert_eq "encapsulated echo requests with the foreign filter present" 2 \
@@ -91,11 +92,19 @@ check_dump srv6_path_ctrs packets bytes
 check_dump srv6_encap_ctrs encap_packets encap_bytes pass_no_peer pass_not_ip \
 	pass_already_encapsulated pass_truncated drop_no_room drop_too_big drop_bad_path
 check_dump srv6_config src hop_limit loader_flags ifindex peers_max
+sb h0 sid add fc00:0:1::/48 dev eth0 action end # an End beside the decap SIDs
+check_dump srv6_local_sids key prefixlen addr value action counters_index lblen nflen
+check_dump srv6_sid_ctrs packets bytes
+check_dump srv6_decap_ctrs decap_packets decap_bytes pass_not_ipv6 pass_no_sid \
+	pass_segments_left pass_bad_srh pass_unknown_nexthdr pass_wrong_family pass_truncated \
+	drop_adjust_failed end_next_csid end_srh end_bytes pass_hop_limit pass_last_sid
 cfg=$(bpftool -j map dump pinned "$dir0/srv6_config")
 assert_eq "hop_limit and peers_max in bpftool's srv6_config" "[64, 64]" \
 	"$(json_eval '[j[0]["formatted"]["value"][k] for k in ("hop_limit", "peers_max")]' <<<"$cfg")"
 
 step "unload leaves the foreign filter and the pre-existing clsact, removes pins and routes"
+# h0's decapsulation may leave with its unload: h1 answers plain from now on.
+sb h1 route del "$H0_6" dev eth0
 sb h0 unload eth0
 assert_eq "h0 eth0 egress filters after unload (as before load)" "$filters_before" \
 	"$(nsx h0 tc filter show dev eth0 egress)"
@@ -105,7 +114,7 @@ assert_eq "srv6-bpf host routes on h0 after unload" "" \
 	"$(nip h0 -6 route show proto 206; nip h0 -4 route show proto 206)"
 assert_eq "h1's pins after unloading h0" "$npins1" "$(find "$dir1" -mindepth 1 | wc -l)"
 foreign_filter_works unloaded
-cap_start plain r1 eth0
+cap_start plain h0 eth0
 nsx h0 ping -q -c 2 -i 0.05 -W 2 "$H1_6" >/dev/null || fail "ping $H1_6 after unload"
 cap_stop plain
 assert_eq "encapsulated packets from h0 after unload" "" "$(pcap_fields plain src encap=1 src="$H0_6")"

@@ -8,7 +8,7 @@
 #   h0 eth0 --+-- r1 eth0   r1 eth1 --+-- h1 eth0
 #             +-- r2 eth0   r2 eth1 --+
 #
-#   r1: 2001:db8:1::ff / 2001:db8:2::ff, uN fc00:0:100::/48
+#   r1: 2001:db8:1::ff / 2001:db8:2::ff, uN fc00:0:100::/48 (lab_router_end)
 #   r2: 2001:db8:1::fe / 2001:db8:2::fe, uN fc00:0:200::/48
 #   h0: default via r1 (IPv6 and IPv4), fc00:0:200::/48 via r2
 # shellcheck source=tests/lib/srv6lab.sh
@@ -38,15 +38,21 @@ for r in r1 r2; do
 	route "$r" fc00:0:2::/48 via "$H1_6"
 	route "$r" fc00:0:1::/48 via "$H0_6"
 done
-route r1 fc00:0:100::/48 encap seg6local action End flavors next-csid lblen 32 nflen 16 dev eth0
-route r2 fc00:0:200::/48 encap seg6local action End flavors next-csid lblen 32 nflen 16 dev eth0
+LAB_ROUTER_MODE=$(lab_router_mode)
+lab_router_end r1 fc00:0:100::/48
+lab_router_end r2 fc00:0:200::/48
 route h0 default via 2001:db8:1::ff
 route h0 default via 192.0.2.254
 route h0 fc00:0:200::/48 via 2001:db8:1::fe
 route h1 default via 2001:db8:2::ff
 route h1 default via 198.51.100.254
-route h1 fc00:0:2:e006::/64 encap seg6local action End.DT6 table 255 dev eth0
-route h1 fc00:0:2:e004::/64 encap seg6local action End.DX4 nh4 "$H1_4" dev eth0
+if [[ $LAB_ROUTER_MODE == kernel ]]; then
+	route h1 fc00:0:2:e006::/64 encap seg6local action End.DT6 table 255 dev eth0
+	route h1 fc00:0:2:e004::/64 encap seg6local action End.DX4 nh4 "$H1_4" dev eth0
+else
+	sb h1 load eth0 >/dev/null
+	LAB_HOST_DECAP=bpf lab_host_decap h1
+fi
 nsx h1 sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0
 nsx h0 ping -q -c1 -W3 "$H1_6" >/dev/null || fail "lab: h0 cannot reach h1"
 nsx h0 ping -q -c1 -W3 "$H1_4" >/dev/null || fail "lab: h0 cannot reach h1 over IPv4"

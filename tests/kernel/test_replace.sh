@@ -15,7 +15,7 @@ A6=$SID6_1 B6="fc00:0:101::,$SID6_H1"
 A4=$SID4_1 B4="fc00:0:102::,$SID4_H1"
 
 step "route replace A <-> B during $COUNT pings at 2 ms intervals per family"
-cap_start rep r1 eth0 ip6 and src "$H0_6"
+cap_start rep h0 eth0 ip6 and src "$H0_6"
 bg_start ping6 h0 ping -q -i 0.002 -c "$COUNT" -W 2 "$H1_6"
 bg_start ping4 h0 ping -q -i 0.002 -c "$COUNT" -W 2 "$H1_4"
 replaces=0
@@ -58,7 +58,7 @@ sb h0 route del "$H1_4" dev eth0
 assert_eq "srv6-bpf host routes left on h0" "" \
 	"$(nip h0 -6 route show proto 206; nip h0 -4 route show proto 206)"
 assert_eq "srv6-bpf peers left on h0" 0 "$(sbj h0 route show | json_eval 'len(j)')"
-cap_start del r1 eth0
+cap_start del h0 eth0
 for peer in "$H1_6" "$H1_4"; do
 	nsx h0 ping -q -c 3 -i 0.05 -W 2 "$peer" >/dev/null || fail "ping $peer after route del"
 done

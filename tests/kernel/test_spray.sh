@@ -66,7 +66,7 @@ for peer in "$H1_6" "$H1_4"; do
 	bg_start "sink$port" h1 "$KT_PYTHON" "$KT_LIB_DIR/flows.py" sink "$port" \
 		--expect $((FLOWS * PACKETS)) --idle 5
 	bg_ready "sink$port" ready
-	cap_start "spray$port" r1 eth0 ip6 and src "$H0_6"
+	cap_start "spray$port" h0 eth0 ip6 and src "$H0_6"
 	flows h0 send "$peer" "$port" --sport 20000 --flows "$FLOWS" --packets "$PACKETS" >/dev/null
 	bg_wait "sink$port" 30 || fail "UDP sink on h1 failed"
 	cap_stop "spray$port"

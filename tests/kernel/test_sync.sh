@@ -10,8 +10,9 @@
 #     spine) each pair's traffic crosses exactly the spine its path names, with
 #     the outer destination the carrier shifted to that spine;
 #   - --dry-run prints the same grammar `route -batch` reads and changes nothing.
-. "$(dirname "$0")/../lib/netns.sh"
-kt_init
+# shellcheck source=tests/lib/srv6lab.sh
+. "$(dirname "$0")/../lib/srv6lab.sh"
+lab_init
 . "$KT_LIB_DIR/jalapeno.sh"
 
 ROOT=$(cd "$KT_LIB_DIR/../.." && pwd)
@@ -23,8 +24,8 @@ SPINES=(spine00 spine01 spine02 spine03)
 [[ -x $SRV6_BPF ]] || fail "$SRV6_BPF not found: run make (or set SRV6_BPF)"
 
 step "build the fabric (16 namespaces) and start the test server inside the hosts' namespaces"
-eval "$("$KT_PYTHON" "$JAL/netns_fabric.py" "$FIXTURE" --dt6 e006)"
-bpffs_mount BPFFS
+LAB_ROUTER_MODE=$(lab_router_mode)
+eval "$("$KT_PYTHON" "$JAL/netns_fabric.py" "$FIXTURE" --dt6 e006 --router "$LAB_ROUTER_MODE")"
 netns_args=()
 for h in "${HOSTS[@]}"; do netns_args+=(--netns "$(ns "$h")"); done
 jal_server_start api "$FIXTURE" "${netns_args[@]}"
@@ -57,6 +58,7 @@ assert_ok "the dry-run output reads back as a batch" \
 	nsx host00 "$SRV6_BPF" --bpffs "$BPFFS" route add -batch "$KT_TMP/batch"
 nsx host00 "$SRV6_BPF" --bpffs "$BPFFS" unload eth0
 nsx host00 "$SRV6_BPF" --bpffs "$BPFFS" load eth0 >/dev/null
+fabric_host_decap "${HOSTS[@]}"
 curl -sf "$CTL/reset" >/dev/null
 ok "7 routes printed; loads reset on the server"
 

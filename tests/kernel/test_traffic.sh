@@ -16,13 +16,13 @@ sb h1 route add "$H0_4" dev eth0 segs "$SIDB4_1"
 BULK=$((100 * 1024 * 1024))
 
 step "ping both families; every packet to h1 leaves h0 encapsulated"
-cap_start ping r1 eth0
+cap_start ping h0 eth0
 for peer in "$H1_6" "$H1_4"; do
 	out=$(nsx h0 ping -q -c 20 -i 0.01 -W 3 "$peer") || fail "ping $peer: $(tail -2 <<<"$out")"
 	assert_contains "ping $peer" " 0% packet loss" "$out"
 done
 cap_stop ping
-assert_eq "plain packets to h1 on r1's eth0" 0 \
+assert_eq "plain packets to h1 leaving h0" 0 \
 	"$(pcap_fields ping dst encap=0 | grep -cxE "$H1_6|$H1_4" || true)"
 got=$(pcap_fields ping dst,proto,srh_segs inner_dst="$H1_6" inner_proto=58 | sort -u)
 assert_eq "IPv6 echo requests: outer dst, next header, SRH" "$SID6_1	41	-" "$got"
@@ -39,7 +39,7 @@ before4=$(path_bytes h0 "$H1_4")
 encap_before=$(encap_counter h0 encap_bytes)
 for peer in "$H1_6" "$H1_4"; do
 	# h0's first 1000 packets (not h1's ACKs) show how the transfer travels.
-	cap_start "bulk-$peer" r1 eth0 -c 1000 src host "$H0_6" or src host "$H0_4"
+	cap_start "bulk-$peer" h0 eth0 -c 1000 src host "$H0_6" or src host "$H0_4"
 	bg_start "sink-$peer" h1 "$KT_PYTHON" "$KT_LIB_DIR/flows.py" tcp-sink 5201
 	bg_ready "sink-$peer" ready
 	flows h0 tcp-send "$peer" 5201 "$BULK" >/dev/null || fail "TCP transfer to $peer failed"
@@ -48,7 +48,7 @@ for peer in "$H1_6" "$H1_4"; do
 	got=$(tail -1 "$KT_TMP/sink-$peer.out" | json_eval 'j["bytes"]')
 	assert_eq "bytes received by h1 from h0 over $peer" "$BULK" "$got"
 	got=$(pcap_fields "bulk-$peer" n dst="$peer" | wc -l)
-	assert_eq "plain packets to $peer on r1's eth0" 0 "$got"
+	assert_eq "plain packets to $peer leaving h0" 0 "$got"
 	got=$(pcap_fields "bulk-$peer" n inner_dst="$peer" inner_proto=6 inner_dport=5201 | wc -l)
 	assert_ge "encapsulated TCP packets to $peer seen" 100 "$got"
 	ok "$peer: $BULK bytes received, $got encapsulated TCP packets seen, none plain"
@@ -83,7 +83,7 @@ for peer in "$H1_6" "$H1_4"; do
 	assert_eq "route MTU of $peer (dev MTU $dev_mtu - $overhead bytes of SRv6 headers)" \
 		$((dev_mtu - overhead)) "$mtu"
 	size=$((mtu - hdr))
-	cap_start "df$fam" r1 eth0 ip6
+	cap_start "df$fam" h0 eth0 ip6
 	out=$(nsx h0 ping -q -M "do" -s "$size" -c 3 -i 0.1 -W 3 "$peer" 2>&1) ||
 		fail "DF ping of $size bytes to $peer: $(tail -2 <<<"$out")"
 	assert_contains "DF ping of $size bytes to $peer" " 0% packet loss" "$out"

@@ -13,7 +13,9 @@
 # Environment: DEMO_SCENARIOS (default "ring random:1 ... random:5": a ring
 # across leaves and five random permutations with fixed seeds), DEMO_BYTES (default
 # 25000000), DEMO_OUT (default build/demo), LAB_SPINES, LAB_LEAVES,
-# LAB_HOSTS_PER_LEAF, LAB_RATE_MBIT (the lab's size and rate), LAB_PROGRAM (sync,
+# LAB_HOSTS_PER_LEAF, LAB_RATE_MBIT (the lab's size and rate), LAB_ROUTER (who
+# shifts micro-SIDs on the routers: kernel, bpf or auto, the default: the
+# kernel's seg6local where it has it, else srv6-bpf's End), LAB_PROGRAM (sync,
 # or plan-routes: `srv6-bpf plan` + `route replace` for a srv6-bpf whose sync
 # cannot take --pairs yet; default: sync when it can). Needs root.
 set -euo pipefail

@@ -2,7 +2,7 @@
 """The leaf-spine lab's description, turned into the files the lab is built from.
 
   fabric.py generate --out DIR [--conf FILE] [--spines S] [--leaves L]
-                     [--hosts-per-leaf H] [--rate-mbit R] [--mtu M]
+                     [--hosts-per-leaf H] [--rate-mbit R] [--mtu M] [--router kernel|bpf]
 
 reads the description (tests/lab/fabric.conf, then the flags), has
 bench/plan/gen_fabric.py write the Jalapeño topology JSON, and derives
@@ -24,7 +24,9 @@ The lab: every vertex is a namespace named by its _key (host0000, leaf00,
 spine00); every pair of edges one veth, named after the neighbour on routers
 and eth0 on hosts. Routers forward plain IPv6 and IPv4 on shortest paths with
 ECMP multipath routes (L4 hash), own their uN locator as
-`End flavors next-csid lblen 32 nflen 16` and route every other locator, host
+`End flavors next-csid lblen 32 nflen 16` (--router kernel: a seg6local route
+in build.sh; --router bpf: srv6-bpf's End SIDs, which tests/lab/lablib.sh
+programs once a bpffs is mounted; lab.json says which) and route every other locator, host
 prefix and host IPv4 address. Hosts: their /64 and IPv4 /32 on eth0, default
 routes via their leaf (IPv4 via an IPv6 next hop). Every link is shaped with
 tbf to the rate, in both directions. Standard library only.
@@ -163,7 +165,7 @@ def derive(topo, d):
                       "ipv4": doc.get("ipv4_address"), "prefix_len": int(doc["prefix_len"]),
                       "gateway6": str(addr[(leaf, vid)]), "locator": str(loc),
                       "node_id": "%x" % (int(loc.network_address) >> 80 & 0xffff)})
-    return {"rate_mbit": d["rate_mbit"], "mtu": d["mtu"],
+    return {"rate_mbit": d["rate_mbit"], "mtu": d["mtu"], "router": d["router"],
             "tbf_burst_bytes": TBF_BURST_BYTES, "tbf_latency_ms": TBF_LATENCY_MS,
             "spines": d["spines"], "leaves": d["leaves"], "hosts_per_leaf": d["hosts_per_leaf"],
             "routers": routers, "hosts": hosts, "links": links}
@@ -220,8 +222,9 @@ def routes(lab):
     for r in sorted(routers):
         first_if = sorted([i for _, i, _ in adj[r]] +
                           [ln["b_if"] for ln in lab["links"] if ln["b"] == r])[0]
-        cmds[r].append("route add %s encap seg6local action End flavors next-csid "
-                       "lblen 32 nflen 16 dev %s" % (routers[r]["locator"], first_if))
+        if lab["router"] == "kernel":
+            cmds[r].append("route add %s encap seg6local action End flavors next-csid "
+                           "lblen 32 nflen 16 dev %s" % (routers[r]["locator"], first_if))
         for other in sorted(routers):
             if other != r:
                 line = towards(r, other, routers[other]["locator"])
@@ -284,6 +287,7 @@ def build_script(lab):
 
 def generate(a):
     d = description(a)
+    d["router"] = a.router
     os.makedirs(a.out, exist_ok=True)
     topo_path = os.path.join(a.out, "topology.json")
     d["hosts_file"] = os.path.join(a.out, "hosts")
@@ -344,6 +348,8 @@ def main():
     g.add_argument("--hosts-per-leaf", type=int)
     g.add_argument("--rate-mbit", type=int)
     g.add_argument("--mtu", type=int)
+    g.add_argument("--router", choices=["kernel", "bpf"], default="kernel",
+                   help="who shifts micro-SIDs on the routers: the kernel's seg6local or srv6-bpf")
     a = ap.parse_args()
     return generate(a) if a.cmd == "generate" else pairs(a)
 

@@ -9,7 +9,9 @@
 #   lab_build                        the namespaces, links, routes and shaping; checks
 #                                    that every host reaches a host on the next leaf
 #   lab_srv6_load                    srv6-bpf on every host's eth0 (TC encap, XDP decap
-#                                    of its locator); LAB_BPFFS must be a bpffs
+#                                    of its locator), and the routers' End SIDs when
+#                                    srv6-bpf runs them; LAB_BPFFS must be a bpffs
+#   lab_routers_end                  only the routers' part of lab_srv6_load
 #   lab_program MODE PAIRS           MODE ecmp: no srv6-bpf routes (plain ECMP);
 #                                    planned: the planner's paths for the flows in PAIRS
 #   lab_run LABEL PAIRS BYTES OUT    one traffic run (tests/lab/traffic.py)
@@ -20,6 +22,8 @@
 
 # shellcheck source=tests/lib/netns.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/netns.sh"
+# shellcheck source=tests/lib/features.sh
+. "$KT_LIB_DIR/features.sh"
 
 LAB_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB_ROOT=$(cd "$LAB_HOME/../.." && pwd)
@@ -58,10 +62,15 @@ lab_nodes() {
 	json_eval "$expr" "$LAB_DIR/lab.json"
 }
 
-# lab_generate [FLAGS...]: the lab's files in LAB_DIR (tests/lab/fabric.py generate).
+# lab_generate [FLAGS...]: the lab's files in LAB_DIR (tests/lab/fabric.py
+# generate). The routers shift micro-SIDs with the kernel's seg6local or with
+# srv6-bpf: LAB_ROUTER=kernel|bpf|auto (default auto: the kernel's where it has
+# seg6local next-csid).
 lab_generate() {
+	local mode
+	mode=$(router_mode) || fail "lab: cannot tell who runs the routers' End (see the line above)"
 	mkdir -p "$LAB_DIR"
-	"$KT_PYTHON" "$LAB_HOME/fabric.py" generate --out "$LAB_DIR" "$@"
+	"$KT_PYTHON" "$LAB_HOME/fabric.py" generate --out "$LAB_DIR" --router "$mode" "$@"
 }
 
 # lab_build: build LAB_DIR/build.sh's lab, then check that every host reaches
@@ -92,8 +101,10 @@ lab_sb() {
 	nsx "$n" "$SRV6_BPF" --bpffs "$LAB_BPFFS" "$@"
 }
 
-# lab_srv6_load: load srv6-bpf on every host's eth0 and decapsulate its locator
-# (the hosts in parallel: loading runs the verifier).
+# lab_srv6_load: load srv6-bpf on every host's eth0 and decapsulate its locator,
+# and when the lab's routers run srv6-bpf (lab.json "router": "bpf"), load it on
+# every router interface with the router's End SID (lab_routers_end). The nodes
+# in parallel: loading runs the verifier.
 lab_srv6_load() {
 	local h loc pids=() names=() i
 	while read -r h loc; do
@@ -104,6 +115,30 @@ lab_srv6_load() {
 		"$LAB_DIR/lab.json")
 	for i in "${!pids[@]}"; do
 		wait "${pids[i]}" || fail "lab: srv6-bpf on ${names[i]}: $(tail -n1 "$LAB_DIR/load.${names[i]}.log")"
+		rm -f "$LAB_DIR/load.${names[i]}.log"
+	done
+	lab_routers_end
+}
+
+# lab_routers_end: with lab.json "router": "bpf", every router interface runs
+# srv6-bpf (generic XDP: native XDP on a veth makes its peer give up TSO, a
+# small peers map: routers encapsulate nothing) with the router's locator as an
+# End SID (lblen 32 nflen 16); nothing with the kernel's seg6local routers.
+lab_routers_end() {
+	local r loc dev pids=() names=() i
+	[[ $(json_eval 'j.get("router", "kernel")' "$LAB_DIR/lab.json") == bpf ]] || return 0
+	while read -r r loc; do
+		{
+			for dev in $(nip "$r" -o link show | awk -F': ' '$2 != "lo" {sub(/@.*/, "", $2); print $2}'); do
+				lab_sb "$r" load "$dev" xdp generic peers-max 16 >/dev/null &&
+					lab_sb "$r" sid add "$loc" dev "$dev" action end || exit 1
+			done
+		} >"$LAB_DIR/load.$r.log" 2>&1 &
+		pids+=($!) names+=("$r")
+	done < <(json_eval '"\n".join(r["name"] + " " + r["locator"] for r in j["routers"])' \
+		"$LAB_DIR/lab.json")
+	for i in "${!pids[@]}"; do
+		wait "${pids[i]}" || fail "lab: srv6-bpf End on ${names[i]}: $(tail -n1 "$LAB_DIR/load.${names[i]}.log")"
 		rm -f "$LAB_DIR/load.${names[i]}.log"
 	done
 }

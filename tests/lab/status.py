@@ -86,6 +86,24 @@ def main():
             cells.append(human(tx) if tx is not None else "-")
         print("%-22s %-8s %-10s %-10s %-12s %-12s" % ("%s-%s" % (ln["a"], ln["b"]), ln["kind"],
                                                      *cells))
+    print()
+    print("micro-SID shift on the routers: %s" % (
+        "srv6-bpf's End (XDP) on every router interface" if lab.get("router") == "bpf"
+        else "the kernel's seg6local End flavors next-csid"))
+    if a.srv6_bpf and a.bpffs and lab.get("router") == "bpf":
+        for r in lab["routers"]:
+            ns = "%s-%s" % (a.prefix, r["name"])
+            if ns not in existing:
+                continue
+            out = subprocess.run(["ip", "netns", "exec", ns, a.srv6_bpf, "--bpffs", a.bpffs,
+                                  "-j", "sid", "show"], capture_output=True, text=True)
+            sids = json.loads(out.stdout or "null") if out.returncode == 0 else None
+            if not sids:
+                print("  %-10s no End SID loaded" % r["name"])
+                continue
+            print("  %-10s End %s on %d interfaces, %d packets forwarded" % (
+                r["name"], ", ".join(sorted({x["sid"] for x in sids})), len(sids),
+                sum(x["packets"] for x in sids)))
     if a.srv6_bpf and a.bpffs:
         print()
         print("srv6-bpf (bpffs %s):" % a.bpffs)

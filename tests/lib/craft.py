@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Send hand-made SRv6 frames through a raw socket, for the decap tests.
+"""Send hand-made SRv6 frames through a raw socket, for the decap and End tests.
 Standard library only.
 
   craft.py send IFACE DST_MAC SRC_MAC OUTER_SRC OUTER_DST KIND [--count N]
-           [--inner-src ADDR --inner-dst ADDR]
+           [--inner-src ADDR --inner-dst ADDR] [--dport N]
+           [--hlim N] [--tclass N] [--flowlabel N]
+           [--segs SID,...] [--sl N] [--le N] [--hdrlen N] [--rtype N] [--cut N]
 
 KIND (what follows the outer IPv6 header, whose destination is OUTER_DST):
   ok6          an SRH with Segments Left 0, then an IPv6 UDP packet (inner-src/dst)
@@ -14,6 +16,16 @@ KIND (what follows the outer IPv6 header, whose destination is OUTER_DST):
   bad-le       an SRH whose Last Entry needs more room than its length gives
   unknown-nh   next header 59 (no next header) after the outer header
   trunc-inner  next header 41, but only 20 bytes of the inner IPv6 header
+  plain6       no SRH: the IPv6 UDP packet right after the outer header (a micro-SID
+               carrier as H.Encaps.Red sends it)
+  srh6         an SRH, then the IPv6 UDP packet. --segs lists the segments after
+               OUTER_DST in the order they are visited (H.Encaps.Red's list without
+               its first SID), so the SRH holds them last one first, with Segments
+               Left = their number and Last Entry = their number - 1 unless --sl,
+               --le say otherwise; --hdrlen and --rtype override Hdr Ext Len and the
+               routing type; --cut N ends the frame N bytes into the SRH.
+The options --hlim (default 64), --tclass, --flowlabel set the outer header; --dport
+the inner UDP destination port (default 9), so a capture can tell test cases apart.
 """
 import argparse
 import ipaddress
@@ -32,8 +44,9 @@ def ip6(text):
     return ipaddress.IPv6Address(text).packed
 
 
-def ipv6_header(src, dst, nexthdr, payload_len, hlim=64):
-    return struct.pack("!IHBB", 6 << 28, payload_len, nexthdr, hlim) + ip6(src) + ip6(dst)
+def ipv6_header(src, dst, nexthdr, payload_len, hlim=64, tclass=0, flowlabel=0):
+    vtf = 6 << 28 | (tclass & 0xFF) << 20 | (flowlabel & 0xFFFFF)
+    return struct.pack("!IHBB", vtf, payload_len, nexthdr, hlim) + ip6(src) + ip6(dst)
 
 
 def srh(nexthdr, segs, sl, le=None, hdrlen=None, rtype=4):
@@ -62,8 +75,10 @@ def inner_udp6(src, dst, sport=40000, dport=9):
 
 
 def build(a):
-    inner = inner_udp6(a.inner_src, a.inner_dst)
+    inner = inner_udp6(a.inner_src, a.inner_dst, dport=a.dport)
     kind = a.kind
+    if kind == "srh6" and not a.segs:
+        raise SystemExit("craft.py: srh6 needs --segs")
     if kind == "ok6":
         body = srh(41, [a.outer_dst], sl=0) + inner
         nh = 43
@@ -88,9 +103,19 @@ def build(a):
     elif kind == "trunc-inner":
         body = inner[:20]
         nh = 41
+    elif kind == "plain6":
+        body = inner
+        nh = 41
+    elif kind == "srh6":
+        segs = a.segs.split(",")
+        sl = len(segs) if a.sl is None else a.sl
+        body = srh(41, segs[::-1], sl=sl, le=a.le, hdrlen=a.hdrlen, rtype=a.rtype)
+        body = body[:a.cut] if a.cut is not None else body + inner
+        nh = 43
     else:
         raise SystemExit("craft.py: unknown kind %r" % kind)
-    outer = ipv6_header(a.outer_src, a.outer_dst, nh, len(body))
+    outer = ipv6_header(a.outer_src, a.outer_dst, nh, len(body), hlim=a.hlim, tclass=a.tclass,
+                        flowlabel=a.flowlabel)
     return mac(a.dst_mac) + mac(a.src_mac) + struct.pack("!H", ETH_P_IPV6) + outer + body
 
 
@@ -107,6 +132,16 @@ def main():
     s.add_argument("--count", type=int, default=1)
     s.add_argument("--inner-src", default="2001:db8:1::1")
     s.add_argument("--inner-dst", default="2001:db8:2::2")
+    s.add_argument("--dport", type=int, default=9)
+    s.add_argument("--hlim", type=int, default=64)
+    s.add_argument("--tclass", type=lambda v: int(v, 0), default=0)
+    s.add_argument("--flowlabel", type=lambda v: int(v, 0), default=0)
+    s.add_argument("--segs")
+    s.add_argument("--sl", type=int)
+    s.add_argument("--le", type=int)
+    s.add_argument("--hdrlen", type=int)
+    s.add_argument("--rtype", type=int, default=4)
+    s.add_argument("--cut", type=int)
     a = p.parse_args()
     frame = build(a)
     sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)

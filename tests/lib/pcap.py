@@ -24,6 +24,13 @@ Per packet:
   inner_sport, inner_dport   the inner packet of an encapsulated packet (null otherwise)
   sport, dport, icmp_type    the transport of the innermost IP packet (inner when
                              encapsulated, the outer one otherwise)
+  icmp_code                  its ICMP code
+  quote_src, quote_dst, quote_hlim, quote_proto, quote_sl, quote_hex
+                             an ICMP error's quoted packet (ICMPv6 types 1-4, ICMP 3,
+                             4, 5, 11, 12): addresses, hop limit/TTL, next header,
+                             its SRH's Segments Left, the quoted bytes as captured
+  ip_hex                     the captured bytes from the outer IP header on
+  inner_hex                  the captured bytes of the inner packet (encapsulated only)
 Flat aliases for `fields`: srh_hex, srh_segs (comma-separated), srh_sl, srh_le, srh_nh.
 
 Packets cut short before the end of the headers printed above are skipped (counted
@@ -196,9 +203,32 @@ def skip_ext(data, off, nh, want_srh):
     return nh, off, srh, True
 
 
+ICMP6_ERRORS = (1, 2, 3, 4)
+ICMP4_ERRORS = (3, 4, 5, 11, 12)
+
+
+def parse_quote(data, off, proto, rec):
+    """The packet an ICMP error quotes, as far as it was captured."""
+    rec["quote_hex"] = data[off:].hex()
+    try:
+        if proto == IPPROTO_ICMPV6:
+            ip, qoff, nh = parse_ipv6(data, off)
+        else:
+            ip = parse_ipv4(data, off)[0]
+        for k in ("src", "dst", "hlim", "proto"):
+            rec["quote_" + k] = ip[k]
+        if proto == IPPROTO_ICMPV6:
+            srh = skip_ext(data, qoff, nh, True)[2]
+            rec["quote_sl"] = srh["sl"] if srh else None
+    except Truncated:
+        pass  # a quote cut short keeps what was read
+
+
 def parse_transport(data, off, proto, first_frag, rec):
     """Ports or ICMP type of the innermost packet; absent when cut short."""
-    rec["sport"] = rec["dport"] = rec["icmp_type"] = None
+    rec["sport"] = rec["dport"] = rec["icmp_type"] = rec["icmp_code"] = None
+    for k in ("src", "dst", "hlim", "proto", "sl", "hex"):
+        rec["quote_" + k] = None
     if not first_frag:
         return
     if proto in (IPPROTO_TCP, IPPROTO_UDP):
@@ -207,11 +237,17 @@ def parse_transport(data, off, proto, first_frag, rec):
     elif proto in (IPPROTO_ICMP, IPPROTO_ICMPV6):
         need(data, off, 1)
         rec["icmp_type"] = data[off]
+        if off + 2 <= len(data):
+            rec["icmp_code"] = data[off + 1]
+        errors = ICMP6_ERRORS if proto == IPPROTO_ICMPV6 else ICMP4_ERRORS
+        if data[off] in errors and off + 8 < len(data):
+            parse_quote(data, off + 8, proto, rec)
 
 
 def parse_packet(linktype, data):
     eth_src, eth_dst, etype, off = parse_link(linktype, data)
-    rec = {"eth_src": eth_src, "eth_dst": eth_dst, "eth_type": "0x%04x" % etype}
+    rec = {"eth_src": eth_src, "eth_dst": eth_dst, "eth_type": "0x%04x" % etype,
+           "ip_hex": data[off:].hex(), "inner_hex": None}
     inner_keys = ("inner_ip", "inner_src", "inner_dst", "inner_proto", "inner_hlim",
                   "inner_tclass", "inner_sport", "inner_dport")
     for k in inner_keys:
@@ -225,8 +261,8 @@ def parse_packet(linktype, data):
         return rec
     if etype != 0x86DD:
         rec.update({"ip": None, "src": None, "dst": None, "proto": None, "hlim": None,
-                    "tclass": None, "flowlabel": None, "plen": None,
-                    "sport": None, "dport": None, "icmp_type": None})
+                    "tclass": None, "flowlabel": None, "plen": None, "ip_hex": None})
+        parse_transport(data, off, None, False, rec)
         return rec
     ip, off, nh = parse_ipv6(data, off)
     rec.update(ip)
@@ -235,6 +271,7 @@ def parse_packet(linktype, data):
         parse_transport(data, off, nh, first, rec)
         return rec
     rec["encap"] = 1
+    rec["inner_hex"] = data[off:].hex()
     if nh == IPPROTO_IPIP:
         inner, off, proto, first = parse_ipv4(data, off)
     else:

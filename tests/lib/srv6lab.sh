@@ -5,8 +5,10 @@
 #
 #   h0   2001:db8:1::1/64   192.0.2.1/24      decap fc00:0:1:e006::/64 End.DT6 table 255
 #                                                   fc00:0:1:e004::/64 End.DX4 nh4 192.0.2.1
+#                                             (or srv6-bpf decap6/decap4 SIDs: lab_host_decap)
 #   r1   2001:db8:1::ff     192.0.2.254       uN fc00:0:100::/48, fc00:0:101::/48, fc00:0:102::/48:
 #        2001:db8:2::ff     198.51.100.254       End flavors next-csid lblen 32 nflen 16
+#                                                (the kernel's, or srv6-bpf's: lab_router_end)
 #                                                fc00:0:1::/48 via h0, fc00:0:2::/48 via h1
 #   h1   2001:db8:2::2/64   198.51.100.2/24   decap fc00:0:2:e006::/64, fc00:0:2:e004::/64
 #
@@ -15,13 +17,16 @@
 #   $SID6_1 one micro-SID carrier (r1, then h1's End.DT6): no SRH
 #   fc00:0:100::,fc00:0:101::,fc00:0:102:: visit r1's three uNs with plain End
 #   (next C-SID empty), each consuming one SRH entry.
-# Public: lab_init, lab_line, lab_load, lab_no_kernel_decap, lab_peers_default,
+# Public: lab_init, lab_line, lab_load, lab_router_end, lab_host_decap,
+# fabric_host_decap, lab_no_kernel_decap, lab_peers_default,
 # expect_one_error, sb, sbj, and $SRV6_BPF, $BPFFS.
 
 # The constants below are for the tests that source this file.
 # shellcheck disable=SC2034
 # shellcheck source=tests/lib/netns.sh
 . "$(dirname "${BASH_SOURCE[0]}")/netns.sh"
+# shellcheck source=tests/lib/features.sh
+. "$KT_LIB_DIR/features.sh"
 
 KT_ROOT=$(cd "$KT_LIB_DIR/../.." && pwd)
 SRV6_BPF=${SRV6_BPF:-$KT_ROOT/build/srv6-bpf}
@@ -53,6 +58,11 @@ sb() {
 	nsx "$n" "$SRV6_BPF" --bpffs "$BPFFS" "$@"
 }
 
+# pin_ns_dir NS: where srv6-bpf pins the datapaths of namespace NS in $BPFFS.
+pin_ns_dir() {
+	echo "$BPFFS/srv6-bpf/netns-$(nsx "$1" stat -L -c %i /proc/self/ns/net)"
+}
+
 # sbj NS ARGS...: srv6-bpf -j in namespace NS.
 sbj() {
 	local n=$1
@@ -60,8 +70,67 @@ sbj() {
 	nsx "$n" "$SRV6_BPF" --bpffs "$BPFFS" -j "$@"
 }
 
+# Who shifts micro-SIDs on the routers: LAB_ROUTER=kernel (seg6local End
+# flavors next-csid), bpf (srv6-bpf's End SIDs) or auto (default: kernel where
+# it has seg6local next-csid, else bpf; features.sh's router_mode). Hosts
+# decapsulate with the kernel's End.DT6/End.DX4 when the routers are the
+# kernel's, else with srv6-bpf (lab_host_decap). lab_line sets LAB_ROUTER_MODE
+# and LAB_HOST_DECAP.
+lab_router_mode() {
+	router_mode || fail "lab: cannot tell who runs the routers' End (see the line above)"
+}
+
+# lab_router_end NS PREFIX... : NS shifts micro-SIDs for PREFIX (lblen 32
+# nflen 16) on every interface traffic enters, as LAB_ROUTER_MODE says.
+lab_router_end() {
+	local n=$1 p dev devs
+	shift
+	devs=$(nip "$n" -o link show | awk -F': ' '$2 != "lo" {sub(/@.*/, "", $2); print $2}')
+	if [[ $LAB_ROUTER_MODE == kernel ]]; then
+		for p in "$@"; do
+			route "$n" "$p" encap seg6local action End flavors next-csid lblen 32 nflen 16 \
+				dev "${devs%%$'\n'*}"
+		done
+		return
+	fi
+	# Generic XDP: native XDP on a veth makes its peer give up TSO.
+	for dev in $devs; do
+		sb "$n" load "$dev" xdp generic peers-max 16 >/dev/null
+		for p in "$@"; do sb "$n" sid add "$p" dev "$dev" action end; done
+	done
+}
+
+# lab_host_decap NS...: with LAB_HOST_DECAP=bpf, srv6-bpf (loaded on eth0)
+# decapsulates NS's function SIDs fc00:0:N:e006::/64 (IPv6) and
+# fc00:0:N:e004::/64 (IPv4), as the kernel's End.DT6/End.DX4 would.
+lab_host_decap() {
+	local n id
+	[[ $LAB_HOST_DECAP == bpf ]] || return 0
+	for n in "$@"; do
+		case $n in h0) id=1 ;; h1) id=2 ;; *) fail "lab_host_decap: no SIDs for $n" ;; esac
+		sb "$n" sid add "fc00:0:$id:e006::/64" dev eth0 action decap6
+		sb "$n" sid add "fc00:0:$id:e004::/64" dev eth0 action decap4
+	done
+}
+
+# fabric_host_decap HOST...: the hosts' decap SIDs tests/jalapeno/netns_fabric.py
+# listed in FABRIC_HOST_SIDS (--router bpf), on HOST's eth0, where srv6-bpf
+# must be loaded; nothing when the fabric's hosts use the kernel's.
+fabric_host_decap() {
+	local h entry name sid action
+	for h in "$@"; do
+		for entry in "${FABRIC_HOST_SIDS[@]}"; do
+			read -r name sid action <<<"$entry"
+			[[ $name == "$h" ]] && sb "$h" sid add "$sid" dev eth0 action "$action"
+		done
+	done
+	return 0
+}
+
 # lab_line: build h0 -- r1 -- h1 as drawn above.
 lab_line() {
+	LAB_ROUTER_MODE=$(lab_router_mode)
+	LAB_HOST_DECAP=$([[ $LAB_ROUTER_MODE == kernel ]] && echo kernel || echo bpf)
 	ns_add h0 r1 h1
 	veth h0 eth0 r1 eth0
 	veth h1 eth0 r1 eth1
@@ -74,17 +143,15 @@ lab_line() {
 	route h0 default via 192.0.2.254
 	route h1 default via 2001:db8:2::ff
 	route h1 default via 198.51.100.254
-	local un
-	for un in 100 101 102; do
-		route r1 "fc00:0:$un::/48" encap seg6local action End flavors next-csid \
-			lblen 32 nflen 16 dev eth0
-	done
+	lab_router_end r1 fc00:0:100::/48 fc00:0:101::/48 fc00:0:102::/48
 	route r1 fc00:0:1::/48 via "$H0_6"
 	route r1 fc00:0:2::/48 via "$H1_6"
-	route h1 fc00:0:2:e006::/64 encap seg6local action End.DT6 table 255 dev eth0
-	route h1 fc00:0:2:e004::/64 encap seg6local action End.DX4 nh4 "$H1_4" dev eth0
-	route h0 fc00:0:1:e006::/64 encap seg6local action End.DT6 table 255 dev eth0
-	route h0 fc00:0:1:e004::/64 encap seg6local action End.DX4 nh4 "$H0_4" dev eth0
+	if [[ $LAB_HOST_DECAP == kernel ]]; then
+		route h1 fc00:0:2:e006::/64 encap seg6local action End.DT6 table 255 dev eth0
+		route h1 fc00:0:2:e004::/64 encap seg6local action End.DX4 nh4 "$H1_4" dev eth0
+		route h0 fc00:0:1:e006::/64 encap seg6local action End.DT6 table 255 dev eth0
+		route h0 fc00:0:1:e004::/64 encap seg6local action End.DX4 nh4 "$H0_4" dev eth0
+	fi
 	local n
 	for n in h0 h1; do
 		nsx "$n" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0 \
@@ -95,13 +162,17 @@ lab_line() {
 	nsx h0 ping -q -c1 -W2 "$H1_4" >/dev/null || fail "lab: h0 cannot reach h1 over IPv4"
 }
 
-# lab_no_kernel_decap: remove the hosts' hand-written seg6local decap routes
-# (End.DT6, End.DX4), for tests where srv6-bpf decapsulates.
+# lab_no_kernel_decap: no decapsulation from the lab on the hosts (the kernel's
+# End.DT6/End.DX4 routes, or lab_host_decap's SIDs), for tests where
+# srv6-bpf's decapsulation is what they program themselves.
 lab_no_kernel_decap() {
-	nip h0 -6 route del fc00:0:1:e006::/64
-	nip h0 -6 route del fc00:0:1:e004::/64
-	nip h1 -6 route del fc00:0:2:e006::/64
-	nip h1 -6 route del fc00:0:2:e004::/64
+	if [[ $LAB_HOST_DECAP == kernel ]]; then
+		nip h0 -6 route del fc00:0:1:e006::/64
+		nip h0 -6 route del fc00:0:1:e004::/64
+		nip h1 -6 route del fc00:0:2:e006::/64
+		nip h1 -6 route del fc00:0:2:e004::/64
+	fi
+	LAB_HOST_DECAP=none
 }
 
 # expect_one_error WHAT ERE CMD...: CMD fails with one line on stderr matching ERE.
@@ -114,10 +185,12 @@ expect_one_error() {
 	assert_match "$what: message" "$pattern" "$out"
 }
 
-# lab_load: load srv6-bpf on h0's and h1's eth0.
+# lab_load: load srv6-bpf on h0's and h1's eth0 (with the hosts' decap SIDs
+# when the lab's hosts decapsulate with srv6-bpf).
 lab_load() {
 	sb h0 load eth0 >/dev/null
 	sb h1 load eth0 >/dev/null
+	lab_host_decap h0 h1
 }
 
 # lab_peers_default: one-SID routes both ways for both families, so every
