@@ -51,7 +51,8 @@ if [ -n "${MAKELEVEL:-}" ]; then
 else
 	command="bench/run.sh${*:+ $*}"
 fi
-overrides=$(env | grep -E '^BENCH_(TP|RB|DT|PT)_[A-Z_]+=' | sort | tr '\n' ' ' || true)
+overrides=$(env | grep -E '^(BENCH_(TP|RB|DT|PT|RT)_[A-Z_]+|BENCH_KERNEL_SEG6|LAB_ROUTER)=' |
+	sort | tr '\n' ' ' || true)
 command="${overrides}${command}"
 
 sections=()
@@ -72,6 +73,11 @@ fi
 
 rm -rf "$RESULTS/sections"
 mkdir -p "$RESULTS/sections"
+# What this kernel offers, asked once: every section decides from this answer
+# (bench/lib/common.sh) what it can compare with, and results.json keeps it.
+export BENCH_CHECK_JSON=$RESULTS/check.json
+"$SRV6_BPF" -j check >"$BENCH_CHECK_JSON" ||
+	{ echo "bench: '$SRV6_BPF -j check' failed" >&2; exit 1; }
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 loadavg=$(cut -d' ' -f1-3 /proc/loadavg)
 {
@@ -102,7 +108,7 @@ for name in "${sections[@]}"; do
 done
 
 python3 "$BENCH_ROOT/lib/merge.py" --sections "$RESULTS/sections" --order "${sections[*]}" \
-	--command "$command" \
+	--command "$command" --check "$BENCH_CHECK_JSON" \
 	--started "$started" --loadavg "$loadavg" --quick "$quick" --out "$RESULTS/results.json" |
 	tee -a "$RESULTS/results.txt"
 echo "results: $RESULTS/results.json, $RESULTS/results.txt" >&2

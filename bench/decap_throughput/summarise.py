@@ -1,5 +1,5 @@
 """Summarise the decap_throughput section: check every run's mode, medians per
-mode, the XDP / End.DT6 ratios.
+mode, the XDP / End.DT6 ratios (or XDP / plain where the lab has no End.DT6).
 
 Standard library only. Reads the runs run.sh recorded (one line per run, each
 naming its iperf3 JSON), writes result.json (bench/README.md describes the
@@ -15,13 +15,21 @@ import sys
 # tx-tcp6-segmentation, h1 eth0's GRO (None: whatever the kernel chose)).
 MODES = {
     "dt6": ("kernel End.DT6", "none", "on", "off"),
+    "plain": ("plain, not encapsulated", "none", "on", "off"),
     "native": ("srv6-bpf XDP native", "native", "off", "off"),
     "generic": ("srv6-bpf XDP generic", "generic", "on", "off"),
     "dt6frames": ("End.DT6, frames + GRO", "none", "off", "on"),
+    "plainframes": ("plain, frames + GRO", "none", "off", "on"),
     "nativegro": ("XDP native, frames + GRO", "native", "off", "on"),
 }
+# Not encapsulated: nothing may be decapsulated, nothing may pass r1's End.
+PLAIN = ("plain", "plainframes")
+# The modes of each baseline, in run order: End.DT6 where the lab has it, else plain.
+BASES = {"dt6": ["dt6", "native", "generic", "dt6frames", "nativegro"],
+         "plain": ["plain", "native", "generic", "plainframes", "nativegro"]}
 FIELDS = ["mode", "run", "iperf3_json", "end_dt6_bytes", "xdp_decap_packets", "xdp_decap_bytes",
-          "r1_tx_skbs", "r1_tx_bytes", "r1_tso", "h1_gro", "kernel_xdp_mode", "load_1min"]
+          "r1_tx_skbs", "r1_tx_bytes", "r1_tso", "h1_gro", "kernel_xdp_mode", "load_1min",
+          "r1_end_packets", "r1_end_bytes"]
 
 WHY = """\
 Why XDP trails on veth, and why that does not carry over to NICs:
@@ -39,6 +47,9 @@ Why XDP trails on veth, and why that does not carry over to NICs:
 - controls: both fed as a NIC feeds them, one frame per skb and GRO on h1.
   End.DT6 decapsulates after GRO has merged the encapsulated frames; XDP
   decapsulates each frame before GRO, and on veth also pays the frame copy.
+- plain baseline (no End.DT6 here): the same path, not encapsulated and with
+  nothing loaded on h1, so generic XDP's copy and native XDP's lost TSO, which
+  plain traffic does not pay, count against XDP together with decapsulation.
 - So the XDP rows measure veth's XDP plumbing more than decapsulation. On a
   physical NIC the wire has already cut the stream into MTU frames whatever
   h1 runs, nothing upstream loses an offload, and the driver hands XDP its
@@ -63,17 +74,26 @@ def iperf_received(path):
 
 def check_mode(mode, run):
     """Why this run did not measure its mode, or None: the kernel's XDP attachment on
-    h1's eth0, the offloads that define the mode, and which decapsulation took at
-    least the bytes iperf3 delivered while the other took none."""
+    h1's eth0, the offloads that define the mode, which decapsulation took at
+    least the bytes iperf3 delivered while the other took none, and r1's End
+    (at least those bytes; none for plain traffic)."""
     _, want_xdp, want_tso, want_gro = MODES[mode]
     dt6, xdp, delivered = (run["end_dt6_decapsulated_bytes"], run["xdp_decapsulated_bytes"],
                            run["bytes"])
+    ended = run["r1_end_bytes"]
     if run["kernel_xdp_mode"] != want_xdp:
         return f"the kernel reports XDP mode {run['kernel_xdp_mode']} on h1's eth0, not {want_xdp}"
     if run["r1_eth1_tx_tcp6_segmentation"] != want_tso:
         return f"r1 eth1 tx-tcp6-segmentation is {run['r1_eth1_tx_tcp6_segmentation']}, not {want_tso}"
     if want_gro and run["h1_eth0_gro"] != want_gro:
         return f"h1 eth0 generic-receive-offload is {run['h1_eth0_gro']}, not {want_gro}"
+    if mode in PLAIN:
+        if dt6 or xdp or ended:
+            return (f"End.DT6 decapsulated {dt6} bytes, srv6_decap {xdp}, r1's End took "
+                    f"{ended}: the traffic was encapsulated")
+        return None
+    if ended < delivered:
+        return f"r1's End took {ended} bytes < the {delivered} iperf3 delivered"
     if want_xdp == "none":
         if dt6 < delivered:
             return f"End.DT6 decapsulated {dt6} bytes < the {delivered} iperf3 delivered"
@@ -107,15 +127,14 @@ def parse_runs(path):
                 "r1_eth1_tx_tcp6_segmentation": raw["r1_tso"],
                 "h1_eth0_gro": raw["h1_gro"],
                 "load_1min": float(raw["load_1min"]),
+                "r1_end_packets": int(raw["r1_end_packets"]),
+                "r1_end_bytes": int(raw["r1_end_bytes"]),
             }
             why = check_mode(raw["mode"], run)
             if why:
                 sys.exit(f"bench: {raw['mode']} run {run['run']}: {why}")
             runs[raw["mode"]].append(run)
             order.append(raw["mode"])
-    for m in MODES:
-        if not runs[m]:
-            sys.exit(f"bench: no {m} run recorded in {path}")
     return runs, order
 
 
@@ -145,69 +164,102 @@ def main():
     ap.add_argument("--load-start", required=True)
     ap.add_argument("--load-end", required=True)
     ap.add_argument("--quick", required=True)
+    ap.add_argument("--base", required=True, choices=sorted(BASES))
+    ap.add_argument("--no-dt6", default="", help="why End.DT6 was not measured")
+    ap.add_argument("--sender", required=True, choices=["kernel", "srv6bpf"])
+    ap.add_argument("--router", required=True, help="r1's End: kernel, generic or native")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
     quick = a.quick == "1"
+    order_modes = BASES[a.base]
+    base, frames = order_modes[0], order_modes[3]
 
     runs, order = parse_runs(a.runs)
-    modes = {m: summarise_mode(m, runs[m]) for m in MODES}
-    gbit = {m: modes[m]["median_gbit_per_s"] for m in MODES}
+    for m in order_modes:
+        if not runs[m]:
+            sys.exit(f"bench: no {m} run recorded in {a.runs}")
+    modes = {m: summarise_mode(m, runs[m]) for m in order_modes}
+    gbit = {m: modes[m]["median_gbit_per_s"] for m in order_modes}
     ratio = {
-        "native": per(gbit["native"], gbit["dt6"]),
-        "generic": per(gbit["generic"], gbit["dt6"]),
-        "controls": per(gbit["nativegro"], gbit["dt6frames"]),
+        "native": per(gbit["native"], gbit[base]),
+        "generic": per(gbit["generic"], gbit[base]),
+        "controls": per(gbit["nativegro"], gbit[frames]),
     }
+    dt6 = a.base == "dt6"
 
     def judged(v):
         return None if quick else v >= 1.0
 
+    def dt6_target(metric, v):
+        t = target(metric, v if dt6 else None, ">= 1.0", judged(v) if dt6 else None)
+        if not dt6:
+            t["not_measured"] = a.no_dt6
+        return t
+
+    sender = ("h0: kernel route encap seg6 mode encap.red segs fc00:0:100:2:e006::"
+              if a.sender == "kernel" else
+              "h0: srv6-bpf load eth0 xdp off, route add 2001:db8:2::2 dev eth0 segs "
+              "fc00:0:100:2:e006::")
     result = {
-        "title": "TCP throughput, receiver-side decapsulation: srv6-bpf XDP vs kernel End.DT6 "
-                 "(iperf3, one stream)",
+        "title": "TCP throughput, receiver-side decapsulation: srv6-bpf XDP vs "
+                 + ("kernel End.DT6" if dt6 else "plain unencapsulated traffic")
+                 + " (iperf3, one stream)",
         "command": a.command,
+        "baseline": "End.DT6" if dt6 else "plain",
+        "end_dt6": {"measured": dt6, "why_not": None if dt6 else a.no_dt6},
         "method": {
             "tool": "iperf3", "seconds_per_run": a.seconds, "omitted_seconds": 1,
-            "runs_per_mode": len(runs["dt6"]), "order": order,
-            "sender": "h0: kernel route encap seg6 mode encap.red segs fc00:0:100:2:e006:: "
-                      "in every mode; r1: micro-SID End (next-csid); ACKs unencapsulated",
-            "receiver": "h1 runs srv6-bpf in every mode: load eth0 xdp off (End.DT6 route "
-                        "decapsulates), or xdp native|generic plus sid add "
-                        "fc00:0:2:e006::/64 dev eth0 action decap. Controls dt6frames and "
-                        "nativegro: End.DT6 or XDP native with ethtool -K gro on on h1 eth0 "
-                        "and r1 eth1 segmenting (-K tso off for End.DT6; native XDP forces it)",
+            "runs_per_mode": len(runs[base]), "order": order,
+            "sender": sender + (" in every mode" if dt6 else " in the XDP modes; plain modes "
+                                "unencapsulated (no route add)") +
+                      f"; r1: micro-SID End ({a.router}) in every mode; ACKs unencapsulated",
+            "receiver": ("h1 runs srv6-bpf in every mode: load eth0 xdp off (End.DT6 route "
+                         "decapsulates), or " if dt6 else
+                         "h1: nothing loaded in the plain modes, or srv6-bpf load eth0 ") +
+                        "xdp native|generic plus sid add fc00:0:2:e006::/64 dev eth0 action "
+                        "decap. Controls " + frames + " and nativegro: " +
+                        ("End.DT6" if dt6 else "plain") + " or XDP native with ethtool -K gro "
+                        "on on h1 eth0 and r1 eth1 segmenting (-K tso off; native XDP forces "
+                        "it)",
             "check": "per run: the kernel reports the mode's XDP attachment on h1 eth0 (none "
-                     "for End.DT6), r1 eth1 TSO and h1 eth0 GRO are the mode's, the mode's "
-                     "decapsulation counted >= the bytes iperf3 delivered (End.DT6 route "
-                     "bytes, or srv6_decap decap_bytes) and the other counted 0",
+                     "for " + ("End.DT6" if dt6 else "plain") + "), r1 eth1 TSO and h1 eth0 "
+                     "GRO are the mode's, r1's End took >= the bytes iperf3 delivered (0 for "
+                     "plain), the mode's decapsulation counted >= those bytes (End.DT6 route "
+                     "bytes, or srv6_decap decap_bytes) and the other counted 0 (both 0 for "
+                     "plain)",
         },
         "load_average": {"start": [float(x) for x in a.load_start.split()],
                          "end": [float(x) for x in a.load_end.split()]},
         "modes": modes,
-        "ratio_xdp_native_to_end_dt6": ratio["native"],
-        "ratio_xdp_generic_to_end_dt6": ratio["generic"],
-        "ratio_controls_xdp_native_to_end_dt6_frames_gro": ratio["controls"],
+        "ratio_xdp_native_to_end_dt6": ratio["native"] if dt6 else None,
+        "ratio_xdp_generic_to_end_dt6": ratio["generic"] if dt6 else None,
+        "ratio_controls_xdp_native_to_end_dt6_frames_gro": ratio["controls"] if dt6 else None,
         "why": WHY,
         "targets": [
-            target("throughput XDP decap (native, load's default on veth) / End.DT6",
-                   ratio["native"], ">= 1.0", judged(ratio["native"])),
-            target("throughput XDP decap (generic) / End.DT6", ratio["generic"], ">= 1.0",
-                   judged(ratio["generic"])),
+            dt6_target("throughput XDP decap (native, load's default on veth) / End.DT6",
+                       ratio["native"]),
+            dt6_target("throughput XDP decap (generic) / End.DT6", ratio["generic"]),
         ],
     }
+    if not dt6:
+        result["ratio_xdp_native_to_plain"] = ratio["native"]
+        result["ratio_xdp_generic_to_plain"] = ratio["generic"]
+        result["ratio_controls_xdp_native_to_plain_frames_gro"] = ratio["controls"]
     with open(a.out, "w") as f:
         json.dump(result, f, indent=2)
         f.write("\n")
 
-    n = len(runs["dt6"])
+    n = len(runs[base])
     print("TCP throughput h0 -> r1 (micro-SID End) -> h1, receiver-side decapsulation on h1;")
-    print(f"iperf3 one stream, {n} interleaved runs x {a.seconds:g} s per mode; h0 encapsulates "
-          "with the kernel's encap.red in every mode")
+    print(f"iperf3 one stream, {n} interleaved runs x {a.seconds:g} s per mode; " + sender)
+    if not dt6:
+        print(a.no_dt6 + ": the baseline is the same path unencapsulated (plain)")
     print(f"command (this section): {a.command}")
     print(f"load average {a.load_start} at start, {a.load_end} at end")
     print()
     print(f"{'h1 decapsulates with':<24} {'median Gbit/s':>13} {'r1 TSO':>6} {'h1 GRO':>6} "
           f"{'r1 B/skb':>9} {'B/XDP run':>10}   runs")
-    for m in MODES:
+    for m in order_modes:
         d = modes[m]
         each = " ".join(f"{r['gbit_per_s']:.2f}" for r in d["runs"])
         xdp = "-" if MODES[m][1] == "none" else f"{d['median_inner_bytes_per_xdp_run']:,.0f}"
@@ -216,10 +268,18 @@ def main():
               f"{d['median_r1_bytes_per_skb']:>9,.0f} {xdp:>10}   {each}")
     print()
     for m in ("native", "generic"):
-        verdict = "not judged (quick)" if quick else ("met" if ratio[m] >= 1.0 else "NOT met")
-        print(f"XDP {m} / End.DT6: {ratio[m]:.3f} (target >= 1.0: {verdict})")
-    print(f"controls, both fed frames with GRO on h1: XDP native / End.DT6: "
-          f"{ratio['controls']:.3f} (no target)")
+        if dt6:
+            verdict = "not judged (quick)" if quick else ("met" if ratio[m] >= 1.0 else "NOT met")
+            print(f"XDP {m} / End.DT6: {ratio[m]:.3f} (target >= 1.0: {verdict})")
+        else:
+            print(f"XDP {m} / plain: {ratio[m]:.3f} (no target)")
+    if dt6:
+        print(f"controls, both fed frames with GRO on h1: XDP native / End.DT6: "
+              f"{ratio['controls']:.3f} (no target)")
+    else:
+        print("XDP / End.DT6: not measured (" + a.no_dt6 + ")")
+        print(f"controls, both fed frames with GRO on h1: XDP native / plain: "
+              f"{ratio['controls']:.3f} (no target)")
     print()
     print("r1 TSO: tx-tcp6-segmentation of r1's eth1 (h1's veth peer) during the runs; h1 GRO:")
     print("generic-receive-offload of h1's eth0. r1 B/skb: bytes per skb r1 handed h1.")

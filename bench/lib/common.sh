@@ -7,6 +7,10 @@
 #   BENCH_BUILD   the build directory (default: <repo>/build)
 #   SRV6_BPF      the loader binary (default: $BENCH_BUILD/srv6-bpf)
 #   BENCH_QUICK   1: fewer and shorter runs, to check that a section works
+#   BENCH_CHECK_JSON  `srv6-bpf -j check`'s answer (bench/run.sh asks once per
+#                 run; a section run alone asks on first use)
+#   BENCH_KERNEL_SEG6  auto (default) or off: off runs every section as if the
+#                 kernel had no seg6 (srv6-bpf's End and decapsulation only)
 
 set -euo pipefail
 
@@ -71,6 +75,50 @@ bench_bpffs() {
 	mount -t bpf bpf "$d"
 	bench_at_exit "umount '$d'"
 	printf -v "$1" '%s' "$d"
+}
+
+# What the kernel offers is what `srv6-bpf -j check` says, read through
+# tests/lib/features.sh (kernel_has): the benchmarks probe nothing themselves.
+: "${BENCH_CHECK_JSON:=$BENCH_OUT/check.json}"
+: "${BENCH_KERNEL_SEG6:=auto}"
+export BENCH_CHECK_JSON KT_CHECK_JSON=$BENCH_CHECK_JSON
+# shellcheck source=tests/lib/features.sh
+source "$REPO_ROOT/tests/lib/features.sh"
+# tests/lab (the pytorch section) asks kernel_has itself: LAB_ROUTER=bpf keeps
+# its routers and hosts off the kernel's seg6 as well.
+if [ "$BENCH_KERNEL_SEG6" = off ]; then export LAB_ROUTER=${LAB_ROUTER:-bpf}; fi
+
+# bench_kernel_has NAME: status 0 when check says the kernel has NAME (a check
+# capability or feature, see tests/lib/features.sh), 1 when not; dies when check
+# cannot answer. BENCH_KERNEL_SEG6=off answers no for the seg6 ones.
+bench_kernel_has() {
+	local rc=0
+	if [ ! -s "$BENCH_CHECK_JSON" ]; then
+		"$SRV6_BPF" -j check >"$BENCH_CHECK_JSON" ||
+			bench_die "'$SRV6_BPF -j check' failed: $(head -c 300 "$BENCH_CHECK_JSON")"
+	fi
+	if [ "$BENCH_KERNEL_SEG6" = off ]; then
+		case $1 in seg6* | kernel_platform | kernel_end_next_csid) return 1 ;; esac
+	elif [ "$BENCH_KERNEL_SEG6" != auto ]; then
+		bench_die "BENCH_KERNEL_SEG6 must be auto or off, not '$BENCH_KERNEL_SEG6'"
+	fi
+	kernel_has "$1" || rc=$?
+	[ "$rc" -le 1 ] || bench_die "srv6-bpf check cannot tell whether the kernel has $1"
+	return "$rc"
+}
+
+# bench_kernel_why NAME: why a comparison with the kernel's NAME was left out,
+# as a phrase ("not available on this kernel: ..."), after a bench_kernel_has
+# NAME that said no.
+bench_kernel_why() {
+	local got
+	if [ "$BENCH_KERNEL_SEG6" = off ]; then
+		echo "not measured (BENCH_KERNEL_SEG6=off)"
+	elif got=$(kernel_detail "$1"); then
+		echo "not available on this kernel: $got, says srv6-bpf check"
+	else
+		echo "not measured: srv6-bpf check does not know $1"
+	fi
 }
 
 # Milliseconds since the epoch.

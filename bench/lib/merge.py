@@ -54,11 +54,18 @@ def main():
     ap.add_argument("--started", required=True)
     ap.add_argument("--loadavg", required=True, help="1, 5 and 15 minute load at the start")
     ap.add_argument("--quick", required=True)
+    ap.add_argument("--check", help="srv6-bpf -j check's answer for this run")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
 
     host = host_info()
     host["loadavg_at_start"] = [float(x) for x in a.loadavg.split()]
+    if a.check:
+        try:
+            with open(a.check) as f:
+                host["srv6_bpf_check"] = json.load(f)
+        except (OSError, ValueError) as err:
+            host["srv6_bpf_check"] = {"error": str(err)}
     merged = {"command": a.command, "started": a.started, "quick": a.quick == "1",
               "host": host, "sections": {}, "targets": []}
     for name in a.order.split():
@@ -85,8 +92,13 @@ def main():
     print("== targets ==")
     for t in merged["targets"]:
         verdict = {True: "met", False: "NOT met", None: "not judged"}[t.get("met")]
+        if t["value"] is None:
+            verdict = "not measured: " + t.get("not_measured", "see the section")
         value = t["value"]
-        shown = f"{value:.3g}" if isinstance(value, float) else str(value)
+        if value is None:
+            shown = "-"  # not measured on this machine; the section says why
+        else:
+            shown = f"{value:.3g}" if isinstance(value, float) else str(value)
         print(f"{t['section']:<12} {t['metric']:<58} {shown:>8} {t['unit']:<5} "
               f"target {t['target']:<22} {verdict}")
     for name, entry in merged["sections"].items():

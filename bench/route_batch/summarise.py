@@ -11,8 +11,12 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", required=True)
     ap.add_argument("--peers", type=int, required=True)
+    ap.add_argument("--kernel-seg6", required=True,
+                    help='"yes", or "no: why" (srv6-bpf check, or BENCH_KERNEL_SEG6=off)')
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
+    why_not = None if a.kernel_seg6 == "yes" else (
+        "kernel seg6: " + a.kernel_seg6[len("no: "):])
 
     runs = {"srv6bpf": [], "kernel": [], "maponly": []}
     with open(a.runs) as f:
@@ -39,6 +43,7 @@ def main():
             "command": "srv6-bpf route add -batch FILE after load ... peer-routes off",
             "median_ms": maponly_ms, "runs": runs["maponly"]},
         "kernel_seg6": {"command": "ip -force -batch FILE (route add ... encap seg6 mode encap.red)",
+                        "measured": why_not is None, "why_not": why_not,
                         "median_ms": kernel_ms,
                         "complete_runs": len(complete), "runs": runs["kernel"]},
         "targets": [{"metric": f"srv6-bpf route add -batch, {a.peers} peers", "value": bpf_ms,
@@ -58,17 +63,23 @@ def main():
           + " ".join(str(r["ms"]) for r in runs["srv6bpf"]))
     print(f"{'srv6-bpf route add -batch, peer-routes off':<44} {maponly_ms:>10.0f}   "
           + " ".join(str(r["ms"]) for r in runs["maponly"]))
-    kernel_text = f"{kernel_ms:>10.0f}" if kernel_ms is not None else f"{'incomplete':>10}"
-    print(f"{'ip -batch, kernel seg6 encap.red routes':<44} {kernel_text}   "
-          + " ".join(f"{r['ms']}" + ("" if r["installed"] == a.peers
-                                       else f" ({r['installed']} installed: {r['first_error']})")
-                     for r in runs["kernel"]))
+    if why_not:
+        print(f"{'ip -batch, kernel seg6 encap.red routes':<44} {'-':>10}   {why_not}")
+    else:
+        kernel_text = f"{kernel_ms:>10.0f}" if kernel_ms is not None else f"{'incomplete':>10}"
+        print(f"{'ip -batch, kernel seg6 encap.red routes':<44} {kernel_text}   "
+              + " ".join(f"{r['ms']}" + ("" if r["installed"] == a.peers
+                                           else f" ({r['installed']} installed: {r['first_error']})")
+                         for r in runs["kernel"]))
     print()
     verdicts = {True: "met", False: "NOT met", None: "not judged (target is for 65536 peers)"}
     print(f"Target: srv6-bpf under 1 s for 65536 peers: {verdicts[met]} with host routes (the default), "
           f"{verdicts[maponly_met]} with peer-routes off")
-    print("With host routes, the kernel's route inserts dominate (compare ip -batch of the same number")
-    print("of kernel seg6 routes).")
+    if why_not:
+        print("With host routes, the kernel's route inserts dominate (compare peer-routes off).")
+    else:
+        print("With host routes, the kernel's route inserts dominate (compare ip -batch of the same")
+        print("number of kernel seg6 routes).")
 
 
 if __name__ == "__main__":

@@ -98,6 +98,7 @@ for run in $(seq "$RUNS"); do
 	sb unload sy0 >/dev/null 2>&1 || true
 	sb load sy0 >/dev/null
 	t0=$(bench_now_ms)
+	# shellcheck disable=SC2154 # wait_port: set by server (printf -v)
 	out=$(ip netns exec "$NS" env HOSTS="$HOSTS" HOSTNAME=host00 DEST_FUNCTION=e006 \
 		MASTER_ADDR=2001:db8:1::2 JALAPENO_API_ENDPOINT="http://127.0.0.1:$wait_port/api/v1" \
 		"$SRV6_BPF" --bpffs "$BPFFS" sync dev sy0 --source topology 2>"$TMP/err") ||

@@ -19,6 +19,15 @@
 void frame_arrived(const struct pkt_flow *f, const struct pkt *inner, const struct srv6_path *p,
 		   struct pkt *out);
 
+/*
+ * The frame carrying `inner` over path p as the node of p's first SID receives
+ * it: H.Encaps.Red's outer header untouched (destination = the first SID, and
+ * with more than one SID an SRH listing the rest, Segments Left = their number).
+ * What a micro-SID router's End sees.
+ */
+void frame_sent(const struct pkt_flow *f, const struct pkt *inner, const struct srv6_path *p,
+		struct pkt *out);
+
 /* Bytes of outer IPv6 header and SRH in front of the inner packet. */
 __u32 frame_outer_len(const struct srv6_path *p);
 

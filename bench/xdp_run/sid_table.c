@@ -14,7 +14,8 @@ static void sid(unsigned int node, unsigned int function, __u8 out[SRV6_ADDR_LEN
 	out[7] = (__u8)function;
 }
 
-static void add(struct sid_table *t, unsigned int node, unsigned int function, __u32 len)
+static struct srv6_sid_entry *add(struct sid_table *t, unsigned int node, unsigned int function,
+				  __u32 len)
 {
 	struct srv6_sid_entry *e = &t->e[t->n];
 
@@ -23,6 +24,36 @@ static void add(struct sid_table *t, unsigned int node, unsigned int function, _
 	e->key.prefixlen = len;
 	e->value.action = SRV6_SID_DECAP;
 	e->value.counters_index = t->n++;
+	return e;
+}
+
+/* End with NEXT-C-SID on node's micro-SID locator (32-bit block, 16-bit IDs). */
+static void add_end(struct sid_table *t, unsigned int node)
+{
+	struct srv6_sid_entry *e = add(t, node, 0, 48);
+
+	e->value.action = SRV6_SID_END;
+	e->value.lblen = 32;
+	e->value.nflen = 16;
+}
+
+void sid_table_router(struct sid_table *t)
+{
+	t->n = 0;
+	add_end(t, 0x100);
+}
+
+void sid_table_router_full(struct sid_table *t)
+{
+	sid_table_router(t);
+	for (unsigned int j = 0; t->n < SRV6_SIDS_MAX; j++)
+		add_end(t, 0x1000 + j);
+}
+
+void sid_table_other_router(unsigned int j, __u8 carrier[SRV6_ADDR_LEN])
+{
+	carrier[4] = (__u8)((0x1000 + j) >> 8);
+	carrier[5] = (__u8)(0x1000 + j);
 }
 
 void sid_table_own(struct sid_table *t)

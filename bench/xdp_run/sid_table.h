@@ -12,6 +12,8 @@
 
 /* Other nodes' SIDs in the full table: destinations for spread traffic. */
 #define SID_TABLE_OTHER_NODES 511
+/* Other routers' End SIDs in the full router table. */
+#define SID_TABLE_OTHER_ROUTERS (SRV6_SIDS_MAX - 1)
 
 struct sid_table {
 	struct srv6_sid_entry e[SRV6_SIDS_MAX]; /* counters_index = position */
@@ -26,6 +28,18 @@ void sid_table_own(struct sid_table *t);
 /* The host's own SIDs, then other nodes' locators fc00:0:<1000+j>::/48 and
  * function SIDs fc00:0:<1000+j>:e006::/64, up to SRV6_SIDS_MAX entries. */
 void sid_table_full(struct sid_table *t);
+
+/* A micro-SID router's table: its own End SID fc00:0:100::/48 (lblen 32, nflen
+ * 16, the lab's r1), nothing else. */
+void sid_table_router(struct sid_table *t);
+
+/* The router's End SID, then other routers' End SIDs fc00:0:<1000+j>::/48, up
+ * to SRV6_SIDS_MAX entries. */
+void sid_table_router_full(struct sid_table *t);
+
+/* Replace the node ID of a micro-SID carrier (bits 32..47) with other router
+ * j's, whose End SID sid_table_router_full holds. */
+void sid_table_other_router(unsigned int j, __u8 carrier[SRV6_ADDR_LEN]);
 
 /* Function SID e006 (ipv6) or e004 of other node j; in the full table it falls
  * in j's /64 or /48. */
