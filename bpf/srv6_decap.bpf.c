@@ -3,6 +3,8 @@
  * XDP ingress: the host's own SIDs. Decapsulation (End.DX4/End.DX6/End.DT46
  * semantics for local delivery) and End with the NEXT-C-SID flavour (uN), so
  * any Linux box can be a micro-SID midpoint without the kernel's seg6local.
+ * (srv6_end_tc below runs the same End at clsact ingress instead, where XDP is
+ * the expensive choice.)
  *
  * sid = srv6_local_sids[outer destination] (longest prefix); miss -> pass untouched.
  * decap: with no SRH, or an SRH whose Segments Left is 0, the outer IPv6 header
@@ -139,6 +141,54 @@ static __always_inline void count_end_pass(struct srv6_decap_counters *ctrs, enu
 	}
 }
 
+/*
+ * Run the End SIDs the destination names, in place, at most END_PASSES_MAX of
+ * them. Returns the local SID that ends the walk when it is a decap SID; NULL
+ * when the packet goes on as it now is (to the kernel's forwarding after an
+ * End, or unchanged to the stack: counted by reason). ip_len: the IPv6 bytes.
+ */
+static __always_inline const struct srv6_local_sid *
+end_walk(struct srv6_ipv6_hdr *ip6, void *end, __u32 ip_len, struct srv6_decap_counters *ctrs)
+{
+	struct srv6_sid_key key = { .prefixlen = 128 };
+	const struct srv6_local_sid *sid;
+	enum end_verdict verdict;
+
+	for (int pass = 0; pass < END_PASSES_MAX; pass++) {
+		__builtin_memcpy(key.addr, ip6->daddr, SRV6_ADDR_LEN);
+		sid = bpf_map_lookup_elem(&srv6_local_sids, &key);
+		if (!sid) {
+			/* After an End: the kernel forwards to the new destination. */
+			if (pass == 0)
+				COUNT(ctrs, pass_no_sid);
+			return NULL;
+		}
+		if (sid->action != SRV6_SID_END)
+			return sid;
+
+		verdict = end_process(ip6, end, sid);
+		if (verdict != END_NEXT_CSID && verdict != END_SRH) {
+			count_end_pass(ctrs, verdict);
+			return NULL;
+		}
+		COUNT_OBJECT(&srv6_sid_ctrs, struct srv6_sid_counters, sid->counters_index, 1, ip_len);
+		if (ctrs) {
+			if (verdict == END_NEXT_CSID)
+				ctrs->end_next_csid++;
+			else
+				ctrs->end_srh++;
+			ctrs->end_bytes += ip_len;
+		}
+	}
+	return NULL;
+}
+
+/* IPv6 bytes of the packet (a GSO packet's whole payload, as its header says). */
+static __always_inline __u32 ipv6_len(const struct srv6_ipv6_hdr *ip6)
+{
+	return (__u32)bpf_ntohs(ip6->payload_len) + SRV6_IPV6_HDR_LEN;
+}
+
 SEC("xdp.frags")
 int srv6_decap(struct xdp_md *ctx)
 {
@@ -146,11 +196,8 @@ int srv6_decap(struct xdp_md *ctx)
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
-	struct srv6_sid_key key = { .prefixlen = 128 };
-	struct srv6_ipv6_hdr *ip6;
 	const struct srv6_local_sid *sid;
-	enum end_verdict verdict;
-	__u32 ip_len;
+	struct srv6_ipv6_hdr *ip6;
 
 	if ((void *)(eth + 1) > end) {
 		COUNT(ctrs, pass_truncated);
@@ -165,33 +212,45 @@ int srv6_decap(struct xdp_md *ctx)
 		COUNT(ctrs, pass_truncated);
 		return XDP_PASS;
 	}
+	sid = end_walk(ip6, end, ipv6_len(ip6), ctrs);
+	return sid ? decap(ctx, ctrs, sid) : XDP_PASS;
+}
 
-	for (int pass = 0; pass < END_PASSES_MAX; pass++) {
-		__builtin_memcpy(key.addr, ip6->daddr, SRV6_ADDR_LEN);
-		sid = bpf_map_lookup_elem(&srv6_local_sids, &key);
-		if (!sid) {
-			/* After an End: the kernel forwards to the new destination. */
-			if (pass == 0)
-				COUNT(ctrs, pass_no_sid);
-			return XDP_PASS;
-		}
-		if (sid->action != SRV6_SID_END)
-			return decap(ctx, ctrs, sid);
+/* Headers End may read: Ethernet, IPv6, an SRH of four segments. */
+#define TC_PULL_LEN (ETH_HLEN + SRV6_IPV6_HDR_LEN + SRV6_SRH_FIXED_LEN + 4 * SRV6_ADDR_LEN)
 
-		verdict = end_process(ip6, end, sid);
-		if (verdict != END_NEXT_CSID && verdict != END_SRH) {
-			count_end_pass(ctrs, verdict);
-			return XDP_PASS;
-		}
-		ip_len = (__u32)bpf_xdp_get_buff_len(ctx) - ETH_HLEN;
-		COUNT_OBJECT(&srv6_sid_ctrs, struct srv6_sid_counters, sid->counters_index, 1, ip_len);
-		if (ctrs) {
-			if (verdict == END_NEXT_CSID)
-				ctrs->end_next_csid++;
-			else
-				ctrs->end_srh++;
-			ctrs->end_bytes += ip_len;
-		}
+/*
+ * clsact ingress (load ... xdp tc): End SIDs only, for devices where XDP costs
+ * more than End itself: on veth and macvlan, generic XDP copies every
+ * multi-page (GSO) packet and native XDP on a veth turns off its peer's TSO.
+ * The packet is an skb by now: GSO packets are rewritten once, whole.
+ */
+SEC("tc")
+int srv6_end_tc(struct __sk_buff *skb)
+{
+	struct srv6_decap_counters *ctrs = counters_of(&srv6_decap_ctrs);
+	void *data = (void *)(long)skb->data;
+	void *end = (void *)(long)skb->data_end;
+	struct srv6_ipv6_hdr *ip6;
+	struct ethhdr *eth;
+
+	if (skb->protocol != bpf_htons(ETH_P_IPV6)) {
+		COUNT(ctrs, pass_not_ipv6);
+		return TC_ACT_OK;
 	}
-	return XDP_PASS;
+	if (data + TC_PULL_LEN > end && skb->len > (__u32)(end - data)) {
+		bpf_skb_pull_data(skb, skb->len < TC_PULL_LEN ? skb->len : TC_PULL_LEN);
+		data = (void *)(long)skb->data;
+		end = (void *)(long)skb->data_end;
+	}
+	eth = data;
+	ip6 = (void *)(eth + 1);
+	if ((void *)(ip6 + 1) > end) {
+		COUNT(ctrs, pass_truncated);
+		return TC_ACT_OK;
+	}
+	/* The loader allows only End SIDs on a device loaded with xdp tc, so the
+	 * walk never ends at a decap SID here. */
+	end_walk(ip6, end, ipv6_len(ip6), ctrs);
+	return TC_ACT_OK;
 }

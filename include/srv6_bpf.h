@@ -147,10 +147,12 @@ enum {
 	SRV6_LOADER_NO_PEER_ROUTES = 1 << 1, /* load ... peer-routes off */
 };
 
+/* Where the local-SID program runs (srv6_config.xdp_mode). */
 enum srv6_xdp_mode {
 	SRV6_XDP_OFF = 0,
 	SRV6_XDP_NATIVE = 1,
 	SRV6_XDP_GENERIC = 2,
+	SRV6_XDP_TC = 3, /* no XDP: End SIDs on clsact ingress (veth, macvlan) */
 };
 
 /* Value of srv6_config (one entry): set at load time, read per packet. */

@@ -16,6 +16,7 @@
 #include <bpf/libbpf.h>
 #include <netlink/route/classifier.h>
 #include "addr.h"
+#include "array.h"
 #include "srv6_decap.skel.h"
 #include "srv6_encap.skel.h"
 #include "sys.h"
@@ -113,17 +114,22 @@ static void pins_remove(const char *dir)
 	}
 }
 
-static struct bpf_tc_hook egress_hook(int ifindex)
+static struct bpf_tc_hook tc_hook(int ifindex, enum bpf_tc_attach_point point)
 {
 	/* LIBBPF_OPTS zeroes the padding too: libbpf rejects opts with a dirty tail. */
-	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = point);
 	return hook;
 }
 
-/* Program id of the filter at our handle and priority, 0 when there is none. */
-static __u32 tc_attached_prog(int ifindex)
+static const char *tc_point_name(enum bpf_tc_attach_point point)
 {
-	struct bpf_tc_hook hook = egress_hook(ifindex);
+	return point == BPF_TC_INGRESS ? "ingress" : "egress";
+}
+
+/* Program id of the filter at our handle and priority, 0 when there is none. */
+static __u32 tc_attached_prog(int ifindex, enum bpf_tc_attach_point point)
+{
+	struct bpf_tc_hook hook = tc_hook(ifindex, point);
 	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = SRV6_TC_HANDLE, .priority = SRV6_TC_PRIORITY);
 
 	if (bpf_tc_query(&hook, &opts))
@@ -131,9 +137,10 @@ static __u32 tc_attached_prog(int ifindex)
 	return opts.prog_id;
 }
 
-static int tc_attach(int ifindex, int prog_fd, bool *created_clsact, struct err *e)
+static int tc_attach(int ifindex, enum bpf_tc_attach_point point, int prog_fd,
+		     bool *created_clsact, struct err *e)
 {
-	struct bpf_tc_hook hook = egress_hook(ifindex);
+	struct bpf_tc_hook hook = tc_hook(ifindex, point);
 	LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = prog_fd, .handle = SRV6_TC_HANDLE,
 		    .priority = SRV6_TC_PRIORITY);
 	int rc = bpf_tc_hook_create(&hook);
@@ -148,9 +155,9 @@ static int tc_attach(int ifindex, int prog_fd, bool *created_clsact, struct err 
 			bpf_tc_hook_destroy(&hook);
 		}
 		if (rc == -EEXIST)
-			return errf(e, "a tc filter already uses egress handle 0x%x priority 0x%x",
-				    SRV6_TC_HANDLE, SRV6_TC_PRIORITY);
-		return errf(e, "cannot attach to tc egress: %s", strerror(-rc));
+			return errf(e, "a tc filter already uses %s handle 0x%x priority 0x%x",
+				    tc_point_name(point), SRV6_TC_HANDLE, SRV6_TC_PRIORITY);
+		return errf(e, "cannot attach to tc %s: %s", tc_point_name(point), strerror(-rc));
 	}
 	return 0;
 }
@@ -162,7 +169,7 @@ static int clsact_filters(struct ctx *c, int ifindex)
 					 TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS) };
 	int total = 0;
 
-	for (size_t i = 0; i < sizeof(parents) / sizeof(parents[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(parents); i++) {
 		struct nl_cache *cache = NULL;
 
 		if (rtnl_cls_alloc_cache(c->nl.sk, ifindex, parents[i], &cache) < 0)
@@ -173,18 +180,27 @@ static int clsact_filters(struct ctx *c, int ifindex)
 	return total;
 }
 
-static int tc_detach(struct ctx *c, int ifindex, __u32 our_prog_id, bool owns_clsact)
+/* Our filter at point, only if it runs our program: never somebody else's at the same spot. */
+static int tc_filter_detach(int ifindex, enum bpf_tc_attach_point point, __u32 our_prog_id)
 {
-	struct bpf_tc_hook hook = egress_hook(ifindex);
+	struct bpf_tc_hook hook = tc_hook(ifindex, point);
 	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = SRV6_TC_HANDLE, .priority = SRV6_TC_PRIORITY);
 
-	/* Only our filter with our program: never somebody else's at the same spot. */
-	if (our_prog_id && tc_attached_prog(ifindex) == our_prog_id && bpf_tc_detach(&hook, &opts))
+	if (our_prog_id && tc_attached_prog(ifindex, point) == our_prog_id &&
+	    bpf_tc_detach(&hook, &opts))
 		return -1;
-	if (owns_clsact && clsact_filters(c, ifindex) == 0) {
-		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+	return 0;
+}
+
+/* The egress filter, then clsact if load created it and nothing else uses it. */
+static int tc_detach(struct ctx *c, int ifindex, __u32 our_prog_id, bool owns_clsact)
+{
+	struct bpf_tc_hook hook = tc_hook(ifindex, BPF_TC_INGRESS | BPF_TC_EGRESS);
+
+	if (tc_filter_detach(ifindex, BPF_TC_EGRESS, our_prog_id))
+		return -1;
+	if (owns_clsact && clsact_filters(c, ifindex) == 0)
 		bpf_tc_hook_destroy(&hook);
-	}
 	return 0;
 }
 
@@ -209,6 +225,8 @@ const char *dp_xdp_mode_name(unsigned int mode)
 		return "native";
 	case SRV6_XDP_GENERIC:
 		return "generic";
+	case SRV6_XDP_TC:
+		return "tc";
 	default:
 		return "off";
 	}
@@ -243,12 +261,15 @@ static int xdp_free(int ifindex, const char *dev, struct err *e)
 }
 
 /* Before anything is loaded: the hooks srv6-bpf needs must be free. */
-static int hooks_free(int ifindex, bool want_xdp, const char *dev, struct err *e)
+static int hooks_free(int ifindex, enum xdp_request sids, const char *dev, struct err *e)
 {
-	if (want_xdp && xdp_free(ifindex, dev, e))
+	if (sids != XDP_REQ_OFF && sids != XDP_REQ_TC && xdp_free(ifindex, dev, e))
 		return -1;
-	if (tc_attached_prog(ifindex))
+	if (tc_attached_prog(ifindex, BPF_TC_EGRESS))
 		return errf(e, "a tc filter already uses egress handle 0x%x priority 0x%x on %s",
+			    SRV6_TC_HANDLE, SRV6_TC_PRIORITY, dev);
+	if (sids == XDP_REQ_TC && tc_attached_prog(ifindex, BPF_TC_INGRESS))
+		return errf(e, "a tc filter already uses ingress handle 0x%x priority 0x%x on %s",
 			    SRV6_TC_HANDLE, SRV6_TC_PRIORITY, dev);
 	return 0;
 }
@@ -278,13 +299,36 @@ static int xdp_attach(int ifindex, int prog_fd, enum xdp_request req, const char
 	return 0;
 }
 
-/* Detach only if our program is the one attached (XDP_FLAGS_REPLACE checks it). */
-static void xdp_detach(int ifindex, int prog_fd, enum srv6_xdp_mode mode)
+/* Detach only if our program is the one attached (XDP_FLAGS_REPLACE checks
+ * it; tc: the filter's program id). */
+static void sids_detach(int ifindex, int prog_fd, enum srv6_xdp_mode mode)
 {
 	LIBBPF_OPTS(bpf_xdp_attach_opts, opts, .old_prog_fd = prog_fd);
+	struct bpf_prog_info info = { 0 };
+	__u32 len = sizeof(info);
 
-	if (mode != SRV6_XDP_OFF && prog_fd >= 0)
+	if (mode == SRV6_XDP_OFF || prog_fd < 0)
+		return;
+	if (mode != SRV6_XDP_TC)
 		bpf_xdp_detach(ifindex, xdp_mode_flag(mode) | XDP_FLAGS_REPLACE, &opts);
+	else if (bpf_obj_get_info_by_fd(prog_fd, &info, &len) == 0)
+		tc_filter_detach(ifindex, BPF_TC_INGRESS, info.id);
+}
+
+/* The SID program where mode says: XDP (native or generic, auto tries native
+ * first) or clsact ingress. */
+static int sids_attach(int ifindex, int prog_fd, enum xdp_request req, const char *dev,
+		       enum srv6_xdp_mode *mode, struct err *e)
+{
+	bool created;
+
+	if (req != XDP_REQ_TC)
+		return xdp_attach(ifindex, prog_fd, req, dev, mode, e);
+	/* clsact exists: the egress filter is attached first. */
+	if (tc_attach(ifindex, BPF_TC_INGRESS, prog_fd, &created, e))
+		return -1;
+	*mode = SRV6_XDP_TC;
+	return 0;
 }
 
 static int pinned_fd(const char *dir, const char *name)
@@ -294,12 +338,36 @@ static int pinned_fd(const char *dir, const char *name)
 	return pin_path(dir, name, path, sizeof(path)) ? -1 : bpf_obj_get(path);
 }
 
-static bool xdp_is_ours(const char *dir, int ifindex, enum srv6_xdp_mode mode)
+static bool sids_are_ours(const char *dir, int ifindex, enum srv6_xdp_mode mode)
 {
 	__u32 id;
 
-	return mode != SRV6_XDP_OFF && pinned_id(dir, SRV6_PIN_DECAP_PROG, &id) &&
-	       xdp_attached_prog(ifindex, mode) == id;
+	if (mode == SRV6_XDP_OFF || !pinned_id(dir, SRV6_PIN_DECAP_PROG, &id))
+		return false;
+	if (mode == SRV6_XDP_TC)
+		return tc_attached_prog(ifindex, BPF_TC_INGRESS) == id;
+	return xdp_attached_prog(ifindex, mode) == id;
+}
+
+/* The request that attaches again what mode describes. */
+static enum xdp_request mode_request(enum srv6_xdp_mode mode)
+{
+	switch (mode) {
+	case SRV6_XDP_NATIVE:
+		return XDP_REQ_NATIVE;
+	case SRV6_XDP_TC:
+		return XDP_REQ_TC;
+	case SRV6_XDP_GENERIC:
+		return XDP_REQ_GENERIC;
+	default:
+		return XDP_REQ_OFF;
+	}
+}
+
+/* Which program the SID hook gets: End on clsact ingress, or the XDP one. */
+static struct bpf_program *sids_prog(struct srv6_decap *decap, enum xdp_request req)
+{
+	return req == XDP_REQ_TC ? decap->progs.srv6_end_tc : decap->progs.srv6_decap;
 }
 
 /* Pins exist: keep the maps (and so the peers and SIDs), update config, and
@@ -330,22 +398,25 @@ static int adopt(const char *dir, const struct load_opts *o, int ifindex,
 			  o->peer_routes ? "off" : "on");
 		goto out;
 	}
+	/* off, tc and XDP load different programs: changing among them needs an unload. */
 	if (o->xdp_set && o->xdp != XDP_REQ_AUTO &&
-	    (o->xdp == XDP_REQ_OFF) != (cfg.xdp_mode == SRV6_XDP_OFF)) {
+	    ((o->xdp == XDP_REQ_OFF) != (cfg.xdp_mode == SRV6_XDP_OFF) ||
+	     (o->xdp == XDP_REQ_TC) != (cfg.xdp_mode == SRV6_XDP_TC))) {
 		rc = errf(e, "%s is loaded with xdp %s: unload it first to change", o->dev,
 			  dp_xdp_mode_name(cfg.xdp_mode));
 		goto out;
 	}
 	*res = LOAD_UPDATED;
 	pinned_id(dir, SRV6_PIN_ENCAP_PROG, &prog_id);
-	if (!prog_id || tc_attached_prog(ifindex) != prog_id || (int)cfg.ifindex != ifindex) {
+	if (!prog_id || tc_attached_prog(ifindex, BPF_TC_EGRESS) != prog_id ||
+	    (int)cfg.ifindex != ifindex) {
 		prog_fd = pinned_fd(dir, SRV6_PIN_ENCAP_PROG);
 		if (prog_fd < 0) {
 			rc = errf(e, "%s holds an incomplete srv6-bpf datapath: run srv6-bpf unload %s",
 				  dir, o->dev);
 			goto out;
 		}
-		rc = tc_attach(ifindex, prog_fd, &created, e);
+		rc = tc_attach(ifindex, BPF_TC_EGRESS, prog_fd, &created, e);
 		close(prog_fd);
 		if (rc)
 			goto out;
@@ -353,16 +424,14 @@ static int adopt(const char *dir, const struct load_opts *o, int ifindex,
 			cfg.loader_flags |= SRV6_LOADER_OWNS_CLSACT;
 		*res = LOAD_REATTACHED;
 	}
-	if (cfg.xdp_mode != SRV6_XDP_OFF && !xdp_is_ours(dir, ifindex, cfg.xdp_mode)) {
+	if (cfg.xdp_mode != SRV6_XDP_OFF && !sids_are_ours(dir, ifindex, cfg.xdp_mode)) {
 		enum srv6_xdp_mode mode;
 
 		prog_fd = pinned_fd(dir, SRV6_PIN_DECAP_PROG);
-		rc = prog_fd < 0 ? errf(e, "%s has no pinned XDP program: run srv6-bpf unload %s",
+		rc = prog_fd < 0 ? errf(e, "%s has no pinned SID program: run srv6-bpf unload %s",
 					dir, o->dev)
-				 : xdp_attach(ifindex, prog_fd,
-					      cfg.xdp_mode == SRV6_XDP_NATIVE ? XDP_REQ_NATIVE
-									      : XDP_REQ_GENERIC,
-					      o->dev, &mode, e);
+				 : sids_attach(ifindex, prog_fd, mode_request(cfg.xdp_mode), o->dev,
+					       &mode, e);
 		if (prog_fd >= 0)
 			close(prog_fd);
 		if (rc)
@@ -442,7 +511,7 @@ static int load_fresh(struct ctx *c, const char *dir, const struct load_opts *o,
 	int rc;
 
 	/* Only loading programs needs CAP_PERFMON; adopting pins does not. */
-	if (sys_check_load_caps(e) || hooks_free(ifindex, with_decap, o->dev, e))
+	if (sys_check_load_caps(e) || hooks_free(ifindex, o->xdp, o->dev, e))
 		return -1;
 	if (mkdir_p(dir, e) || objects_load(&obj, dir, peers_max, with_decap, e))
 		goto fail;
@@ -450,13 +519,14 @@ static int load_fresh(struct ctx *c, const char *dir, const struct load_opts *o,
 	if (o->peer_routes_set && !o->peer_routes)
 		cfg.loader_flags |= SRV6_LOADER_NO_PEER_ROUTES;
 	maps.config_fd = bpf_map__fd(obj.encap->maps.srv6_config);
-	if (tc_attach(ifindex, bpf_program__fd(obj.encap->progs.srv6_encap), &created, e))
+	if (tc_attach(ifindex, BPF_TC_EGRESS, bpf_program__fd(obj.encap->progs.srv6_encap), &created,
+		      e))
 		goto fail;
 	tc_attached = true;
 	if (created)
 		cfg.loader_flags |= SRV6_LOADER_OWNS_CLSACT;
 	if (with_decap &&
-	    xdp_attach(ifindex, bpf_program__fd(obj.decap->progs.srv6_decap), o->xdp, o->dev, &mode, e))
+	    sids_attach(ifindex, bpf_program__fd(sids_prog(obj.decap, o->xdp)), o->xdp, o->dev, &mode, e))
 		goto fail;
 	cfg.xdp_mode = (__u8)mode;
 	if ((rc = srv6_config_write(&maps, &cfg))) {
@@ -464,15 +534,15 @@ static int load_fresh(struct ctx *c, const char *dir, const struct load_opts *o,
 		goto fail;
 	}
 	if (pin_prog(obj.encap->progs.srv6_encap, dir, SRV6_PIN_ENCAP_PROG, e) ||
-	    (with_decap && pin_prog(obj.decap->progs.srv6_decap, dir, SRV6_PIN_DECAP_PROG, e)))
+	    (with_decap && pin_prog(sids_prog(obj.decap, o->xdp), dir, SRV6_PIN_DECAP_PROG, e)))
 		goto fail;
 	objects_destroy(&obj, false);
 	return 0;
 fail:
 	if (mode != SRV6_XDP_OFF)
-		xdp_detach(ifindex, bpf_program__fd(obj.decap->progs.srv6_decap), mode);
+		sids_detach(ifindex, bpf_program__fd(sids_prog(obj.decap, o->xdp)), mode);
 	if (tc_attached)
-		tc_detach(c, ifindex, tc_attached_prog(ifindex), created);
+		tc_detach(c, ifindex, tc_attached_prog(ifindex, BPF_TC_EGRESS), created);
 	objects_destroy(&obj, true);
 	pins_remove(dir);
 	return -1;
@@ -554,7 +624,7 @@ int dp_unload(struct ctx *c, const char *dev, struct err *e)
 		int decap_fd = pinned_fd(dir, SRV6_PIN_DECAP_PROG);
 
 		if (have_config && decap_fd >= 0)
-			xdp_detach(li.ifindex, decap_fd, cfg.xdp_mode);
+			sids_detach(li.ifindex, decap_fd, cfg.xdp_mode);
 		if (decap_fd >= 0)
 			close(decap_fd);
 		if (tc_detach(c, li.ifindex, prog_id,
@@ -611,8 +681,8 @@ int dp_status(struct ctx *c, const char *dev, struct dp_status *st, struct err *
 	pinned_id(st->pin_dir, SRV6_PIN_DECAP_PROG, &st->xdp_prog_id);
 	st->dev_present = nlx_link_get(&c->nl, dev, &li, &ignored) == 0;
 	st->attached = st->dev_present && st->prog_id &&
-		       tc_attached_prog(li.ifindex) == st->prog_id;
-	st->xdp_attached = st->dev_present && xdp_is_ours(st->pin_dir, li.ifindex, st->cfg.xdp_mode);
+		       tc_attached_prog(li.ifindex, BPF_TC_EGRESS) == st->prog_id;
+	st->xdp_attached = st->dev_present && sids_are_ours(st->pin_dir, li.ifindex, st->cfg.xdp_mode);
 	return 0;
 }
 

@@ -23,6 +23,7 @@ enum xdp_request {
 	XDP_REQ_NATIVE,
 	XDP_REQ_GENERIC,
 	XDP_REQ_OFF,     /* no decapsulation program */
+	XDP_REQ_TC,      /* no XDP: End SIDs on clsact ingress */
 };
 
 struct load_opts {
@@ -52,7 +53,7 @@ struct dp_status {
 	bool dev_present;
 	bool attached; /* our filter with our program sits on clsact egress */
 	__u32 prog_id;
-	bool xdp_attached; /* our XDP program is attached in cfg.xdp_mode */
+	bool xdp_attached; /* our SID program is attached as cfg.xdp_mode says */
 	__u32 xdp_prog_id;
 	size_t peers;
 	__u32 peers_max;

@@ -10,6 +10,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/seg6_iptunnel.h>
 #include "addr.h"
+#include "array.h"
 #include "check.h"
 #include "ctx.h"
 #include "datapath.h"
@@ -46,7 +47,7 @@ static const char usage_main[] =
 	"  -h, --help    this text;  -V, --version  the version\n"
 	"\n"
 	"Commands:\n"
-	"  load DEV [src ADDR] [hoplimit N] [peers-max N] [xdp auto|native|generic|off]\n"
+	"  load DEV [src ADDR] [hoplimit N] [peers-max N] [xdp auto|native|generic|tc|off]\n"
 	"           [peer-routes on|off]\n"
 	"  unload DEV\n"
 	"  route add|replace PEER dev DEV segs SID[,SID...] [weight W]\n"
@@ -78,8 +79,11 @@ static const char usage_load[] =
 	"  src ADDR      outer IPv6 source (default: DEV's first global IPv6 address)\n"
 	"  hoplimit N    outer hop limit, 1-255 (default 64)\n"
 	"  peers-max N   capacity of the peers map, 1-4194304 (default 65536)\n"
-	"  xdp MODE      auto (native where the driver supports it, else generic;\n"
-	"                the default), native, generic, or off (no decapsulation)\n"
+	"  xdp MODE      where the local-SID program runs: auto (native XDP where the\n"
+	"                driver supports it, else generic; the default), native,\n"
+	"                generic, tc (no XDP: End SIDs only, on clsact ingress, for\n"
+	"                routers on veth or macvlan, where XDP copies or costs the\n"
+	"                peer's TSO), or off (no local SIDs)\n"
 	"  peer-routes   on (default): every peer gets a host route (protocol 206)\n"
 	"                whose MTU leaves room for the SRv6 headers and whose next hop\n"
 	"                is its first SID's. off: no routes; for links whose MTU\n"
@@ -87,7 +91,7 @@ static const char usage_load[] =
 	"                Programming is then map updates only (65,536 peers in well\n"
 	"                under a second instead of seconds of kernel route inserts).\n"
 	"Loading a loaded DEV keeps its peers and SIDs and updates src and hoplimit;\n"
-	"peers-max, xdp off/on and peer-routes cannot change without an unload.\n";
+	"peers-max, xdp off/tc/XDP and peer-routes cannot change without an unload.\n";
 
 static const char usage_unload[] =
 	"Usage: srv6-bpf unload DEV\n"
@@ -272,13 +276,14 @@ static int cmd_load(struct ctx *c, int argc, char **argv, struct err *e)
 			static const char *const modes[] = { [XDP_REQ_AUTO] = "auto",
 							     [XDP_REQ_NATIVE] = "native",
 							     [XDP_REQ_GENERIC] = "generic",
-							     [XDP_REQ_OFF] = "off" };
+							     [XDP_REQ_OFF] = "off",
+							     [XDP_REQ_TC] = "tc" };
 			size_t m = 0;
 
-			while (m < sizeof(modes) / sizeof(modes[0]) && strcmp(arg, modes[m]))
+			while (m < ARRAY_SIZE(modes) && strcmp(arg, modes[m]))
 				m++;
-			if (m == sizeof(modes) / sizeof(modes[0]))
-				return errf(e, "load: invalid xdp mode \"%s\": give auto, native, generic or off",
+			if (m == ARRAY_SIZE(modes))
+				return errf(e, "load: invalid xdp mode \"%s\": give auto, native, generic, tc or off",
 					    arg);
 			o.xdp = (enum xdp_request)m;
 			o.xdp_set = true;

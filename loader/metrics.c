@@ -183,7 +183,9 @@ static void render(FILE *out, const struct dev_snapshot *s, size_t n)
 		dev_sample(out, "srv6_bpf_attached", s[d].dev, ",hook=\"tc_egress\"");
 		fprintf(out, "%d\n", s[d].st.attached);
 		if (s[d].have_decap) {
-			dev_sample(out, "srv6_bpf_attached", s[d].dev, ",hook=\"xdp\"");
+			dev_sample(out, "srv6_bpf_attached", s[d].dev,
+				   s[d].st.cfg.xdp_mode == SRV6_XDP_TC ? ",hook=\"tc_ingress\""
+								       : ",hook=\"xdp\"");
 			fprintf(out, "%d\n", s[d].st.xdp_attached);
 		}
 	}

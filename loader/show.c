@@ -39,6 +39,10 @@ static int show_one(struct ctx *c, const char *dev, void *arg, struct err *e)
 		       SRV6_TC_HANDLE, SRV6_TC_PRIORITY, st.prog_id);
 		if (st.cfg.xdp_mode == SRV6_XDP_OFF)
 			printf("    xdp off\n");
+		else if (st.cfg.xdp_mode == SRV6_XDP_TC)
+			printf("    %s tc ingress (xdp tc: End SIDs) handle 0x%x priority 0x%x prog-id %u\n",
+			       st.xdp_attached ? "attached" : "NOT attached", SRV6_TC_HANDLE,
+			       SRV6_TC_PRIORITY, st.xdp_prog_id);
 		else
 			printf("    %s xdp %s prog-id %u\n",
 			       st.xdp_attached ? "attached" : "NOT attached",

@@ -127,8 +127,12 @@ const char *sid_prefix_str(const struct srv6_sid_key *key, char *buf, size_t len
 	return buf;
 }
 
-static int open_decap(struct ctx *c, const char *dev, struct srv6_maps *maps, struct err *e)
+/* The SID maps of dev, and the hook its SID program runs at (*mode). */
+static int open_decap(struct ctx *c, const char *dev, struct srv6_maps *maps,
+		      enum srv6_xdp_mode *mode, struct err *e)
 {
+	struct srv6_config cfg;
+
 	if (dp_open(c, dev, maps, e))
 		return -1;
 	if (maps->local_sids_fd < 0) {
@@ -136,6 +140,11 @@ static int open_decap(struct ctx *c, const char *dev, struct srv6_maps *maps, st
 		return errf(e, "%s was loaded with xdp off: no decapsulation (unload, then load without xdp off)",
 			    dev);
 	}
+	if (srv6_config_read(maps, &cfg)) {
+		srv6_maps_close(maps);
+		return errf(e, "cannot read the config of %s", dev);
+	}
+	*mode = cfg.xdp_mode;
 	return 0;
 }
 
@@ -221,6 +230,7 @@ int sid_routes_sync(struct ctx *c, struct err *e)
 int sid_apply(struct ctx *c, const struct sid_req *req, struct err *e)
 {
 	struct srv6_sid_entry *cur = NULL, entry = { .key = req->key }, old = { .key = req->key };
+	enum srv6_xdp_mode mode = SRV6_XDP_OFF;
 	struct srv6_maps maps;
 	unsigned char used[SRV6_SIDS_MAX] = { 0 };
 	char text[ADDR_STR_LEN + 8];
@@ -230,8 +240,13 @@ int sid_apply(struct ctx *c, const struct sid_req *req, struct err *e)
 
 	if (c->platform == PLATFORM_KERNEL)
 		return sid_kernel_apply(c, req, e);
-	if (open_decap(c, req->dev, &maps, e))
+	if (open_decap(c, req->dev, &maps, &mode, e))
 		return -1;
+	if (mode == SRV6_XDP_TC && req->verb != ROUTE_DEL && req->action != SRV6_SID_END) {
+		srv6_maps_close(&maps);
+		return errf(e, "%s runs End SIDs only (loaded with xdp tc): decapsulation needs XDP (unload, then load with xdp auto)",
+			    req->dev);
+	}
 	rc = srv6_sids_dump(&maps, &cur, &n);
 	if (rc) {
 		rc = errf(e, "cannot read the SIDs of %s: %s", req->dev, strerror(-rc));

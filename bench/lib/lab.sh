@@ -28,17 +28,18 @@ lab_bpf() {
 	ip netns exec "$p-$n" "$SRV6_BPF" --bpffs "$LAB_BPFFS" "$@"
 }
 
-# r1's End right now: kernel, generic, native or none (lab_router_end sets it).
+# r1's End right now: kernel, generic, native, tc or none (lab_router_end sets it).
 LAB_END=none
 
 # lab_router_end NAME MODE: r1 ends fc00:0:100::/48 with MODE, after undoing
 # what it had: kernel (a seg6local End next-csid route that counts), generic
-# or native (srv6-bpf's XDP End on eth0 and eth1, where traffic enters), none.
+# or native (srv6-bpf's XDP End on eth0 and eth1, where traffic enters), tc
+# (srv6-bpf's End on clsact ingress of eth0 and eth1: load ... xdp tc), none.
 lab_router_end() {
 	local p=$1 mode=$2 dev
 	case $LAB_END in
 	kernel) ip -n "$p-r1" -6 route del fc00:0:100::/48 ;;
-	generic | native) for dev in eth0 eth1; do lab_bpf "$p" r1 unload "$dev"; done ;;
+	generic | native | tc) for dev in eth0 eth1; do lab_bpf "$p" r1 unload "$dev"; done ;;
 	esac
 	LAB_END=none
 	case $mode in
@@ -46,14 +47,14 @@ lab_router_end() {
 		ip -n "$p-r1" -6 route add fc00:0:100::/48 encap seg6local action End \
 			flavors next-csid lblen 32 nflen 16 count dev eth0
 		;;
-	generic | native)
+	generic | native | tc)
 		for dev in eth0 eth1; do
 			lab_bpf "$p" r1 load "$dev" xdp "$mode" peers-max 16 >/dev/null
 			lab_bpf "$p" r1 sid add fc00:0:100::/48 dev "$dev" action end lblen 32 nflen 16
 		done
 		;;
 	none) ;;
-	*) bench_die "lab_router_end: no mode '$mode' (kernel, generic, native, none)" ;;
+	*) bench_die "lab_router_end: no mode '$mode' (kernel, generic, native, tc, none)" ;;
 	esac
 	LAB_END=$mode
 }
@@ -68,7 +69,7 @@ lab_end_counters() {
 		ip -n "$p-r1" -s -6 route show fc00:0:100::/48 |
 			sed -n 's/.* packets \([0-9]*\) bytes \([0-9]*\) .*/\1 \2/p'
 		;;
-	generic | native)
+	generic | native | tc)
 		lab_bpf "$p" r1 -j stats dev eth0 | "$BENCH_PY" -c 'import json, sys
 c = json.load(sys.stdin)[0]["decap_counters"]
 print(c["end_next_csid"] + c["end_srh"], c["end_bytes"])'

@@ -18,6 +18,10 @@
 #                     one carrier, no SRH): r1 shifts, then forwards
 #       plain_native  r1 runs srv6-bpf with native XDP, h0 sends plain IPv6
 #       end_native    r1 native, h0 through r1's End
+#       plain_tc      r1 runs srv6-bpf with xdp tc (End on clsact ingress, no XDP),
+#                     h0 sends plain IPv6: r1's program misses
+#       transit_tc    the same r1; SRv6 straight to h1's SID: r1's program misses
+#       end_tc        the same r1; h0 through r1's End
 #       end_kernel    (only where srv6-bpf check says seg6local_next_csid) r1's End
 #                     is the kernel's seg6local End next-csid route
 #     h0 runs srv6-bpf (xdp off) throughout, its route to h1 added for the
@@ -58,7 +62,7 @@ echo
 # (b) The router under TCP. r1 starts without End; each mode sets it.
 lab_up "$P" none
 h0() { ip netns exec "$P-h0" "$@"; }
-MODES=(plain plain_generic transit end plain_native end_native)
+MODES=(plain plain_tc transit_tc end_tc plain_generic transit end plain_native end_native)
 kernel_end=yes
 if bench_kernel_has seg6local_next_csid; then
 	MODES+=(end_kernel)
@@ -76,13 +80,14 @@ mode_router() {
 	plain) echo none ;;
 	plain_generic | transit | end) echo generic ;;
 	plain_native | end_native) echo native ;;
+	plain_tc | transit_tc | end_tc) echo tc ;;
 	end_kernel) echo kernel ;;
 	esac
 }
 mode_segs() {
 	case $1 in
-	plain | plain_generic | plain_native) echo none ;;
-	transit) echo fc00:0:2:e006:: ;;
+	plain | plain_generic | plain_native | plain_tc) echo none ;;
+	transit | transit_tc) echo fc00:0:2:e006:: ;;
 	*) echo fc00:0:100:2:e006:: ;;
 	esac
 }

@@ -8,7 +8,8 @@
 # and go with the SIDs (sid del, unload).
 # shellcheck source=tests/lib/srv6lab.sh
 . "$(dirname "$0")/../lib/srv6lab.sh"
-LAB_ROUTER=bpf # srv6-bpf's End on r1, whatever the kernel offers
+LAB_ROUTER=bpf       # srv6-bpf's End on r1, whatever the kernel offers,
+LAB_ROUTER_XDP=generic # in its XDP program (the labs' routers use xdp tc)
 lab_init
 lab_line
 lab_load

@@ -4,7 +4,8 @@
 #   h0 eth0 ---- eth0 r1 eth1 ---- eth0 r2 eth1 ---- eth0 h1
 #   2001:db8:1::1  ::ff  2001:db8:12::1  ::2  2001:db8:2::ff  2001:db8:2::2
 #
-#   r1 uN fc00:0:100::/48, r2 uN fc00:0:200::/48 (lblen 32 nflen 16), and in other
+#   r1 uN fc00:0:100::/48 (End in XDP, generic), r2 uN fc00:0:200::/48 (End on
+#   clsact ingress, xdp tc) (lblen 32 nflen 16), and in other
 #   formats r1 fc00:0:ff00:100::/64, r2 fc00:0:ff00:200::/64 (lblen 48 nflen 16),
 #   r1 fc00:2:0:100::/64, r2 fc00:2:0:200::/64 (lblen 32 nflen 32); h1 decapsulates
 #   fc00:0:2:e006::/64, fc00:0:ff00:2:e006::/80 and fc00:2:2:e006::/64.
@@ -48,8 +49,9 @@ line2() {
 	route r2 2001:db8:1::/64 via "$R1_6B"
 	route r2 fc00:0:1::/48 via "$R1_6B"
 	route r2 fc00:0:100::/48 via "$R1_6B"
-	lab_router_end r1 fc00:0:100::/48
-	lab_router_end r2 fc00:0:200::/48
+	# Both hooks on one path: r1's End in XDP, r2's on clsact ingress.
+	LAB_ROUTER_XDP=generic lab_router_end r1 fc00:0:100::/48
+	LAB_ROUTER_XDP=tc lab_router_end r2 fc00:0:200::/48
 	local dev
 	for dev in eth0 eth1; do
 		sb r1 sid add fc00:0:ff00:100::/64 dev "$dev" action end lblen 48 nflen 16

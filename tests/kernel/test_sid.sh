@@ -26,6 +26,33 @@ assert_match "sid add with xdp off" "xdp off" "$out"
 sb h1 unload eth0
 ok "generic and off work and unload detaches"
 
+step "xdp tc: End SIDs on clsact ingress, no XDP; decap refused; a change of hook needs an unload"
+nsx h1 tc qdisc add dev eth0 clsact # a pre-existing clsact, kept by unload
+nsx h1 tc filter add dev eth0 ingress protocol ipv6 prio 7 u32 match u32 0 0 flowid 1:1
+sb h1 load eth0 xdp tc >/dev/null
+show=$(sbj h1 show dev eth0)
+assert_eq "xdp_mode, SID program attached" "tc 1" \
+	"$(json_eval '"%s %d" % (j[0]["xdp_mode"], j[0]["xdp_attached"])' <<<"$show")"
+assert_not_contains "no XDP with xdp tc" "xdp" "$(nip h1 link show dev eth0)"
+ingress=$(nsx h1 tc filter show dev eth0 ingress)
+assert_match "our clsact ingress filter runs srv6_end_tc" "handle 0x5336 srv6_end_tc.*direct-action" "$ingress"
+assert_contains "the foreign ingress filter stays" "pref 7 u32" "$ingress"
+assert_contains "text show names the hook" "attached tc ingress" "$(sb h1 show dev eth0)"
+assert_contains "metrics hook label" 'srv6_bpf_attached{dev="eth0",hook="tc_ingress"} 1' \
+	"$(sb h1 metrics dev eth0)"
+sb h1 sid add fc00:0:2::/48 dev eth0 action end
+expect_one_error "decap on an xdp tc device" "eth0 runs End SIDs only \\(loaded with xdp tc\\)" \
+	sb h1 sid add fc00:0:2:e006::/64 dev eth0 action decap6
+expect_one_error "xdp tc -> generic without unload" "loaded with xdp tc: unload it first" \
+	sb h1 load eth0 xdp generic
+assert_eq "SIDs after the refusals" '["fc00:0:2::/48 end"]' \
+	"$(sbj h1 sid show dev eth0 | json_eval '[s["sid"] + " " + s["action"] for s in j]')"
+sb h1 unload eth0
+assert_not_contains "unload takes our ingress filter" "srv6_end_tc" "$(nsx h1 tc filter show dev eth0 ingress)"
+assert_contains "and leaves the foreign one and clsact" "pref 7 u32" "$(nsx h1 tc filter show dev eth0 ingress)"
+nsx h1 tc qdisc del dev eth0 clsact
+ok "xdp tc attaches End at clsact ingress and leaves with unload"
+
 step "another XDP program on the device is never replaced"
 bpffs_mount OTHER
 nsx h1 "$SRV6_BPF" --bpffs "$OTHER" load eth0 >/dev/null # "someone else's" XDP program

@@ -121,16 +121,18 @@ lab_srv6_load() {
 }
 
 # lab_routers_end: with lab.json "router": "bpf", every router interface runs
-# srv6-bpf (generic XDP: native XDP on a veth makes its peer give up TSO, a
-# small peers map: routers encapsulate nothing) with the router's locator as an
-# End SID (lblen 32 nflen 16); nothing with the kernel's seg6local routers.
+# srv6-bpf (End on clsact ingress, `xdp tc`: on veth, generic XDP copies every
+# GSO packet and native XDP costs the peer its TSO; LAB_ROUTER_XDP=generic or
+# native picks XDP; a small peers map: routers encapsulate nothing) with the
+# router's locator as an End SID (lblen 32 nflen 16); nothing with the kernel's
+# seg6local routers.
 lab_routers_end() {
 	local r loc dev pids=() names=() i
 	[[ $(json_eval 'j.get("router", "kernel")' "$LAB_DIR/lab.json") == bpf ]] || return 0
 	while read -r r loc; do
 		{
 			for dev in $(nip "$r" -o link show | awk -F': ' '$2 != "lo" {sub(/@.*/, "", $2); print $2}'); do
-				lab_sb "$r" load "$dev" xdp generic peers-max 16 >/dev/null &&
+				lab_sb "$r" load "$dev" xdp "${LAB_ROUTER_XDP:-tc}" peers-max 16 >/dev/null &&
 					lab_sb "$r" sid add "$loc" dev "$dev" action end || exit 1
 			done
 		} >"$LAB_DIR/load.$r.log" 2>&1 &

@@ -88,7 +88,7 @@ def main():
                                                      *cells))
     print()
     print("micro-SID shift on the routers: %s" % (
-        "srv6-bpf's End (XDP) on every router interface" if lab.get("router") == "bpf"
+        "srv6-bpf's End on every router interface" if lab.get("router") == "bpf"
         else "the kernel's seg6local End flavors next-csid"))
     if a.srv6_bpf and a.bpffs and lab.get("router") == "bpf":
         for r in lab["routers"]:

@@ -81,7 +81,10 @@ lab_router_mode() {
 }
 
 # lab_router_end NS PREFIX... : NS shifts micro-SIDs for PREFIX (lblen 32
-# nflen 16) on every interface traffic enters, as LAB_ROUTER_MODE says.
+# nflen 16) on every interface traffic enters, as LAB_ROUTER_MODE says; with
+# srv6-bpf, at the hook LAB_ROUTER_XDP names (`load ... xdp MODE`): tc, the
+# default (clsact ingress: on veth, generic XDP copies every GSO packet and
+# native XDP costs the peer its TSO), or generic / native XDP.
 lab_router_end() {
 	local n=$1 p dev devs
 	shift
@@ -93,9 +96,8 @@ lab_router_end() {
 		done
 		return
 	fi
-	# Generic XDP: native XDP on a veth makes its peer give up TSO.
 	for dev in $devs; do
-		sb "$n" load "$dev" xdp generic peers-max 16 >/dev/null
+		sb "$n" load "$dev" xdp "${LAB_ROUTER_XDP:-tc}" peers-max 16 >/dev/null
 		for p in "$@"; do sb "$n" sid add "$p" dev "$dev" action end; done
 	done
 }
