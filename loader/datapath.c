@@ -338,6 +338,21 @@ static int pinned_fd(const char *dir, const char *name)
 	return pin_path(dir, name, path, sizeof(path)) ? -1 : bpf_obj_get(path);
 }
 
+/* The pinned config, if its layout is this build's. */
+static int config_read_pinned(const char *dir, struct srv6_config *cfg)
+{
+	int fd = pinned_fd(dir, SRV6_MAP_CONFIG), rc = -1;
+	struct bpf_map_info info = { 0 };
+	__u32 zero = 0, len = sizeof(info);
+
+	if (fd < 0)
+		return -1;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && info.value_size == sizeof(*cfg))
+		rc = bpf_map_lookup_elem(fd, &zero, cfg);
+	close(fd);
+	return rc;
+}
+
 static bool sids_are_ours(const char *dir, int ifindex, enum srv6_xdp_mode mode)
 {
 	__u32 id;
@@ -381,7 +396,11 @@ static int adopt(const char *dir, const struct load_opts *o, int ifindex,
 	bool created = false;
 	int prog_fd, rc = 0;
 
-	if (srv6_maps_open(dir, &maps))
+	rc = srv6_maps_open(dir, &maps);
+	if (rc == -EPROTO)
+		return errf(e, "%s holds a datapath of another srv6-bpf version (its maps differ): run srv6-bpf unload %s, then load",
+			    dir, o->dev);
+	if (rc)
 		return errf(e, "%s holds an incomplete srv6-bpf datapath: run srv6-bpf unload %s",
 			    dir, o->dev);
 	if (srv6_config_read(&maps, &cfg)) {
@@ -604,7 +623,6 @@ static int our_routes_del(struct ctx *c, int ifindex, struct err *e)
 int dp_unload(struct ctx *c, const char *dev, struct err *e)
 {
 	char dir[PATH_MAX];
-	struct srv6_maps maps;
 	struct srv6_config cfg = { 0 };
 	struct link_info li;
 	struct err ignored;
@@ -615,10 +633,8 @@ int dp_unload(struct ctx *c, const char *dev, struct err *e)
 		return -1;
 	if (access(dir, F_OK))
 		return errf(e, "srv6-bpf is not loaded on %s", dev);
-	if (srv6_maps_open(dir, &maps) == 0) {
-		have_config = srv6_config_read(&maps, &cfg) == 0;
-		srv6_maps_close(&maps);
-	}
+	/* The config alone: its layout is all unload needs, whatever version made the pins. */
+	have_config = config_read_pinned(dir, &cfg) == 0;
 	pinned_id(dir, SRV6_PIN_ENCAP_PROG, &prog_id);
 	if (nlx_link_get(&c->nl, dev, &li, &ignored) == 0) {
 		int decap_fd = pinned_fd(dir, SRV6_PIN_DECAP_PROG);
@@ -645,6 +661,9 @@ int dp_open(struct ctx *c, const char *dev, struct srv6_maps *maps, struct err *
 	if (dp_pin_dir(c, dev, dir, sizeof(dir), e))
 		return -1;
 	rc = srv6_maps_open(dir, maps);
+	if (rc == -EPROTO)
+		return errf(e, "the datapath pinned in %s comes from another srv6-bpf version (its maps differ): run srv6-bpf unload %s, then load",
+			    dir, dev);
 	if (rc == -ENOENT) {
 		struct link_info li;
 

@@ -39,6 +39,17 @@ static int map_max_entries(int fd, __u32 *max)
 	return 0;
 }
 
+/* -EPROTO when the pinned map's values are not value_size bytes. */
+static int map_value_size_is(int fd, __u32 value_size)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	return info.value_size == value_size ? 0 : -EPROTO;
+}
+
 static void close_fds(int **fds, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -59,7 +70,9 @@ int srv6_maps_open(const char *pin_dir, struct srv6_maps *maps)
 	    (err = open_pinned(pin_dir, SRV6_MAP_ENCAP_CTRS, &maps->encap_ctrs_fd)) ||
 	    (err = open_pinned(pin_dir, SRV6_MAP_CONFIG, &maps->config_fd)) ||
 	    (err = map_max_entries(maps->peers_fd, &maps->peers_max)) ||
-	    (err = map_max_entries(maps->path_ctrs_fd, &maps->path_ctrs_max))) {
+	    (err = map_max_entries(maps->path_ctrs_fd, &maps->path_ctrs_max)) ||
+	    (err = map_value_size_is(maps->peers_fd, sizeof(struct srv6_peer))) ||
+	    (err = map_value_size_is(maps->config_fd, sizeof(struct srv6_config)))) {
 		srv6_maps_close(maps);
 		return err;
 	}
@@ -68,6 +81,11 @@ int srv6_maps_open(const char *pin_dir, struct srv6_maps *maps)
 	    open_pinned(pin_dir, SRV6_MAP_SID_CTRS, &maps->sid_ctrs_fd) ||
 	    open_pinned(pin_dir, SRV6_MAP_DECAP_CTRS, &maps->decap_ctrs_fd))
 		close_fds((int *[]){ &maps->local_sids_fd, &maps->sid_ctrs_fd, &maps->decap_ctrs_fd }, 3);
+	else if ((err = map_value_size_is(maps->local_sids_fd, sizeof(struct srv6_local_sid))) ||
+		 (err = map_value_size_is(maps->decap_ctrs_fd, sizeof(struct srv6_decap_counters)))) {
+		srv6_maps_close(maps);
+		return err;
+	}
 	return 0;
 }
 

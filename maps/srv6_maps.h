@@ -33,7 +33,9 @@ struct srv6_peer_entry {
 	struct srv6_peer value;
 };
 
-/* Opens every map pinned in pin_dir. Returns 0 or -errno (-ENOENT: not loaded). */
+/* Opens every map pinned in pin_dir. Returns 0 or -errno (-ENOENT: not loaded;
+ * -EPROTO: a map's layout is not this build's, the pins come from another
+ * version of srv6-bpf). */
 int srv6_maps_open(const char *pin_dir, struct srv6_maps *maps);
 void srv6_maps_close(struct srv6_maps *maps);
 
