@@ -8,8 +8,12 @@ did not measure its mode.
 """
 import argparse
 import json
+import os
 import statistics
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from iperf_runs import iperf_received, per, ratio_target as target  # noqa: E402
 
 # mode: (title, XDP attachment the kernel must report on h1's eth0, r1 eth1's
 # tx-tcp6-segmentation, h1 eth0's GRO (None: whatever the kernel chose)).
@@ -56,20 +60,6 @@ Why XDP trails on veth, and why that does not carry over to NICs:
   own receive buffer (no copy): srv6_decap runs per frame before GRO, at
   xdp_run's ns/pkt times the frame rate (833,000 frames/s of 1,500 bytes at
   10 Gbit/s), while End.DT6 runs after GRO. Compare on real NICs."""
-
-
-def target(metric, value, goal, met):
-    return {"metric": metric, "value": value, "unit": "ratio", "target": goal, "met": met}
-
-
-def iperf_received(path):
-    """(bits per second, bytes) iperf3 received; exits if the run failed."""
-    with open(path) as f:
-        d = json.load(f)
-    if "error" in d:
-        sys.exit(f"bench: iperf3 ({path}): {d['error']}")
-    r = d["end"]["sum_received"]
-    return r["bits_per_second"], int(r["bytes"])
 
 
 def check_mode(mode, run):
@@ -136,10 +126,6 @@ def parse_runs(path):
             runs[raw["mode"]].append(run)
             order.append(raw["mode"])
     return runs, order
-
-
-def per(a, b):
-    return a / b if b else 0.0
 
 
 def summarise_mode(m, rs):

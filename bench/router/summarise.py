@@ -7,8 +7,12 @@ naming the run, when a run did not measure its mode.
 """
 import argparse
 import json
+import os
 import statistics
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from iperf_runs import iperf_received, per, ratio_target as target  # noqa: E402
 
 # mode: (title, r1's End, XDP mode the kernel must report on r1's eth0,
 # encapsulated by h0, through r1's End).
@@ -49,20 +53,6 @@ How to read it:
   as much as end_native, and end_native / plain_native is End's own cost under
   native XDP. On a physical NIC nothing upstream loses an offload: the wire
   delivers frames either way and native XDP runs per frame without a copy."""
-
-
-def target(metric, value, goal, met):
-    return {"metric": metric, "value": value, "unit": "ratio", "target": goal, "met": met}
-
-
-def iperf_received(path):
-    """(bits per second, bytes) iperf3 received; exits if the run failed."""
-    with open(path) as f:
-        d = json.load(f)
-    if "error" in d:
-        sys.exit(f"bench: iperf3 ({path}): {d['error']}")
-    r = d["end"]["sum_received"]
-    return r["bits_per_second"], int(r["bytes"])
 
 
 def check_mode(mode, run):
@@ -108,10 +98,6 @@ def parse_runs(path):
             runs.setdefault(raw["mode"], []).append(run)
             order.append(raw["mode"])
     return runs, order
-
-
-def per(a, b):
-    return a / b if b else 0.0
 
 
 def summarise_mode(m, rs):

@@ -28,20 +28,6 @@ sidctr() {
 	sbj "$1" sid show dev "$2" | json_eval "[s['$4'] for s in j if s['sid'] == '$3'][0]"
 }
 
-# tally CAP FIELDS FILTER...: "COUNT FIELD..." (spaces) per distinct packet
-# fields of a capture, sorted.
-tally() {
-	pcap_fields "$@" | LC_ALL=C sort | LC_ALL=C uniq -c | awk '{$1 = $1; print}'
-}
-
-# unchanged CAP FILTER...: per packet (sorted), what End must leave alone:
-# source, traffic class, flow label, length, next header, SRH list, inner packet.
-unchanged() {
-	local cap=$1
-	shift
-	pcap_fields "$cap" src,tclass,flowlabel,plen,proto,srh_segs,srh_le,inner_hex "$@" | LC_ALL=C sort
-}
-
 # same_packets WHAT CAP_A CAP_B FILTER...: the packets FILTER selects in two
 # captures are the same but for destination, hop limit and Segments Left.
 same_packets() {

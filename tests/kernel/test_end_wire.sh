@@ -66,21 +66,6 @@ line2() {
 	nsx h1 ping -q -c1 -W2 "$R1_6A" >/dev/null || fail "line2: h1 cannot reach r1"
 }
 
-# tally CAP FIELDS FILTER...: "COUNT FIELD..." (spaces) per distinct packet
-# fields of a capture, sorted.
-tally() {
-	pcap_fields "$@" | LC_ALL=C sort | LC_ALL=C uniq -c | awk '{$1 = $1; print}'
-}
-
-# unchanged CAP FILTER...: per packet (sorted), what End must leave alone:
-# source, traffic class, flow label, length, next header, SRH list and Last
-# Entry, inner packet.
-unchanged() {
-	local cap=$1
-	shift
-	pcap_fields "$cap" src,tclass,flowlabel,plen,proto,srh_segs,srh_le,inner_hex "$@" | LC_ALL=C sort
-}
-
 # ctrs NS DEV: DEV's decap/End counters as JSON, but for pass_no_sid and
 # pass_not_ipv6 (background traffic such as neighbour discovery moves those).
 ctrs() {

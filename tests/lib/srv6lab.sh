@@ -18,7 +18,7 @@
 #   fc00:0:100::,fc00:0:101::,fc00:0:102:: visit r1's three uNs with plain End
 #   (next C-SID empty), each consuming one SRH entry.
 # Public: lab_init, lab_line, lab_load, lab_router_end, lab_host_decap,
-# fabric_host_decap, lab_no_kernel_decap, lab_peers_default,
+# fabric_host_decap, lab_no_kernel_decap, lab_peers_default, tally, unchanged,
 # expect_one_error, sb, sbj, and $SRV6_BPF, $BPFFS.
 
 # The constants below are for the tests that source this file.
@@ -217,6 +217,21 @@ path_bytes() {
 # encap_counter NS NAME: a named datapath counter of eth0 (srv6-bpf -j stats).
 encap_counter() {
 	sbj "$1" stats dev eth0 | json_eval "j[0]['counters']['$2']"
+}
+
+# tally CAP FIELDS [KEY=VALUE...]: "COUNT FIELD..." (spaces) per distinct
+# packet fields of a capture, sorted.
+tally() {
+	pcap_fields "$@" | LC_ALL=C sort | LC_ALL=C uniq -c | awk '{$1 = $1; print}'
+}
+
+# unchanged CAP [KEY=VALUE...]: per packet (sorted), what an End must leave
+# alone: source, traffic class, flow label, length, next header, SRH list and
+# Last Entry, inner packet.
+unchanged() {
+	local cap=$1
+	shift
+	pcap_fields "$cap" src,tclass,flowlabel,plen,proto,srh_segs,srh_le,inner_hex "$@" | LC_ALL=C sort
 }
 
 # flows NS ARGS...: tests/lib/flows.py (send or sink) in namespace NS.
