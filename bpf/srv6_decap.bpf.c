@@ -42,7 +42,7 @@ static __always_inline bool action_takes(__u32 action, __u8 inner_nexthdr)
 }
 
 /* Strip the outer header (and SRH) of a packet for a decap SID, or pass it
- * unchanged and say why in *reason (an offset into the counters). */
+ * unchanged and count why. */
 static __always_inline int decap(struct xdp_md *ctx, struct srv6_decap_counters *ctrs,
 				 const struct srv6_local_sid *sid)
 {
@@ -183,10 +183,11 @@ end_walk(struct srv6_ipv6_hdr *ip6, void *end, __u32 ip_len, struct srv6_decap_c
 	return NULL;
 }
 
-/* IPv6 bytes of the packet (a GSO packet's whole payload, as its header says). */
-static __always_inline __u32 ipv6_len(const struct srv6_ipv6_hdr *ip6)
+/* IPv6 bytes of the packet as its header says (a GSO packet's whole
+ * payload), or frame_len for a jumbogram (payload length 0: BIG TCP). */
+static __always_inline __u32 ipv6_len(const struct srv6_ipv6_hdr *ip6, __u32 frame_len)
 {
-	return (__u32)bpf_ntohs(ip6->payload_len) + SRV6_IPV6_HDR_LEN;
+	return ip6->payload_len ? (__u32)bpf_ntohs(ip6->payload_len) + SRV6_IPV6_HDR_LEN : frame_len;
 }
 
 SEC("xdp.frags")
@@ -212,12 +213,20 @@ int srv6_decap(struct xdp_md *ctx)
 		COUNT(ctrs, pass_truncated);
 		return XDP_PASS;
 	}
-	sid = end_walk(ip6, end, ipv6_len(ip6), ctrs);
+	sid = end_walk(ip6, end,
+		       ipv6_len(ip6, ip6->payload_len ? 0 : bpf_xdp_get_buff_len(ctx) - ETH_HLEN),
+		       ctrs);
 	return sid ? decap(ctx, ctrs, sid) : XDP_PASS;
 }
 
-/* Headers End may read: Ethernet, IPv6, an SRH of four segments. */
-#define TC_PULL_LEN (ETH_HLEN + SRV6_IPV6_HDR_LEN + SRV6_SRH_FIXED_LEN + 4 * SRV6_ADDR_LEN)
+/* Ethernet, IPv6 and the SRH's fixed part: enough to know how much to pull. */
+#define TC_HDR_LEN (ETH_HLEN + SRV6_IPV6_HDR_LEN + SRV6_SRH_FIXED_LEN)
+
+/* What End may rewrite, before and after, for the checksum fix-up. */
+struct tc_words {
+	__u32 da[4];
+	__u32 srh; /* the SRH's first word: Segments Left is in it */
+};
 
 /*
  * clsact ingress (load ... xdp tc): End SIDs only, for devices where XDP costs
@@ -229,28 +238,60 @@ SEC("tc")
 int srv6_end_tc(struct __sk_buff *skb)
 {
 	struct srv6_decap_counters *ctrs = counters_of(&srv6_decap_ctrs);
-	void *data = (void *)(long)skb->data;
-	void *end = (void *)(long)skb->data_end;
+	struct tc_words before = {}, after = {};
 	struct srv6_ipv6_hdr *ip6;
-	struct ethhdr *eth;
+	struct srv6_srh *srh;
+	void *data, *end;
+	__s64 diff;
 
 	if (skb->protocol != bpf_htons(ETH_P_IPV6)) {
 		COUNT(ctrs, pass_not_ipv6);
 		return TC_ACT_OK;
 	}
-	if (data + TC_PULL_LEN > end && skb->len > (__u32)(end - data)) {
-		bpf_skb_pull_data(skb, skb->len < TC_PULL_LEN ? skb->len : TC_PULL_LEN);
+	/* The headers, and then a whole SRH, where direct access reads them. */
+	data = (void *)(long)skb->data;
+	end = (void *)(long)skb->data_end;
+	if (data + TC_HDR_LEN > end && skb->len > (__u32)(end - data)) {
+		bpf_skb_pull_data(skb, skb->len < TC_HDR_LEN ? skb->len : TC_HDR_LEN);
 		data = (void *)(long)skb->data;
 		end = (void *)(long)skb->data_end;
 	}
-	eth = data;
-	ip6 = (void *)(eth + 1);
+	ip6 = data + ETH_HLEN;
+	srh = (void *)(ip6 + 1);
+	if ((void *)(srh + 1) <= end && ip6->nexthdr == SRV6_NEXTHDR_ROUTING) {
+		__u32 want = TC_HDR_LEN - SRV6_SRH_FIXED_LEN + ((__u32)srh->hdrlen + 1) * 8;
+
+		if (data + want > end && skb->len > (__u32)(end - data)) {
+			bpf_skb_pull_data(skb, skb->len < want ? skb->len : want);
+			data = (void *)(long)skb->data;
+			end = (void *)(long)skb->data_end;
+			ip6 = data + ETH_HLEN;
+			srh = (void *)(ip6 + 1);
+		}
+	}
 	if ((void *)(ip6 + 1) > end) {
 		COUNT(ctrs, pass_truncated);
 		return TC_ACT_OK;
 	}
+	__builtin_memcpy(before.da, ip6->daddr, SRV6_ADDR_LEN);
+	if ((void *)(srh + 1) <= end && ip6->nexthdr == SRV6_NEXTHDR_ROUTING)
+		__builtin_memcpy(&before.srh, srh, sizeof(before.srh));
 	/* The loader allows only End SIDs on a device loaded with xdp tc, so the
 	 * walk never ends at a decap SID here. */
-	end_walk(ip6, end, ipv6_len(ip6), ctrs);
+	end_walk(ip6, end, ipv6_len(ip6, skb->len - ETH_HLEN), ctrs);
+
+	/* A CHECKSUM_COMPLETE skb's sum covers what End rewrote (the destination,
+	 * Segments Left); bpf_csum_update does nothing for any other kind. */
+	__builtin_memcpy(after.da, ip6->daddr, SRV6_ADDR_LEN);
+	after.srh = before.srh;
+	if ((void *)(srh + 1) <= end && ip6->nexthdr == SRV6_NEXTHDR_ROUTING)
+		__builtin_memcpy(&after.srh, srh, sizeof(after.srh));
+	if (before.da[0] != after.da[0] || before.da[1] != after.da[1] ||
+	    before.da[2] != after.da[2] || before.da[3] != after.da[3] || before.srh != after.srh) {
+		diff = bpf_csum_diff((__be32 *)&before, sizeof(before), (__be32 *)&after,
+				     sizeof(after), 0);
+		if (diff >= 0)
+			bpf_csum_update(skb, (__wsum)diff);
+	}
 	return TC_ACT_OK;
 }

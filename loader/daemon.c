@@ -320,7 +320,7 @@ int cmd_run(struct ctx *c, int argc, char **argv, struct err *e)
 	if (d.metrics_ctx)
 		nlx_close(&mctx.nl);
 	if (r.cleanup && c->platform == PLATFORM_BPF) {
-		rc = dp_unload(c, o.dev, e) || sid_routes_sync(c, e) ? -1 : 0;
+		rc = sid_dev_unload(c, o.dev, e);
 		if (rc == 0)
 			log_event(LOG_LEVEL_INFO, "unload", "dev=%s datapath removed", o.dev);
 	} else {

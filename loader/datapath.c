@@ -3,9 +3,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <linux/if_arp.h>
@@ -472,8 +474,8 @@ struct objects {
 	struct srv6_decap *decap; /* NULL with xdp off */
 };
 
-static int objects_load(struct objects *obj, const char *dir, __u32 peers_max, bool with_decap,
-			struct err *e)
+static int objects_load(struct objects *obj, const char *dir, __u32 peers_max,
+			enum xdp_request sids, struct err *e)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .pin_root_path = dir);
 	int rc;
@@ -484,9 +486,17 @@ static int objects_load(struct objects *obj, const char *dir, __u32 peers_max, b
 	bpf_map__set_max_entries(obj->encap->maps.srv6_peers, peers_max);
 	bpf_map__set_max_entries(obj->encap->maps.srv6_path_ctrs, peers_max * SRV6_MAX_PATHS);
 	rc = srv6_encap__load(obj->encap);
-	if (!rc && with_decap) {
+	if (!rc && sids != XDP_REQ_OFF) {
 		obj->decap = srv6_decap__open_opts(&open_opts);
-		rc = obj->decap ? srv6_decap__load(obj->decap) : -errno;
+		if (!obj->decap) {
+			rc = -errno;
+		} else {
+			/* Only the SID program the hook runs is verified and loaded. */
+			bpf_program__set_autoload(sids == XDP_REQ_TC ? obj->decap->progs.srv6_decap
+								     : obj->decap->progs.srv6_end_tc,
+						  false);
+			rc = srv6_decap__load(obj->decap);
+		}
 	}
 	if (rc)
 		return errf(e, "cannot load the BPF datapath: %s (SRV6_BPF_DEBUG=1 shows the verifier log)",
@@ -532,7 +542,7 @@ static int load_fresh(struct ctx *c, const char *dir, const struct load_opts *o,
 	/* Only loading programs needs CAP_PERFMON; adopting pins does not. */
 	if (sys_check_load_caps(e) || hooks_free(ifindex, o->xdp, o->dev, e))
 		return -1;
-	if (mkdir_p(dir, e) || objects_load(&obj, dir, peers_max, with_decap, e))
+	if (mkdir_p(dir, e) || objects_load(&obj, dir, peers_max, o->xdp, e))
 		goto fail;
 	config_from_opts(&cfg, o, src, ifindex);
 	if (o->peer_routes_set && !o->peer_routes)
@@ -703,6 +713,30 @@ int dp_status(struct ctx *c, const char *dev, struct dp_status *st, struct err *
 		       tc_attached_prog(li.ifindex, BPF_TC_EGRESS) == st->prog_id;
 	st->xdp_attached = st->dev_present && sids_are_ours(st->pin_dir, li.ifindex, st->cfg.xdp_mode);
 	return 0;
+}
+
+int dp_lock(struct ctx *c, struct err *e)
+{
+	char dir[PATH_MAX];
+	int fd;
+
+	if (ns_dir(c, dir, sizeof(dir), e) || mkdir_p(dir, e))
+		return -1;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return errf(e, "cannot open %s: %s", dir, strerror(errno));
+	if (flock(fd, LOCK_EX)) {
+		errf(e, "cannot lock %s: %s", dir, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+void dp_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd); /* releases the lock */
 }
 
 static int name_cmp(const void *a, const void *b)

@@ -70,6 +70,14 @@ int dp_open(struct ctx *c, const char *dev, struct srv6_maps *maps, struct err *
 
 int dp_status(struct ctx *c, const char *dev, struct dp_status *st, struct err *e);
 
+/*
+ * Serialise the commands that change this namespace's SIDs and their kernel
+ * routes (sid, unload): an exclusive lock on the namespace's pin directory.
+ * Returns the fd to give dp_unlock, or -1 with e set.
+ */
+int dp_lock(struct ctx *c, struct err *e);
+void dp_unlock(int fd);
+
 /* Interfaces with a datapath in this namespace, sorted. free() *devs. */
 int dp_list(struct ctx *c, char (**devs)[IF_NAMESIZE], size_t *count, struct err *e);
 

@@ -306,7 +306,8 @@ static int cmd_load(struct ctx *c, int argc, char **argv, struct err *e)
 	if (c->platform == PLATFORM_KERNEL)
 		return kernel_platform_note(c, "load");
 	if (sys_check_kernel(e) || sys_check_caps(e) ||
-	    sys_check_bpffs(c->bpffs, c->bpffs_default, e) || dp_load(c, &o, &res, e))
+	    sys_check_bpffs(c->bpffs, c->bpffs_default, e) || dp_load(c, &o, &res, e) ||
+	    (res != LOAD_NEW && sid_dev_reloaded(c, e)))
 		return -1;
 	if (!c->json && res != LOAD_NEW)
 		fprintf(stderr, "srv6-bpf: %s was loaded already: %s\n", o.dev,
@@ -322,8 +323,7 @@ static int cmd_unload(struct ctx *c, int argc, char **argv, struct err *e)
 		return kernel_platform_note(c, "unload");
 	if (check_caps(c, e) || sys_check_bpffs(c->bpffs, c->bpffs_default, e))
 		return -1;
-	/* Unloading takes the device's End SIDs along: their routes follow. */
-	return dp_unload(c, argv[0], e) || sid_routes_sync(c, e) ? -1 : 0;
+	return sid_dev_unload(c, argv[0], e);
 }
 
 /* Read FILE (or stdin for "-") into requests, one per non-empty line. */

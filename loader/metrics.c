@@ -207,7 +207,7 @@ static void render(FILE *out, const struct dev_snapshot *s, size_t n)
 			fprintf(out, "%llu\n", (unsigned long long)s[d].encap.encap_bytes);
 
 	family(out, "srv6_bpf_xdp_packets_total", "counter",
-	       "Packets the XDP program saw, by result (decap, pass, drop) and reason.");
+	       "Packets the local-SID program (XDP, or clsact ingress with xdp tc) saw, by result (decap, end, pass, drop) and reason.");
 	for (size_t d = 0; d < n; d++)
 		if (s[d].have_decap)
 			reason_samples(out, "srv6_bpf_xdp_packets_total", s[d].dev, &s[d].decap,

@@ -18,6 +18,7 @@
 #include <netlink/route/link.h>
 #include <netlink/route/addr.h>
 #include "addr.h"
+#include "array.h"
 #include "srv6_outer.h"
 
 /* Requests in flight at once: enough to amortise round trips, few enough that
@@ -63,6 +64,7 @@ static int link_fill(struct rtnl_link *link, struct link_info *li)
 	li->ifindex = rtnl_link_get_ifindex(link);
 	li->mtu = rtnl_link_get_mtu(link);
 	li->arptype = rtnl_link_get_arptype(link);
+	li->up = (rtnl_link_get_flags(link) & IFF_UP) != 0;
 	snprintf(li->name, sizeof(li->name), "%s", name ? name : "");
 	rtnl_link_put(link);
 	return 0;
@@ -374,23 +376,6 @@ int nlx_route_get6(struct nlx *n, const __u8 dst[SRV6_ADDR_LEN], struct nexthop 
 	return 0;
 }
 
-/* Append item (size bytes) to a growing array; false when out of memory. */
-static bool append(void **v, size_t *n, size_t *cap, const void *item, size_t size)
-{
-	if (*n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 64;
-		void *nv = realloc(*v, ncap * size);
-
-		if (!nv)
-			return false;
-		*v = nv;
-		*cap = ncap;
-	}
-	memcpy((char *)*v + *n * size, item, size);
-	(*n)++;
-	return true;
-}
-
 /* Call fn for every route of family in the kernel's dump. */
 static int nlx_routes_dump(struct nlx *n, int family, void (*fn)(struct nlmsghdr *, void *),
 			   void *arg, struct err *e)
@@ -493,7 +478,7 @@ static void host_route_parse(struct nlmsghdr *h, void *arg)
 	struct host_route r;
 
 	if (nlx_host_route_parse(h, acc->table, &r) &&
-	    !append((void **)&acc->v, &acc->n, &acc->cap, &r, sizeof(r)))
+	    !array_append((void **)&acc->v, &acc->n, &acc->cap, &r, sizeof(r)))
 		acc->oom = 1;
 }
 
@@ -643,8 +628,8 @@ static void seg6_peer_parse(struct nlmsghdr *h, void *arg)
 	if (!nlx_seg6_peer_route_parse(h, acc->table, &ent, nh) ||
 	    (acc->ifindex && nh[0].ifindex != acc->ifindex))
 		return;
-	if (!append((void **)&acc->v, &acc->n, &acc->cap, &ent, sizeof(ent)) ||
-	    !append((void **)&acc->ifindexes, &acc->nif, &acc->ifcap, &nh[0].ifindex, sizeof(int)))
+	if (!array_append((void **)&acc->v, &acc->n, &acc->cap, &ent, sizeof(ent)) ||
+	    !array_append((void **)&acc->ifindexes, &acc->nif, &acc->ifcap, &nh[0].ifindex, sizeof(int)))
 		acc->oom = 1;
 }
 
@@ -863,7 +848,15 @@ int nlx_probe_lwt_encap(struct nlx *n, unsigned int encap_type, struct err *e)
 	if (failed == NLX_LOST)
 		return errf(e, "netlink: cannot probe the kernel's route encapsulations: %s",
 			    strerror(error));
-	return error == EOPNOTSUPP ? 0 : 1;
+	/* Past the encapsulation check, the kernel looks for the route (ESRCH);
+	 * a caller without CAP_NET_ADMIN is refused first, and learns that from
+	 * the command itself. */
+	if (error == EOPNOTSUPP)
+		return 0;
+	if (error == ESRCH || error == ENOENT || error == EPERM || error == EACCES)
+		return 1;
+	return errf(e, "netlink: cannot probe the kernel's route encapsulations: %s",
+		    strerror(error));
 }
 
 /* --- seg6local routes: the kernel platform's local SIDs ------------------------ */
@@ -1012,7 +1005,7 @@ static void local_sid_parse(struct nlmsghdr *h, void *arg)
 	struct local_sid_route r;
 
 	if (nlx_local_sid_route_parse(h, acc->table, &r) &&
-	    !append((void **)&acc->v, &acc->n, &acc->cap, &r, sizeof(r)))
+	    !array_append((void **)&acc->v, &acc->n, &acc->cap, &r, sizeof(r)))
 		acc->oom = 1;
 }
 
@@ -1045,10 +1038,11 @@ static struct nl_msg *sid_route_msg(int type, int flags, const struct srv6_sid_k
 	};
 	struct nl_msg *msg = nlmsg_alloc_simple(type, NLM_F_REQUEST | NLM_F_ACK | flags);
 
-	/* Via the discard-only 100::1, on-link: the kernel forwards, so
-	 * a hop limit <= 1 gets Time Exceeded, and what else End left to the stack
-	 * dies unanswered at neighbour discovery; a gateway that is not link-local
-	 * also means no ICMP redirect ever names the SID as on-link. */
+	/* Via the discard-only 100::1, on-link: the kernel forwards, so a hop
+	 * limit <= 1 gets Time Exceeded; what else End left to the stack fails
+	 * neighbour discovery for 100::1 and gets Destination Unreachable
+	 * (address unreachable); a gateway that is not link-local means no ICMP
+	 * redirect ever names the SID as on-link. */
 	if (type != RTM_DELROUTE)
 		rtm.rtm_flags = RTNH_F_ONLINK;
 	if (!msg || nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0 ||
@@ -1104,44 +1098,38 @@ int nlx_sid_route_del(struct nlx *n, const struct srv6_sid_key *key, struct err 
 }
 
 struct sid_routes {
-	struct srv6_sid_key *keys;
-	int *ifindexes;
-	size_t n, cap, nif, ifcap;
+	struct sid_route *v;
+	size_t n, cap;
 	int oom;
 };
 
 static void sid_route_parse(struct nlmsghdr *h, void *arg)
 {
 	struct sid_routes *acc = arg;
-	struct srv6_sid_key key = { 0 };
+	struct sid_route r = { 0 };
 	struct route_view v;
-	int ifindex;
 
 	if (!route_view(h, &v) || v.table != RT_TABLE_MAIN || v.rtm->rtm_family != AF_INET6 ||
 	    v.rtm->rtm_protocol != SRV6_RTPROT || !v.tb[RTA_PRIORITY] ||
 	    nla_get_u32(v.tb[RTA_PRIORITY]) != SRV6_SID_ROUTE_METRIC ||
 	    nla_len(v.tb[RTA_DST]) != SRV6_ADDR_LEN)
 		return;
-	key.prefixlen = v.rtm->rtm_dst_len;
-	memcpy(key.addr, nla_data(v.tb[RTA_DST]), SRV6_ADDR_LEN);
-	ifindex = v.tb[RTA_OIF] ? (int)nla_get_u32(v.tb[RTA_OIF]) : 0;
-	if (!append((void **)&acc->keys, &acc->n, &acc->cap, &key, sizeof(key)) ||
-	    !append((void **)&acc->ifindexes, &acc->nif, &acc->ifcap, &ifindex, sizeof(ifindex)))
+	r.key.prefixlen = v.rtm->rtm_dst_len;
+	memcpy(r.key.addr, nla_data(v.tb[RTA_DST]), SRV6_ADDR_LEN);
+	r.ifindex = v.tb[RTA_OIF] ? (int)nla_get_u32(v.tb[RTA_OIF]) : 0;
+	if (!array_append((void **)&acc->v, &acc->n, &acc->cap, &r, sizeof(r)))
 		acc->oom = 1;
 }
 
-int nlx_sid_routes(struct nlx *n, struct srv6_sid_key **keys, int **ifindexes, size_t *count,
-		   struct err *e)
+int nlx_sid_routes(struct nlx *n, struct sid_route **routes, size_t *count, struct err *e)
 {
 	struct sid_routes acc = { 0 };
 
 	if (nlx_routes_dump(n, AF_INET6, sid_route_parse, &acc, e) || acc.oom) {
-		free(acc.keys);
-		free(acc.ifindexes);
+		free(acc.v);
 		return acc.oom ? errf(e, "netlink: cannot list routes: out of memory") : -1;
 	}
-	*keys = acc.keys;
-	*ifindexes = acc.ifindexes;
+	*routes = acc.v;
 	*count = acc.n;
 	return 0;
 }

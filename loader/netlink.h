@@ -26,6 +26,7 @@ struct link_info {
 	int ifindex;
 	unsigned int mtu;
 	unsigned int arptype; /* ARPHRD_* */
+	bool up;              /* IFF_UP */
 	char name[IF_NAMESIZE];
 };
 
@@ -134,8 +135,12 @@ int nlx_peer_routes_del(struct nlx *n, unsigned int table, const struct srv6_pee
  */
 #define SRV6_SID_ROUTE_METRIC 0x5336
 
-int nlx_sid_routes(struct nlx *n, struct srv6_sid_key **keys, int **ifindexes, size_t *count,
-		   struct err *e);
+struct sid_route {
+	struct srv6_sid_key key;
+	int ifindex; /* the device it goes through */
+};
+
+int nlx_sid_routes(struct nlx *n, struct sid_route **routes, size_t *count, struct err *e);
 int nlx_sid_route_set(struct nlx *n, const struct srv6_sid_key *key, int ifindex, struct err *e);
 int nlx_sid_route_del(struct nlx *n, const struct srv6_sid_key *key, struct err *e);
 

@@ -108,6 +108,11 @@ int sid_req_parse(enum route_verb verb, int argc, char **argv, struct sid_req *r
 	if (req->action == SRV6_SID_END && !srv6_usid_lengths_valid(req->lblen, req->nflen))
 		return errf(e, "invalid micro-SID layout lblen %u nflen %u: each 8-120 bits in whole bytes, together at most 128",
 			    req->lblen, req->nflen);
+	/* A uN SID is its block and node ID: a shorter prefix would end other
+	 * nodes' SIDs, a longer one would fix bits of the argument. */
+	if (req->action == SRV6_SID_END && req->key.prefixlen != (__u32)req->lblen + req->nflen)
+		return errf(e, "an End SID's prefix is its block and node ID: give /%u for lblen %u nflen %u, not /%u",
+			    req->lblen + req->nflen, req->lblen, req->nflen, req->key.prefixlen);
 	return 0;
 }
 
@@ -148,86 +153,129 @@ static int open_decap(struct ctx *c, const char *dev, struct srv6_maps *maps,
 	return 0;
 }
 
-/* End SIDs of one device, appended to the wanted routes (first device wins). */
-struct end_routes {
-	struct srv6_sid_key *keys;
-	int *ifindexes;
-	size_t n;
+/* Every (End SID, device that is up and has it) pair of the namespace. */
+struct end_sids {
+	struct sid_route *v;
+	size_t n, cap;
+	bool partial; /* a device could not be read: its SIDs are unknown */
 };
 
-/* Index of key in r, or -1. */
-static long end_routes_find(const struct end_routes *r, const struct srv6_sid_key *key)
+static bool sid_key_eq(const struct srv6_sid_key *a, const struct srv6_sid_key *b)
 {
-	for (size_t i = 0; i < r->n; i++)
-		if (r->keys[i].prefixlen == key->prefixlen &&
-		    !memcmp(r->keys[i].addr, key->addr, SRV6_ADDR_LEN))
-			return (long)i;
-	return -1;
+	return a->prefixlen == b->prefixlen && !memcmp(a->addr, b->addr, SRV6_ADDR_LEN);
 }
 
-static int end_routes_collect(struct ctx *c, const char *dev, void *arg, struct err *e)
+/* The first pair of key in v (and with ifindex, unless it is 0), or NULL. */
+static const struct sid_route *sid_route_find(const struct sid_route *v, size_t n,
+					      const struct srv6_sid_key *key, int ifindex)
 {
-	struct end_routes *want = arg;
+	for (size_t i = 0; i < n; i++)
+		if (sid_key_eq(&v[i].key, key) && (!ifindex || v[i].ifindex == ifindex))
+			return &v[i];
+	return NULL;
+}
+
+static int end_sids_collect(struct ctx *c, const char *dev, void *arg, struct err *e)
+{
+	struct end_sids *want = arg;
 	struct srv6_sid_entry *cur = NULL;
 	struct srv6_maps maps;
 	struct link_info li;
 	struct err ignored;
 	size_t n = 0;
-	int rc = 0;
 
-	if (nlx_link_get(&c->nl, dev, &li, &ignored))
-		return 0; /* the device is gone, and its routes with it */
-	if (dp_open(c, dev, &maps, e))
-		return -1;
+	/* A device gone or down takes its routes with it: no candidate. */
+	if (nlx_link_get(&c->nl, dev, &li, &ignored) || !li.up)
+		return 0;
+	if (dp_open(c, dev, &maps, &ignored)) {
+		want->partial = true; /* pins of another version, half a datapath */
+		return 0;
+	}
 	if (maps.local_sids_fd >= 0 && srv6_sids_dump(&maps, &cur, &n))
-		rc = errf(e, "cannot read the SIDs of %s", dev);
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		void *k, *f;
+		want->partial = true;
+	for (size_t i = 0; i < n; i++) {
+		struct sid_route r = { .key = cur[i].key, .ifindex = li.ifindex };
 
-		if (cur[i].value.action != SRV6_SID_END || end_routes_find(want, &cur[i].key) >= 0)
-			continue;
-		k = realloc(want->keys, (want->n + 1) * sizeof(*want->keys));
-		if (k)
-			want->keys = k;
-		f = k ? realloc(want->ifindexes, (want->n + 1) * sizeof(*want->ifindexes)) : NULL;
-		if (!f) {
-			rc = errf(e, "out of memory");
-			break;
+		if (cur[i].value.action == SRV6_SID_END &&
+		    !array_append((void **)&want->v, &want->n, &want->cap, &r, sizeof(r))) {
+			free(cur);
+			srv6_maps_close(&maps);
+			return errf(e, "out of memory");
 		}
-		want->ifindexes = f;
-		want->keys[want->n] = cur[i].key;
-		want->ifindexes[want->n++] = li.ifindex;
 	}
 	free(cur);
 	srv6_maps_close(&maps);
-	return rc;
+	return 0;
 }
 
 int sid_routes_sync(struct ctx *c, struct err *e)
 {
-	struct end_routes want = { 0 }, have = { 0 };
-	int rc = dp_foreach(c, NULL, end_routes_collect, &want, e);
+	struct end_sids want = { 0 };
+	struct sid_route *have = NULL;
+	size_t nhave = 0;
+	int rc = dp_foreach(c, NULL, end_sids_collect, &want, e);
 
 	if (rc == 0)
-		rc = nlx_sid_routes(&c->nl, &have.keys, &have.ifindexes, &have.n, e);
-	/* Missing, or through a device that no longer has the SID: (re)place. */
+		rc = nlx_sid_routes(&c->nl, &have, &nhave, e);
+	/* A route stays while its device has the SID; else it moves to the first
+	 * device that has it, or is made there. */
 	for (size_t i = 0; i < want.n && rc == 0; i++) {
-		long h = end_routes_find(&have, &want.keys[i]);
+		const struct sid_route *h = sid_route_find(have, nhave, &want.v[i].key, 0);
 
-		if (h < 0 || have.ifindexes[h] != want.ifindexes[i])
-			rc = nlx_sid_route_set(&c->nl, &want.keys[i], want.ifindexes[i], e);
+		if (sid_route_find(want.v, i, &want.v[i].key, 0))
+			continue; /* not the key's first pair: decided already */
+		if (!h || !sid_route_find(want.v, want.n, &h->key, h->ifindex))
+			rc = nlx_sid_route_set(&c->nl, &want.v[i].key, want.v[i].ifindex, e);
 	}
-	for (size_t i = 0; i < have.n && rc == 0; i++)
-		if (end_routes_find(&want, &have.keys[i]) < 0)
-			rc = nlx_sid_route_del(&c->nl, &have.keys[i], e);
-	free(want.keys);
-	free(want.ifindexes);
-	free(have.keys);
-	free(have.ifindexes);
+	/* Routes of End SIDs no device has; never when a device was unreadable. */
+	for (size_t i = 0; i < nhave && rc == 0 && !want.partial; i++)
+		if (!sid_route_find(want.v, want.n, &have[i].key, 0))
+			rc = nlx_sid_route_del(&c->nl, &have[i].key, e);
+	free(want.v);
+	free(have);
 	return rc;
 }
 
+int sid_dev_unload(struct ctx *c, const char *dev, struct err *e)
+{
+	int lock = dp_lock(c, e), rc;
+
+	if (lock < 0)
+		return -1;
+	rc = dp_unload(c, dev, e) || sid_routes_sync(c, e) ? -1 : 0;
+	dp_unlock(lock);
+	return rc;
+}
+
+int sid_dev_reloaded(struct ctx *c, struct err *e)
+{
+	int lock = dp_lock(c, e), rc;
+
+	if (lock < 0)
+		return -1;
+	rc = sid_routes_sync(c, e);
+	dp_unlock(lock);
+	return rc;
+}
+
+static int sid_apply_locked(struct ctx *c, const struct sid_req *req, struct err *e);
+
 int sid_apply(struct ctx *c, const struct sid_req *req, struct err *e)
+{
+	int lock, rc;
+
+	if (c->platform == PLATFORM_KERNEL)
+		return sid_kernel_apply(c, req, e);
+	lock = dp_lock(c, e);
+	if (lock < 0)
+		return -1;
+	rc = sid_apply_locked(c, req, e);
+	dp_unlock(lock);
+	return rc;
+}
+
+/* The BPF platform's sid add|replace|del, under the namespace's lock. */
+static int sid_apply_locked(struct ctx *c, const struct sid_req *req, struct err *e)
 {
 	struct srv6_sid_entry *cur = NULL, entry = { .key = req->key }, old = { .key = req->key };
 	enum srv6_xdp_mode mode = SRV6_XDP_OFF;
@@ -238,8 +286,6 @@ int sid_apply(struct ctx *c, const struct sid_req *req, struct err *e)
 	size_t n = 0;
 	int rc;
 
-	if (c->platform == PLATFORM_KERNEL)
-		return sid_kernel_apply(c, req, e);
 	if (open_decap(c, req->dev, &maps, &mode, e))
 		return -1;
 	if (mode == SRV6_XDP_TC && req->verb != ROUTE_DEL && req->action != SRV6_SID_END) {
@@ -264,10 +310,15 @@ int sid_apply(struct ctx *c, const struct sid_req *req, struct err *e)
 	sid_prefix_str(&req->key, text, sizeof(text));
 	if (req->verb == ROUTE_DEL) {
 		rc = found ? srv6_sid_delete(&maps, &req->key) : -ENOENT;
-		if (rc)
+		if (rc) {
 			rc = errf(e, "no SID %s on %s", text, req->dev);
-		else if (old.value.action == SRV6_SID_END && sid_routes_sync(c, e))
-			rc = -1; /* the SID is gone; only its route lingers: say so */
+		} else if (old.value.action == SRV6_SID_END && sid_routes_sync(c, e)) {
+			struct err ignored;
+
+			srv6_sid_update(&maps, &old, false); /* as it was */
+			sid_routes_sync(c, &ignored);
+			rc = -1;
+		}
 		goto out;
 	}
 	if (found && req->verb == ROUTE_ADD) {

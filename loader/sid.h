@@ -38,8 +38,14 @@ int sid_req_parse(enum route_verb verb, int argc, char **argv, struct sid_req *r
 int sid_apply(struct ctx *c, const struct sid_req *req, struct err *e);
 
 /* BPF platform: make srv6-bpf's End SID routes (netlink.h) match the End SIDs
- * of every loaded device in this namespace; after sid changes and unload. */
+ * of every loaded device in this namespace that is up. */
 int sid_routes_sync(struct ctx *c, struct err *e);
+
+/* Unload dev's datapath (dp_unload); its End SIDs' routes follow. */
+int sid_dev_unload(struct ctx *c, const char *dev, struct err *e);
+
+/* After loading dev again: routes a link going down took with it come back. */
+int sid_dev_reloaded(struct ctx *c, struct err *e);
 int sid_show(struct ctx *c, const char *dev, struct err *e);
 
 #endif

@@ -246,6 +246,27 @@ assert_eq "h1's decap SIDs stay" "fc00:0:2:e004::/64 fc00:0:2:e006::/64" \
 	"$(sbj h1 sid show dev eth0 | json_eval '" ".join(sorted(s["sid"] for s in j))')"
 ok "routes follow the last SID"
 
+step "a device going down takes its End routes; load puts them back through a device that is up"
+end_route_devs() { # end_route_devs NS: "PREFIX DEV" of the End routes
+	nip "$1" -6 -j route show proto 206 |
+		json_eval '" ".join(sorted(r["dst"] + " " + r["dev"] for r in j if r["metric"] == 21302))'
+}
+assert_eq "r1's End routes go through eth0 (the first device with the SIDs)" \
+	"fc00:0:100::/48 eth0 fc00:0:101::/48 eth0" "$(end_route_devs r1)"
+nsx r1 sysctl -qw net.ipv6.conf.eth0.keep_addr_on_down=1 # keep 2001:db8:1::ff for later steps
+nip r1 link set eth0 down
+assert_eq "r1's End routes with eth0 down" "" "$(end_route_devs r1)"
+sb r1 load eth1 2>/dev/null
+assert_eq "r1's End routes after load eth1" "fc00:0:100::/48 eth1 fc00:0:101::/48 eth1" \
+	"$(end_route_devs r1)"
+nip r1 link set eth0 up
+route r1 fc00:0:1::/48 via "$H0_6" # the lab's route through eth0 went with it too
+wait_for 50 0.1 "r1's eth0 up again" nsx r1 ping -q -c1 -W1 "$H0_6"
+sb r1 sid replace fc00:0:100::/48 dev eth0 action end
+assert_eq "r1's End routes stay on eth1, which still has the SIDs" \
+	"fc00:0:100::/48 eth1 fc00:0:101::/48 eth1" "$(end_route_devs r1)"
+ok "routes follow the devices that are up"
+
 step "unload: a device's SIDs go with it, the routes with the last device"
 sb r1 unload eth0
 assert_eq "r1's SIDs after unloading eth0" "eth1 eth1" \

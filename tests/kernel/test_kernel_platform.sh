@@ -170,10 +170,10 @@ else
 	nsx h0 ping -q -c3 -i0.2 -W2 "$H1_6" >/dev/null ||
 		fail "ping from h0 through r1's kernel-platform End fc00:0:103::/48 failed"
 	expect_one_error "End SID added twice" "exists.*sid replace" kp r1 sid add "$UN" dev eth0 action end
-	kp r1 sid replace "$UN" dev eth0 action end lblen 48 nflen 16
-	assert_contains "ip route after replace" "End flavors next-csid lblen 48 nflen 16 dev eth0" \
+	kp r1 sid replace "$UN" dev eth0 action end lblen 24 nflen 24
+	assert_contains "ip route after replace" "End flavors next-csid lblen 24 nflen 24 dev eth0" \
 		"$(nip r1 -6 route show proto 206 | grep "^$UN ")"
-	assert_eq "sid show -j after replace: lblen, nflen" "[48, 16]" \
+	assert_eq "sid show -j after replace: lblen, nflen" "[24, 24]" \
 		"$(kpj r1 sid show | json_eval "[[s['lblen'], s['nflen']] for s in j if s['sid'] == '$UN'][0]")"
 	nip r1 -6 route add fc00:0:104::/48 encap seg6local action End flavors next-csid \
 		lblen 32 nflen 16 dev eth0

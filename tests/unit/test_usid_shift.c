@@ -176,11 +176,11 @@ Test(sid_grammar, end_defaults_and_lengths)
 	cr_assert_str_eq(req.dev, "eth0");
 	cr_assert_str_eq(sid_action_name(req.action), "end");
 
-	cr_assert_eq(parse(ROUTE_REPLACE, "2001:db8:aa::/48 dev eth1 action end lblen 48 nflen 32",
+	cr_assert_eq(parse(ROUTE_REPLACE, "2001:db8:aa::/80 dev eth1 action end lblen 48 nflen 32",
 			   &req, &e), 0, "%s", e.msg);
 	cr_assert_eq(req.lblen, 48);
 	cr_assert_eq(req.nflen, 32);
-	cr_assert_eq(parse(ROUTE_ADD, "fc00:0:100::/48 nflen 24 dev eth0 action end", &req, &e), 0,
+	cr_assert_eq(parse(ROUTE_ADD, "fc00:0:100::/56 nflen 24 dev eth0 action end", &req, &e), 0,
 		     "%s", e.msg);
 	cr_assert_eq(req.lblen, 32, "lblen keeps its default");
 	cr_assert_eq(req.nflen, 24);
@@ -188,6 +188,10 @@ Test(sid_grammar, end_defaults_and_lengths)
 
 Test(sid_grammar, end_errors)
 {
+	/* The prefix is the block and the node ID, no more, no less. */
+	expect_error(ROUTE_ADD, "fc00::/32 dev eth0 action end", "give /48 for lblen 32 nflen 16, not /32");
+	expect_error(ROUTE_ADD, "fc00:0:100:1::/64 dev eth0 action end", "give /48 for lblen 32 nflen 16");
+	expect_error(ROUTE_ADD, "2001:db8:aa::/48 dev eth0 action end lblen 48 nflen 16", "give /64");
 	expect_error(ROUTE_ADD, "fc00:0:100::/48 dev eth0 action end lblen 33", "invalid micro-SID layout");
 	expect_error(ROUTE_ADD, "fc00:0:100::/48 dev eth0 action end nflen 0", "invalid micro-SID layout");
 	expect_error(ROUTE_ADD, "fc00:0:100::/48 dev eth0 action end lblen 120 nflen 16",
