@@ -61,6 +61,12 @@ json_eval '"   %d spines, %d leaves, %d hosts (namespaces %s-*); every link %d M
 	j["spines"], j["leaves"], len(j["hosts"]), "'"$NS_PREFIX"'", j["rate_mbit"])' "$LAB_DIR/lab.json" |
 	tr -d '\n'
 echo " at $(elapsed)"
+if [[ $(json_eval 'j["router"]' "$LAB_DIR/lab.json") == bpf ]]; then
+	echo "   routers shift micro-SIDs with srv6-bpf's End ($(kernel_has seg6local_next_csid &&
+		echo "LAB_ROUTER=bpf" || echo "this kernel has no seg6local"))"
+else
+	echo "   routers shift micro-SIDs with the kernel's seg6local End (next-csid)"
+fi
 if [[ $via == sync ]]; then
 	echo "   srv6-bpf on every host; planned runs: srv6-bpf sync --topology-file --pairs on each host"
 else
