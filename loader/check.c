@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <string.h>
+#include "array.h"
 #include "output.h"
 #include "sys.h"
 
@@ -120,15 +121,14 @@ void check_features(const struct check_report *r, struct check_verdict v[CHECK_F
 
 	f = &v[CHECK_BPF_PLATFORM];
 	f->applies = true;
-	f->ok = requires(r, bpf_needs, sizeof(bpf_needs) / sizeof(bpf_needs[0]), f->why,
-			 sizeof(f->why));
+	f->ok = requires(r, bpf_needs, ARRAY_SIZE(bpf_needs), f->why, sizeof(f->why));
 	if (f->ok)
 		snprintf(f->why, sizeof(f->why),
 			 "TC encapsulation, XDP decapsulation and End SIDs (srv6-bpf load)");
 
 	f = &v[CHECK_KERNEL_PLATFORM];
 	f->applies = true;
-	f->ok = requires(r, kernel_needs, 2, f->why, sizeof(f->why));
+	f->ok = requires(r, kernel_needs, ARRAY_SIZE(kernel_needs), f->why, sizeof(f->why));
 	if (f->ok)
 		snprintf(
 			f->why, sizeof(f->why),
@@ -139,7 +139,7 @@ void check_features(const struct check_report *r, struct check_verdict v[CHECK_F
 
 	f = &v[CHECK_KERNEL_END_NEXT_CSID];
 	f->applies = true;
-	f->ok = requires(r, csid_needs, 1, f->why, sizeof(f->why));
+	f->ok = requires(r, csid_needs, ARRAY_SIZE(csid_needs), f->why, sizeof(f->why));
 	if (f->ok)
 		snprintf(f->why, sizeof(f->why),
 			 "routers can run uN as seg6local End flavors next-csid");
@@ -271,8 +271,7 @@ static cJSON *dev_json(const struct check_report *r)
 
 	if (ok && r->xdp_features_known) {
 		ok = (list = cJSON_AddArrayToObject(d, "xdp_features")) != NULL;
-		for (size_t b = 0;
-		     ok && b < sizeof(xdp_feature_names) / sizeof(xdp_feature_names[0]); b++) {
+		for (size_t b = 0; ok && b < ARRAY_SIZE(xdp_feature_names); b++) {
 			cJSON *s;
 
 			if (!(r->xdp_features & (1ull << b)))

@@ -46,6 +46,7 @@
 #define SRV6_CHECK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <net/if.h>
@@ -140,19 +141,21 @@ void check_print_text(FILE *out, const struct check_report *r);
 /* The JSON document described above; NULL when out of memory. */
 cJSON *check_json(const struct check_report *r);
 
-/* The seg6local route the next-csid probe adds, as `ip -6 route add`
- * would: fc00:0:100::/48 encap seg6local action End flavors next-csid
- * lblen 32 nflen 16 dev lo. */
+/* The seg6local route the next-csid probe adds with the kernel platform's own
+ * request (nlx_local_sid_set), as `ip -6 route add` would: fc00:0:100::/48
+ * encap seg6local action End flavors next-csid lblen 32 nflen 16 dev lo. */
 #define CHECK_CSID_PREFIX "fc00:0:100::"
 #define CHECK_CSID_PREFIXLEN 48
 #define CHECK_CSID_LBLEN 32
 #define CHECK_CSID_NFLEN 16
 
-struct nlmsghdr;
-/* Whether h (an RTM_NEWROUTE from a dump) is that route with its flavour.
- * Kernels before 6.1 parse seg6local attributes leniently and store a plain
- * End, so only the route read back proves next-csid. */
-bool check_is_next_csid_route(struct nlmsghdr *h);
+/* That route through ifindex (lo), as the probe hands it to nlx_local_sid_set. */
+struct local_sid_route check_next_csid_route(int ifindex);
+
+/* Whether routes (nlx_local_sids' read-back) hold that End with its flavour
+ * and lengths. Kernels before 6.1 parse seg6local attributes leniently and
+ * store a plain End, so only the route read back proves next-csid. */
+bool check_next_csid_kept(const struct local_sid_route *routes, size_t n);
 
 /*
  * Run every probe. Fails only when dev is given and is not an interface; an

@@ -26,6 +26,7 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
+#include "array.h"
 #include "sys.h"
 
 /* The netdev generic netlink family (linux/netdev.h, Linux 6.3+). */
@@ -70,7 +71,7 @@ static enum check_state kconfig(const char *release, const char *option)
 	size_t len = strlen(option);
 
 	snprintf(boot, sizeof(boot), "/boot/config-%s", release);
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
 		enum check_state s = CHECK_NO; /* a config without the line: not set */
 		gzFile f = gzopen(paths[i], "rb");
 
@@ -95,7 +96,7 @@ static int load_trivial(enum bpf_prog_type type, __u32 flags)
 	};
 	LIBBPF_OPTS(bpf_prog_load_opts, opts, .prog_flags = flags);
 
-	return bpf_prog_load(type, NULL, "GPL", insns, 2, &opts);
+	return bpf_prog_load(type, NULL, "GPL", insns, ARRAY_SIZE(insns), &opts);
 }
 
 /* Whether a loaded program got machine code: yes, no, or unknown. */
@@ -238,7 +239,7 @@ static void probe_lwt(struct nlx *nl, struct check_report *r, bool net_admin)
 		{ CHECK_SEG6LOCAL, LWTUNNEL_ENCAP_SEG6_LOCAL, "encap seg6local" },
 	};
 
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(probes); i++) {
 		struct check_answer *a = &r->cap[probes[i].cap];
 		struct err e = { "" };
 		int rc;
@@ -262,57 +263,6 @@ static void probe_lwt(struct nlx *nl, struct check_report *r, bool net_admin)
 }
 
 /* --- probes in a throwaway network namespace -------------------------------------- */
-
-/* Send msg (the socket adds no ACK request of its own) and read until the
- * request is answered: each answer message goes to cb. Returns 0, a negative
- * errno from the kernel, or -EIO when netlink itself failed. */
-static int nl_talk(struct nl_sock *sk, struct nl_msg *msg,
-		   void (*cb)(struct nlmsghdr *h, void *arg), void *arg)
-{
-	bool done = false;
-	int rc = 0;
-
-	if (nl_send_auto(sk, msg) < 0)
-		return -EIO;
-	while (!done) {
-		unsigned char *buf = NULL;
-		struct sockaddr_nl peer;
-		int n = nl_recv(sk, &peer, &buf, NULL);
-
-		if (n <= 0) {
-			free(buf);
-			return -EIO;
-		}
-		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; !done && nlmsg_ok(h, n);
-		     h = nlmsg_next(h, &n)) {
-			if (h->nlmsg_type == NLMSG_DONE) {
-				done = true;
-			} else if (h->nlmsg_type == NLMSG_ERROR) {
-				rc = ((struct nlmsgerr *)nlmsg_data(h))->error;
-				done = true;
-			} else {
-				if (cb)
-					cb(h, arg);
-				done = !(h->nlmsg_flags & NLM_F_MULTI);
-			}
-		}
-		free(buf);
-	}
-	return rc;
-}
-
-static struct nl_sock *nl_open(int protocol)
-{
-	struct nl_sock *sk = nl_socket_alloc();
-
-	if (sk && nl_connect(sk, protocol) < 0) {
-		nl_socket_free(sk);
-		return NULL;
-	}
-	if (sk)
-		nl_socket_disable_auto_ack(sk);
-	return sk;
-}
 
 /* clsact on lo and a cls_bpf filter running a SCHED_CLS program. */
 static void scratch_tc(struct check_answer *a)
@@ -345,36 +295,32 @@ static void scratch_tc(struct check_answer *a)
 			     "clsact with a cls_bpf filter (made in a throwaway namespace)");
 }
 
-bool check_is_next_csid_route(struct nlmsghdr *h)
+struct local_sid_route check_next_csid_route(int ifindex)
 {
-	struct rtmsg *rtm = nlmsg_data(h);
-	struct nlattr *tb[RTA_MAX + 1], *local[SEG6_LOCAL_MAX + 1], *flv[SEG6_LOCAL_FLV_MAX + 1];
-	struct in6_addr dst;
+	struct local_sid_route r = {
+		.key = { .prefixlen = CHECK_CSID_PREFIXLEN },
+		.action = SEG6_LOCAL_ACTION_END,
+		.ifindex = ifindex,
+		.table = RT_TABLE_MAIN,
+		.lblen = CHECK_CSID_LBLEN,
+		.nflen = CHECK_CSID_NFLEN,
+	};
 
-	inet_pton(AF_INET6, CHECK_CSID_PREFIX, &dst);
-	if (h->nlmsg_type != RTM_NEWROUTE || h->nlmsg_len < NLMSG_LENGTH(sizeof(*rtm)) ||
-	    rtm->rtm_family != AF_INET6 || rtm->rtm_dst_len != CHECK_CSID_PREFIXLEN ||
-	    nlmsg_parse(h, sizeof(*rtm), tb, RTA_MAX, NULL) || !tb[RTA_DST] ||
-	    nla_len(tb[RTA_DST]) != sizeof(dst) ||
-	    memcmp(nla_data(tb[RTA_DST]), &dst, sizeof(dst)) || !tb[RTA_ENCAP_TYPE] ||
-	    nla_get_u16(tb[RTA_ENCAP_TYPE]) != LWTUNNEL_ENCAP_SEG6_LOCAL || !tb[RTA_ENCAP] ||
-	    nla_parse_nested(local, SEG6_LOCAL_MAX, tb[RTA_ENCAP], NULL) ||
-	    !local[SEG6_LOCAL_ACTION] ||
-	    nla_get_u32(local[SEG6_LOCAL_ACTION]) != SEG6_LOCAL_ACTION_END ||
-	    !local[SEG6_LOCAL_FLAVORS] ||
-	    nla_parse_nested(flv, SEG6_LOCAL_FLV_MAX, local[SEG6_LOCAL_FLAVORS], NULL) ||
-	    !flv[SEG6_LOCAL_FLV_OPERATION] || !flv[SEG6_LOCAL_FLV_LCBLOCK_BITS] ||
-	    !flv[SEG6_LOCAL_FLV_LCNODE_FN_BITS])
-		return false;
-	return (nla_get_u32(flv[SEG6_LOCAL_FLV_OPERATION]) & (1u << SEG6_LOCAL_FLV_OP_NEXT_CSID)) &&
-	       nla_get_u8(flv[SEG6_LOCAL_FLV_LCBLOCK_BITS]) == CHECK_CSID_LBLEN &&
-	       nla_get_u8(flv[SEG6_LOCAL_FLV_LCNODE_FN_BITS]) == CHECK_CSID_NFLEN;
+	inet_pton(AF_INET6, CHECK_CSID_PREFIX, r.key.addr);
+	return r;
 }
 
-static void csid_route_seen(struct nlmsghdr *h, void *arg)
+bool check_next_csid_kept(const struct local_sid_route *routes, size_t n)
 {
-	if (check_is_next_csid_route(h))
-		*(bool *)arg = true;
+	const struct local_sid_route want = check_next_csid_route(0);
+
+	for (size_t i = 0; i < n; i++)
+		if (routes[i].key.prefixlen == want.key.prefixlen &&
+		    !memcmp(routes[i].key.addr, want.key.addr, sizeof(want.key.addr)) &&
+		    routes[i].action == want.action && routes[i].lblen == want.lblen &&
+		    routes[i].nflen == want.nflen)
+			return true;
+	return false;
 }
 
 static int lo_up(void)
@@ -391,76 +337,57 @@ static int lo_up(void)
 	return rc;
 }
 
-/* `ip -6 route add CHECK_CSID_PREFIX/48 encap seg6local action End flavors
- * next-csid lblen 32 nflen 16 dev lo`, then read it back. */
+/* nlx_local_sid_set's error is the kernel's errno as strerror text, unless the
+ * request never got there ("netlink: ...") or its answer was lost (then it says
+ * strerror(EIO), which no route add is refused with). */
+static bool kernel_refused(const char *msg)
+{
+	return strncmp(msg, "netlink:", strlen("netlink:")) && strcmp(msg, strerror(EIO));
+}
+
+/* The kernel platform's own End next-csid request (what `sid add ... action
+ * end lblen 32 nflen 16` sends) for CHECK_CSID_PREFIX on lo, then read back:
+ * check proves the very message the platform sends. */
 static void scratch_next_csid(struct check_answer *a)
 {
-	struct rtmsg rtm = {
-		.rtm_family = AF_INET6,
-		.rtm_dst_len = CHECK_CSID_PREFIXLEN,
-		.rtm_table = RT_TABLE_MAIN,
-		.rtm_protocol = RTPROT_STATIC,
-		.rtm_scope = RT_SCOPE_UNIVERSE,
-		.rtm_type = RTN_UNICAST,
-	};
-	struct rtmsg dump = { .rtm_family = AF_INET6 };
-	struct nl_sock *sk = NULL;
-	struct nl_msg *msg = NULL;
-	struct nlattr *encap, *flavors;
-	struct in6_addr dst;
-	bool seen = false;
-	int rc;
+	struct local_sid_route route = check_next_csid_route((int)if_nametoindex("lo"));
+	struct local_sid_route *routes = NULL;
+	struct nlx nl = { .sk = NULL };
+	struct err e = { "" };
+	size_t n = 0;
 
-	inet_pton(AF_INET6, CHECK_CSID_PREFIX, &dst);
-	if (lo_up() || !(sk = nl_open(NETLINK_ROUTE))) {
+	if (!route.ifindex || lo_up()) {
 		check_answer(a, CHECK_UNKNOWN, "cannot set up the throwaway namespace: %s",
 			     strerror(errno));
-		goto out;
+		return;
 	}
-	msg = nlmsg_alloc_simple(RTM_NEWROUTE,
-				 NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
-	if (!msg || nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0 ||
-	    nla_put(msg, RTA_DST, sizeof(dst), &dst) < 0 ||
-	    nla_put_u32(msg, RTA_OIF, if_nametoindex("lo")) < 0 ||
-	    nla_put_u16(msg, RTA_ENCAP_TYPE, LWTUNNEL_ENCAP_SEG6_LOCAL) < 0 ||
-	    !(encap = nla_nest_start(msg, RTA_ENCAP)) ||
-	    nla_put_u32(msg, SEG6_LOCAL_ACTION, SEG6_LOCAL_ACTION_END) < 0 ||
-	    !(flavors = nla_nest_start(msg, SEG6_LOCAL_FLAVORS)) ||
-	    nla_put_u32(msg, SEG6_LOCAL_FLV_OPERATION, 1u << SEG6_LOCAL_FLV_OP_NEXT_CSID) < 0 ||
-	    nla_put_u8(msg, SEG6_LOCAL_FLV_LCBLOCK_BITS, CHECK_CSID_LBLEN) < 0 ||
-	    nla_put_u8(msg, SEG6_LOCAL_FLV_LCNODE_FN_BITS, CHECK_CSID_NFLEN) < 0) {
-		check_answer(a, CHECK_UNKNOWN, "netlink: out of memory");
-		goto out;
+	if (nlx_open(&nl, &e)) {
+		check_answer(a, CHECK_UNKNOWN, "cannot set up the throwaway namespace: %.140s",
+			     e.msg);
+		return;
 	}
-	nla_nest_end(msg, flavors);
-	nla_nest_end(msg, encap);
-	rc = nl_talk(sk, msg, NULL, NULL);
-	nlmsg_free(msg);
-	msg = NULL;
-	if (rc) {
-		check_answer(a, rc == -EIO ? CHECK_UNKNOWN : CHECK_NO,
-			     "the kernel refuses End flavors next-csid (Linux 6.1+ has it): %s",
-			     strerror(-rc));
-		goto out;
-	}
-	msg = nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP);
-	if (!msg || nlmsg_append(msg, &dump, sizeof(dump), NLMSG_ALIGNTO) < 0 ||
-	    nl_talk(sk, msg, csid_route_seen, &seen)) {
+	if (nlx_local_sid_set(&nl, &route, true, &e)) {
+		if (kernel_refused(e.msg))
+			check_answer(
+				a, CHECK_NO,
+				"the kernel refuses End flavors next-csid (Linux 6.1+ has it): %.100s",
+				e.msg);
+		else
+			check_answer(a, CHECK_UNKNOWN, "netlink: cannot add the End route (%.120s)",
+				     e.msg);
+	} else if (nlx_local_sids(&nl, RT_TABLE_MAIN, &routes, &n, &e)) {
 		check_answer(a, CHECK_UNKNOWN, "netlink: cannot read the End route back");
-		goto out;
-	}
-	if (seen)
+	} else if (check_next_csid_kept(routes, n)) {
 		check_answer(
 			a, CHECK_YES,
 			"End flavors next-csid lblen %d nflen %d (made in a throwaway namespace)",
 			CHECK_CSID_LBLEN, CHECK_CSID_NFLEN);
-	else
+	} else {
 		check_answer(a, CHECK_NO,
 			     "the kernel took End but not flavors next-csid (Linux 6.1+ has them)");
-out:
-	nlmsg_free(msg);
-	if (sk)
-		nl_socket_free(sk);
+	}
+	free(routes);
+	nlx_close(&nl);
 }
 
 struct scratch_answers {
@@ -575,6 +502,58 @@ static void dev_driver(struct check_report *r)
 		snprintf(r->driver, sizeof(r->driver), "%.31s", info.driver);
 	if (fd >= 0)
 		close(fd);
+}
+
+/* Generic netlink for the netdev family (netlink.c's nlx_* speak rtnetlink
+ * only). Send msg (the socket adds no ACK request of its own) and read until the
+ * request is answered: each answer message goes to cb. Returns 0, a negative
+ * errno from the kernel, or -EIO when netlink itself failed. */
+static int nl_talk(struct nl_sock *sk, struct nl_msg *msg,
+		   void (*cb)(struct nlmsghdr *h, void *arg), void *arg)
+{
+	bool done = false;
+	int rc = 0;
+
+	if (nl_send_auto(sk, msg) < 0)
+		return -EIO;
+	while (!done) {
+		unsigned char *buf = NULL;
+		struct sockaddr_nl peer;
+		int n = nl_recv(sk, &peer, &buf, NULL);
+
+		if (n <= 0) {
+			free(buf);
+			return -EIO;
+		}
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; !done && nlmsg_ok(h, n);
+		     h = nlmsg_next(h, &n)) {
+			if (h->nlmsg_type == NLMSG_DONE) {
+				done = true;
+			} else if (h->nlmsg_type == NLMSG_ERROR) {
+				rc = ((struct nlmsgerr *)nlmsg_data(h))->error;
+				done = true;
+			} else {
+				if (cb)
+					cb(h, arg);
+				done = !(h->nlmsg_flags & NLM_F_MULTI);
+			}
+		}
+		free(buf);
+	}
+	return rc;
+}
+
+static struct nl_sock *nl_open(int protocol)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+
+	if (sk && nl_connect(sk, protocol) < 0) {
+		nl_socket_free(sk);
+		return NULL;
+	}
+	if (sk)
+		nl_socket_disable_auto_ack(sk);
+	return sk;
 }
 
 static struct nl_msg *genl_msg(int family, int flags, unsigned char cmd)

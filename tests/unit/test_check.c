@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* loader/check.c: the features a capability report allows, its text table and
- * its JSON, the next-csid probe's reading of a route dump, and the argument
- * errors of `srv6-bpf check` (no kernel needed). */
+ * its JSON, the next-csid probe's request and its verdict on the routes read
+ * back, and the argument errors of `srv6-bpf check` (no kernel needed). */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +11,9 @@
 #include <linux/seg6_local.h>
 #include <netlink/attr.h>
 #include <netlink/msg.h>
+#include "array.h"
 #include "check.h"
+#include "netlink_msg.h"
 #include "sys.h"
 #include "unit_helpers.h"
 
@@ -127,7 +129,7 @@ Test(check_features, each_bpf_requirement_counts)
 	static const enum check_cap not_needed[] = { CHECK_BPF_JIT, CHECK_SEG6_ROUTES,
 						     CHECK_SEG6LOCAL, CHECK_SEG6LOCAL_NEXT_CSID };
 
-	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(needed); i++) {
 		struct check_report r = report_all_yes();
 		struct check_verdict v[CHECK_FEATURE_COUNT];
 		char want[CHECK_TEXT_LEN];
@@ -139,7 +141,7 @@ Test(check_features, each_bpf_requirement_counts)
 			      check_cap_name(needed[i]));
 		cr_assert_str_eq(v[CHECK_BPF_PLATFORM].why, want);
 	}
-	for (size_t i = 0; i < sizeof(not_needed) / sizeof(not_needed[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(not_needed); i++) {
 		struct check_report r = report_all_yes();
 		struct check_verdict v[CHECK_FEATURE_COUNT];
 
@@ -372,7 +374,7 @@ Test(check_json, every_documented_field)
 	const cJSON *features = field(j, "features"), *kernel = field(j, "kernel");
 	char minimum[16];
 
-	cr_assert_eq(sizeof(caps) / sizeof(caps[0]), CHECK_CAP_COUNT);
+	cr_assert_eq(ARRAY_SIZE(caps), CHECK_CAP_COUNT);
 	for (size_t i = 0; i < CHECK_CAP_COUNT; i++) {
 		char detail[64];
 
@@ -471,93 +473,125 @@ Test(check_json, device)
 	cJSON_Delete(j);
 }
 
-/* --- the next-csid probe's route, as a dump shows it -------------------------------- */
+/* --- the next-csid probe: its request, and its verdict on the read-back -------- */
 
-struct end_route {
-	const char *prefix;
-	unsigned char prefixlen;
-	__u32 action;
-	bool flavors;
-	__u32 operations;
-	unsigned char lblen, nflen;
-};
+/* route as the kernel platform sends it, parsed as nlx_local_sids reads it back. */
+static struct local_sid_route sent_and_parsed(const struct local_sid_route *route)
+{
+	struct nl_msg *msg = nlx_local_sid_set_msg(route, true);
+	struct local_sid_route got;
 
-/* An RTM_NEWROUTE as the kernel dumps a seg6local route. */
-static struct nl_msg *end_route_msg(const struct end_route *r)
+	cr_assert_not_null(msg);
+	cr_assert(nlx_local_sid_route_parse(nlmsg_hdr(msg), RT_TABLE_MAIN, &got));
+	nlmsg_free(msg);
+	return got;
+}
+
+/* What no builder of ours sends: an End (or action) with the flavours
+ * attribute absent or carrying other operations, as a kernel may store it. */
+static struct local_sid_route dumped_and_parsed(__u32 action, bool flavors, __u32 operations)
 {
 	struct rtmsg rtm = { .rtm_family = AF_INET6,
-			     .rtm_dst_len = r->prefixlen,
+			     .rtm_dst_len = CHECK_CSID_PREFIXLEN,
 			     .rtm_table = RT_TABLE_MAIN,
-			     .rtm_protocol = RTPROT_STATIC,
+			     .rtm_protocol = SRV6_RTPROT,
 			     .rtm_type = RTN_UNICAST };
 	struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWROUTE, NLM_F_MULTI);
-	struct nlattr *encap, *flavors;
+	struct local_sid_route got;
+	struct nlattr *encap, *flv;
 	__u8 dst[SRV6_ADDR_LEN];
 
-	ut_in6(r->prefix, dst);
+	ut_in6(CHECK_CSID_PREFIX, dst);
 	cr_assert_not_null(msg);
 	cr_assert_eq(nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO), 0);
 	cr_assert_eq(nla_put_u32(msg, RTA_TABLE, RT_TABLE_MAIN), 0);
 	cr_assert_eq(nla_put(msg, RTA_DST, sizeof(dst), dst), 0);
 	cr_assert_eq(nla_put_u32(msg, RTA_OIF, 1), 0);
 	cr_assert_not_null(encap = nla_nest_start(msg, RTA_ENCAP));
-	cr_assert_eq(nla_put_u32(msg, SEG6_LOCAL_ACTION, r->action), 0);
-	if (r->flavors) {
-		cr_assert_not_null(flavors = nla_nest_start(msg, SEG6_LOCAL_FLAVORS));
-		cr_assert_eq(nla_put_u32(msg, SEG6_LOCAL_FLV_OPERATION, r->operations), 0);
-		cr_assert_eq(nla_put_u8(msg, SEG6_LOCAL_FLV_LCBLOCK_BITS, r->lblen), 0);
-		cr_assert_eq(nla_put_u8(msg, SEG6_LOCAL_FLV_LCNODE_FN_BITS, r->nflen), 0);
-		nla_nest_end(msg, flavors);
+	cr_assert_eq(nla_put_u32(msg, SEG6_LOCAL_ACTION, action), 0);
+	if (flavors) {
+		cr_assert_not_null(flv = nla_nest_start(msg, SEG6_LOCAL_FLAVORS));
+		cr_assert_eq(nla_put_u32(msg, SEG6_LOCAL_FLV_OPERATION, operations), 0);
+		cr_assert_eq(nla_put_u8(msg, SEG6_LOCAL_FLV_LCBLOCK_BITS, CHECK_CSID_LBLEN), 0);
+		cr_assert_eq(nla_put_u8(msg, SEG6_LOCAL_FLV_LCNODE_FN_BITS, CHECK_CSID_NFLEN), 0);
+		nla_nest_end(msg, flv);
 	}
 	nla_nest_end(msg, encap);
 	cr_assert_eq(nla_put_u16(msg, RTA_ENCAP_TYPE, LWTUNNEL_ENCAP_SEG6_LOCAL), 0);
-	return msg;
+	cr_assert(nlx_local_sid_route_parse(nlmsg_hdr(msg), RT_TABLE_MAIN, &got));
+	nlmsg_free(msg);
+	return got;
 }
 
-static bool is_next_csid(const struct end_route *r)
+static bool kept_alone(struct local_sid_route r)
 {
-	struct nl_msg *msg = end_route_msg(r);
-	bool yes = check_is_next_csid_route(nlmsg_hdr(msg));
-
-	nlmsg_free(msg);
-	return yes;
+	return check_next_csid_kept(&r, 1);
 }
 
 #define NEXT_CSID (1u << SEG6_LOCAL_FLV_OP_NEXT_CSID)
 
-Test(check_next_csid_route, the_route_with_its_flavour)
+Test(check_next_csid, the_route_with_its_flavour)
 {
-	struct end_route r = { CHECK_CSID_PREFIX, CHECK_CSID_PREFIXLEN, SEG6_LOCAL_ACTION_END,
-			       true, NEXT_CSID, 32, 16 };
+	struct local_sid_route route = check_next_csid_route(1), got = sent_and_parsed(&route);
+	__u8 want[SRV6_ADDR_LEN];
 
-	cr_assert_str_eq(CHECK_CSID_PREFIX, "fc00:0:100::");
-	cr_assert(is_next_csid(&r));
+	/* `ip -6 route add fc00:0:100::/48 encap seg6local action End flavors
+	 * next-csid lblen 32 nflen 16 dev lo`, in the main table. */
+	ut_in6("fc00:0:100::", want);
+	ut_assert_bytes_eq(route.key.addr, want, SRV6_ADDR_LEN, "prefix");
+	cr_assert_eq(route.key.prefixlen, 48);
+	cr_assert_eq(route.action, SEG6_LOCAL_ACTION_END);
+	cr_assert_eq(route.lblen, 32);
+	cr_assert_eq(route.nflen, 16);
+	cr_assert_eq(route.table, RT_TABLE_MAIN);
+	cr_assert_eq(route.ifindex, 1);
+	cr_assert(kept_alone(got));
+	/* The kernel's own dump of it (the operation bitmask as it stores it). */
+	cr_assert(kept_alone(dumped_and_parsed(SEG6_LOCAL_ACTION_END, true, NEXT_CSID)));
 }
 
-Test(check_next_csid_route, plain_end_or_other_routes_do_not_count)
+Test(check_next_csid, plain_end_or_other_flavours_do_not_count)
 {
 	/* What a kernel that ignores the flavours attribute stores. */
-	struct end_route plain = { CHECK_CSID_PREFIX, 48, SEG6_LOCAL_ACTION_END, false, 0, 0, 0 };
-	struct end_route psp = { CHECK_CSID_PREFIX, 48, SEG6_LOCAL_ACTION_END, true,
-				 1u << SEG6_LOCAL_FLV_OP_PSP, 32, 16 };
-	struct end_route lblen = { CHECK_CSID_PREFIX, 48, SEG6_LOCAL_ACTION_END, true, NEXT_CSID,
-				   48, 16 };
-	struct end_route nflen = { CHECK_CSID_PREFIX, 48, SEG6_LOCAL_ACTION_END, true, NEXT_CSID,
-				   32, 32 };
-	struct end_route other_prefix = { "fc00:0:101::", 48, SEG6_LOCAL_ACTION_END, true,
-					  NEXT_CSID, 32, 16 };
-	struct end_route other_len = { CHECK_CSID_PREFIX, 64, SEG6_LOCAL_ACTION_END, true,
-				       NEXT_CSID, 32, 16 };
-	struct end_route dt6 = { CHECK_CSID_PREFIX, 48, SEG6_LOCAL_ACTION_END_DT6, true, NEXT_CSID,
-				 32, 16 };
+	cr_assert_not(kept_alone(dumped_and_parsed(SEG6_LOCAL_ACTION_END, false, 0)));
+	cr_assert_not(
+		kept_alone(dumped_and_parsed(SEG6_LOCAL_ACTION_END, true, 1u << SEG6_LOCAL_FLV_OP_PSP)));
+}
 
-	cr_assert_not(is_next_csid(&plain));
-	cr_assert_not(is_next_csid(&psp));
-	cr_assert_not(is_next_csid(&lblen));
-	cr_assert_not(is_next_csid(&nflen));
-	cr_assert_not(is_next_csid(&other_prefix));
-	cr_assert_not(is_next_csid(&other_len));
-	cr_assert_not(is_next_csid(&dt6));
+Test(check_next_csid, other_lengths_prefixes_or_actions_do_not_count)
+{
+	struct local_sid_route lblen = check_next_csid_route(1), nflen = lblen,
+			       other_prefix = lblen, other_len = lblen, dt6 = lblen, dt6_lengths;
+
+	lblen.lblen = 48;
+	nflen.nflen = 32;
+	ut_in6("fc00:0:101::", other_prefix.key.addr);
+	other_len.key.prefixlen = 64;
+	dt6.action = SEG6_LOCAL_ACTION_END_DT6;
+	cr_assert_not(kept_alone(sent_and_parsed(&lblen)));
+	cr_assert_not(kept_alone(sent_and_parsed(&nflen)));
+	cr_assert_not(kept_alone(sent_and_parsed(&other_prefix)));
+	cr_assert_not(kept_alone(sent_and_parsed(&other_len)));
+	cr_assert_not(kept_alone(sent_and_parsed(&dt6)));
+	cr_assert_not(
+		kept_alone(dumped_and_parsed(SEG6_LOCAL_ACTION_END_DT6, true, NEXT_CSID)));
+	/* The action counts by itself, whatever the parser leaves in the lengths. */
+	dt6_lengths = check_next_csid_route(1);
+	dt6_lengths.action = SEG6_LOCAL_ACTION_END_DT6;
+	cr_assert_not(kept_alone(dt6_lengths));
+}
+
+Test(check_next_csid, found_among_the_tables_other_routes)
+{
+	struct local_sid_route probe = check_next_csid_route(1), other = probe, routes[3];
+
+	ut_in6("fc00:0:101::", other.key.addr);
+	routes[0] = sent_and_parsed(&other);
+	routes[1] = dumped_and_parsed(SEG6_LOCAL_ACTION_END, false, 0);
+	routes[2] = sent_and_parsed(&probe);
+	cr_assert(check_next_csid_kept(routes, ARRAY_SIZE(routes)));
+	cr_assert_not(check_next_csid_kept(routes, ARRAY_SIZE(routes) - 1));
+	cr_assert_not(check_next_csid_kept(NULL, 0));
 }
 
 /* --- arguments ---------------------------------------------------------------------- */
