@@ -169,6 +169,20 @@ static void path_family(FILE *out, const struct dev_snapshot *s, size_t n, const
 			}
 }
 
+/* A counter family with one sample per device: the __u64 at offset in its
+ * snapshot (decap: only devices with the local-SID maps). */
+static void dev_counter_family(FILE *out, const struct dev_snapshot *s, size_t n,
+			       const char *name, const char *help, size_t offset, bool decap)
+{
+	family(out, name, "counter", help);
+	for (size_t d = 0; d < n; d++) {
+		if (decap && !s[d].have_decap)
+			continue;
+		dev_sample(out, name, s[d].dev, "");
+		fprintf(out, "%llu\n", (unsigned long long)*(const __u64 *)((const char *)&s[d] + offset));
+	}
+}
+
 static void render(FILE *out, const struct dev_snapshot *s, size_t n)
 {
 	family(out, "srv6_bpf_peers", "gauge", "Peers programmed in the datapath.");
@@ -201,10 +215,8 @@ static void render(FILE *out, const struct dev_snapshot *s, size_t n)
 	for (size_t d = 0; d < n; d++)
 		reason_samples(out, "srv6_bpf_tc_packets_total", s[d].dev, &s[d].encap,
 			       encap_counter_fields, encap_counter_count);
-	family(out, "srv6_bpf_tc_encap_bytes_total", "counter", "Inner IP bytes encapsulated.");
-	for (size_t d = 0; d < n; d++)
-		dev_sample(out, "srv6_bpf_tc_encap_bytes_total", s[d].dev, ""),
-			fprintf(out, "%llu\n", (unsigned long long)s[d].encap.encap_bytes);
+	dev_counter_family(out, s, n, "srv6_bpf_tc_encap_bytes_total", "Inner IP bytes encapsulated.",
+			   offsetof(struct dev_snapshot, encap.encap_bytes), false);
 
 	family(out, "srv6_bpf_xdp_packets_total", "counter",
 	       "Packets the local-SID program (XDP, or clsact ingress with xdp tc) saw, by result (decap, end, pass, drop) and reason.");
@@ -212,18 +224,11 @@ static void render(FILE *out, const struct dev_snapshot *s, size_t n)
 		if (s[d].have_decap)
 			reason_samples(out, "srv6_bpf_xdp_packets_total", s[d].dev, &s[d].decap,
 				       decap_counter_fields, decap_counter_count);
-	family(out, "srv6_bpf_xdp_decap_bytes_total", "counter", "Inner IP bytes decapsulated.");
-	for (size_t d = 0; d < n; d++)
-		if (s[d].have_decap)
-			dev_sample(out, "srv6_bpf_xdp_decap_bytes_total", s[d].dev, ""),
-				fprintf(out, "%llu\n", (unsigned long long)s[d].decap.decap_bytes);
-
-	family(out, "srv6_bpf_xdp_end_bytes_total", "counter",
-	       "IPv6 bytes End SIDs forwarded (micro-SID shift or SRH).");
-	for (size_t d = 0; d < n; d++)
-		if (s[d].have_decap)
-			dev_sample(out, "srv6_bpf_xdp_end_bytes_total", s[d].dev, ""),
-				fprintf(out, "%llu\n", (unsigned long long)s[d].decap.end_bytes);
+	dev_counter_family(out, s, n, "srv6_bpf_xdp_decap_bytes_total", "Inner IP bytes decapsulated.",
+			   offsetof(struct dev_snapshot, decap.decap_bytes), true);
+	dev_counter_family(out, s, n, "srv6_bpf_xdp_end_bytes_total",
+			   "IPv6 bytes End SIDs forwarded (micro-SID shift or SRH).",
+			   offsetof(struct dev_snapshot, decap.end_bytes), true);
 
 	family(out, "srv6_bpf_sid_packets_total", "counter",
 	       "Packets a local SID handled (decapsulated, or forwarded by End).");
