@@ -135,3 +135,8 @@ const char *addr_sid_str(const __u8 sid[SRV6_ADDR_LEN], char buf[ADDR_STR_LEN])
 {
 	return inet_ntop(AF_INET6, sid, buf, ADDR_STR_LEN);
 }
+
+bool addr_sid_key_eq(const struct srv6_sid_key *a, const struct srv6_sid_key *b)
+{
+	return a->prefixlen == b->prefixlen && !memcmp(a->addr, b->addr, SRV6_ADDR_LEN);
+}

@@ -26,6 +26,7 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
+#include "addr.h"
 #include "array.h"
 #include "sys.h"
 
@@ -315,10 +316,8 @@ bool check_next_csid_kept(const struct local_sid_route *routes, size_t n)
 	const struct local_sid_route want = check_next_csid_route(0);
 
 	for (size_t i = 0; i < n; i++)
-		if (routes[i].key.prefixlen == want.key.prefixlen &&
-		    !memcmp(routes[i].key.addr, want.key.addr, sizeof(want.key.addr)) &&
-		    routes[i].action == want.action && routes[i].lblen == want.lblen &&
-		    routes[i].nflen == want.nflen)
+		if (addr_sid_key_eq(&routes[i].key, &want.key) && routes[i].action == want.action &&
+		    routes[i].lblen == want.lblen && routes[i].nflen == want.nflen)
 			return true;
 	return false;
 }

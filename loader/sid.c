@@ -160,17 +160,12 @@ struct end_sids {
 	bool partial; /* a device could not be read: its SIDs are unknown */
 };
 
-static bool sid_key_eq(const struct srv6_sid_key *a, const struct srv6_sid_key *b)
-{
-	return a->prefixlen == b->prefixlen && !memcmp(a->addr, b->addr, SRV6_ADDR_LEN);
-}
-
 /* The first pair of key in v (and with ifindex, unless it is 0), or NULL. */
 static const struct sid_route *sid_route_find(const struct sid_route *v, size_t n,
 					      const struct srv6_sid_key *key, int ifindex)
 {
 	for (size_t i = 0; i < n; i++)
-		if (sid_key_eq(&v[i].key, key) && (!ifindex || v[i].ifindex == ifindex))
+		if (addr_sid_key_eq(&v[i].key, key) && (!ifindex || v[i].ifindex == ifindex))
 			return &v[i];
 	return NULL;
 }
@@ -301,8 +296,7 @@ static int sid_apply_locked(struct ctx *c, const struct sid_req *req, struct err
 	for (size_t i = 0; i < n; i++) {
 		if (cur[i].value.counters_index < SRV6_SIDS_MAX)
 			used[cur[i].value.counters_index] = 1;
-		if (cur[i].key.prefixlen == req->key.prefixlen &&
-		    !memcmp(cur[i].key.addr, req->key.addr, SRV6_ADDR_LEN)) {
+		if (addr_sid_key_eq(&cur[i].key, &req->key)) {
 			old = cur[i];
 			found = true;
 		}

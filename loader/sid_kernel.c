@@ -26,8 +26,7 @@ int sid_kernel_apply(struct ctx *c, const struct sid_req *req, struct err *e)
 	if (nlx_link_get(&c->nl, req->dev, &li, e) || nlx_local_sids(&c->nl, c->table, &cur, &n, e))
 		return -1;
 	for (size_t i = 0; i < n; i++)
-		ours |= cur[i].key.prefixlen == req->key.prefixlen &&
-			!memcmp(cur[i].key.addr, req->key.addr, SRV6_ADDR_LEN);
+		ours |= addr_sid_key_eq(&cur[i].key, &req->key);
 	free(cur);
 	r.ifindex = li.ifindex;
 	if (req->verb == ROUTE_DEL) {
