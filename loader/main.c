@@ -137,9 +137,11 @@ static const char usage_sid[] =
 	"          the packet (hop limit one lower); with no argument left, classic End\n"
 	"          on the SRH (Segments Left - 1, destination from the list). A packet\n"
 	"          with hop limit <= 1 goes to the stack unchanged, which answers Time\n"
-	"          Exceeded. On a router, add the SID on every interface traffic enters.\n"
-	"          The prefix gets a kernel route (protocol 206) for what End leaves to\n"
-	"          the stack. Kernel platform: seg6local End flavors next-csid.\n"
+	"          Exceeded. SID/LEN is the block and node ID: LEN = lblen + nflen. On\n"
+	"          a router, add the SID on every interface traffic enters (load those\n"
+	"          with xdp tc on veth or macvlan). The prefix gets a kernel route\n"
+	"          (protocol 206, via 100::1 onlink) for what End leaves to the stack.\n"
+	"          Kernel platform: seg6local End flavors next-csid.\n"
 	"Anything else passes unchanged and is counted (srv6-bpf stats).\n";
 
 static const char usage_show[] =
