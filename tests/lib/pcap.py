@@ -319,25 +319,44 @@ def text(value):
     return "-" if value is None else str(value)
 
 
-def main(argv):
-    if len(argv) >= 2 and argv[0] == "dump":
-        for rec in packets(argv[1]):
+def dump_or_fields(argv, tool, records, known=None):
+    """The `dump FILE` and `fields FILE F,... [KEY=VALUE ...]` commands of a
+    capture reader (this one, srh_scapy.py): records(FILE) yields dicts. known:
+    the field names, checked before reading; else each record's. Returns the
+    exit status, or None when argv is neither command."""
+    if len(argv) == 2 and argv[0] == "dump":
+        for rec in records(argv[1]):
             print(json.dumps(rec, sort_keys=True))
         return 0
-    if len(argv) >= 3 and argv[0] == "fields":
-        names = argv[2].split(",")
-        where = []
-        for cond in argv[3:]:
-            if "=" not in cond:
-                raise SystemExit("pcap.py: filter \"%s\" is not KEY=VALUE" % cond)
-            where.append(cond.split("=", 1))
-        for rec in packets(argv[1]):
-            unknown = [k for k in names + [w[0] for w in where] if k not in rec]
-            if unknown:
-                raise SystemExit("pcap.py: unknown field %s" % unknown[0])
-            if all(text(rec[k]) == v for k, v in where):
-                print("\t".join(text(rec[k]) for k in names))
-        return 0
+    if len(argv) < 3 or argv[0] != "fields":
+        return None
+    names = argv[2].split(",")
+    where = []
+    for cond in argv[3:]:
+        if "=" not in cond:
+            raise SystemExit("%s: filter \"%s\" is not KEY=VALUE" % (tool, cond))
+        where.append(cond.split("=", 1))
+    asked = names + [w[0] for w in where]
+
+    def check(fields):
+        unknown = [k for k in asked if k not in fields]
+        if unknown:
+            raise SystemExit("%s: unknown field %s" % (tool, unknown[0]))
+
+    if known is not None:
+        check(known)
+    for rec in records(argv[1]):
+        if known is None:
+            check(rec)
+        if all(text(rec[k]) == v for k, v in where):
+            print("\t".join(text(rec[k]) for k in names))
+    return 0
+
+
+def main(argv):
+    rc = dump_or_fields(argv, "pcap.py", packets)
+    if rc is not None:
+        return rc
     print(__doc__.strip(), file=sys.stderr)
     return 2
 

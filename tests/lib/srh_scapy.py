@@ -32,10 +32,11 @@ Per packet, as scapy decodes it:
   inner_sport, inner_dport, payload
                              its UDP ports and payload (hex)
 """
-import json
 import logging
 import signal
 import sys
+
+import pcap  # beside this file: the dump and fields commands
 
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 try:
@@ -117,29 +118,10 @@ def build_srh(nh, sids):
     return bytes(SRH(nh=nh, addresses=sids[:0:-1], segleft=len(sids) - 1))
 
 
-def text(value):
-    return "-" if value is None else str(value)
-
-
 def main(argv):
-    if len(argv) == 2 and argv[0] == "dump":
-        for rec in packets(argv[1]):
-            print(json.dumps(rec, sort_keys=True))
-        return 0
-    if len(argv) >= 3 and argv[0] == "fields":
-        names = argv[2].split(",")
-        where = []
-        for cond in argv[3:]:
-            if "=" not in cond:
-                raise SystemExit("srh_scapy.py: filter \"%s\" is not KEY=VALUE" % cond)
-            where.append(cond.split("=", 1))
-        unknown = [k for k in names + [w[0] for w in where] if k not in FIELDS]
-        if unknown:
-            raise SystemExit("srh_scapy.py: unknown field %s" % unknown[0])
-        for rec in packets(argv[1]):
-            if all(text(rec[k]) == v for k, v in where):
-                print("\t".join(text(rec[k]) for k in names))
-        return 0
+    rc = pcap.dump_or_fields(argv, "srh_scapy.py", packets, FIELDS)
+    if rc is not None:
+        return rc
     if len(argv) >= 3 and argv[0] == "srh":
         try:
             nh = int(argv[1])
