@@ -30,11 +30,7 @@ source "$(dirname "$0")/../lib/common.sh"
 source "$BENCH_ROOT/lib/lab.sh"
 bench_need iperf3 ip ethtool
 
-if [ "$BENCH_QUICK" = 1 ]; then runs_default=3 secs_default=1; else runs_default=3 secs_default=3; fi
-RUNS=${BENCH_DT_RUNS:-$runs_default}
-SECS=${BENCH_DT_SECONDS:-$secs_default}
-[ "$RUNS" -ge 3 ] 2>/dev/null || bench_die "BENCH_DT_RUNS must be a number, at least 3"
-[ "$SECS" -ge 1 ] 2>/dev/null || bench_die "BENCH_DT_SECONDS must be a number, at least 1"
+bench_iperf_runs DT 3 3 3 1
 SID=fc00:0:2:e006::/64 # h1's End.DT6 SID in the lab, and srv6-bpf's decap SID
 
 P=$BENCH_PREFIX-dt

@@ -121,5 +121,17 @@ bench_kernel_why() {
 	fi
 }
 
+# bench_iperf_runs NAME RUNS SECS QUICK_RUNS QUICK_SECS: RUNS and SECS of an
+# interleaved iperf3 section, from BENCH_<NAME>_RUNS and BENCH_<NAME>_SECONDS,
+# else the defaults (the QUICK ones with --quick); at least 3 runs (a median
+# of interleaved runs) of at least 1 s.
+bench_iperf_runs() {
+	local name=$1
+	if [ "$BENCH_QUICK" = 1 ]; then RUNS=$4 SECS=$5; else RUNS=$2 SECS=$3; fi
+	eval "RUNS=\${BENCH_${name}_RUNS:-$RUNS} SECS=\${BENCH_${name}_SECONDS:-$SECS}"
+	[ "$RUNS" -ge 3 ] 2>/dev/null || bench_die "BENCH_${name}_RUNS must be a number, at least 3"
+	[ "$SECS" -ge 1 ] 2>/dev/null || bench_die "BENCH_${name}_SECONDS must be a number, at least 1"
+}
+
 # Milliseconds since the epoch.
 bench_now_ms() { date +%s%3N; }

@@ -41,11 +41,7 @@ source "$(dirname "$0")/../lib/common.sh"
 source "$BENCH_ROOT/lib/lab.sh"
 bench_need iperf3 ip ethtool
 
-if [ "$BENCH_QUICK" = 1 ]; then runs_default=3 secs_default=1; else runs_default=5 secs_default=3; fi
-RUNS=${BENCH_RT_RUNS:-$runs_default}
-SECS=${BENCH_RT_SECONDS:-$secs_default}
-[ "$RUNS" -ge 3 ] 2>/dev/null || bench_die "BENCH_RT_RUNS must be a number, at least 3"
-[ "$SECS" -ge 1 ] 2>/dev/null || bench_die "BENCH_RT_SECONDS must be a number, at least 1"
+bench_iperf_runs RT 5 3 3 1
 XDP_RUN=$BENCH_BUILD/bench/xdp-run
 [ -x "$XDP_RUN" ] || bench_die "$XDP_RUN missing (make bench builds it)"
 

@@ -19,12 +19,9 @@ source "$(dirname "$0")/../lib/common.sh"
 source "$BENCH_ROOT/lib/lab.sh"
 bench_need iperf3 ip
 
-if [ "$BENCH_QUICK" = 1 ]; then runs_default=3 secs_default=2; else runs_default=4 secs_default=4; fi
-RUNS=${BENCH_TP_RUNS:-$runs_default}
-SECS=${BENCH_TP_SECONDS:-$secs_default}
+bench_iperf_runs TP 4 4 3 2
 LIVE_STATS=$BENCH_BUILD/bench/live-stats
 [ -x "$LIVE_STATS" ] || bench_die "$LIVE_STATS missing (make bench builds it)"
-[ "$RUNS" -ge 3 ] || bench_die "BENCH_TP_RUNS must be at least 3"
 
 P=$BENCH_PREFIX-tp
 bench_tmpdir TMP tp
