@@ -340,21 +340,6 @@ static int pinned_fd(const char *dir, const char *name)
 	return pin_path(dir, name, path, sizeof(path)) ? -1 : bpf_obj_get(path);
 }
 
-/* The pinned config, if its layout is this build's. */
-static int config_read_pinned(const char *dir, struct srv6_config *cfg)
-{
-	int fd = pinned_fd(dir, SRV6_MAP_CONFIG), rc = -1;
-	struct bpf_map_info info = { 0 };
-	__u32 zero = 0, len = sizeof(info);
-
-	if (fd < 0)
-		return -1;
-	if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && info.value_size == sizeof(*cfg))
-		rc = bpf_map_lookup_elem(fd, &zero, cfg);
-	close(fd);
-	return rc;
-}
-
 static bool sids_are_ours(const char *dir, int ifindex, enum srv6_xdp_mode mode)
 {
 	__u32 id;
@@ -644,7 +629,7 @@ int dp_unload(struct ctx *c, const char *dev, struct err *e)
 	if (access(dir, F_OK))
 		return errf(e, "srv6-bpf is not loaded on %s", dev);
 	/* The config alone: its layout is all unload needs, whatever version made the pins. */
-	have_config = config_read_pinned(dir, &cfg) == 0;
+	have_config = srv6_config_read_pinned(dir, &cfg) == 0;
 	pinned_id(dir, SRV6_PIN_ENCAP_PROG, &prog_id);
 	if (nlx_link_get(&c->nl, dev, &li, &ignored) == 0) {
 		int decap_fd = pinned_fd(dir, SRV6_PIN_DECAP_PROG);

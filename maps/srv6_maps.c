@@ -98,6 +98,20 @@ void srv6_maps_close(struct srv6_maps *maps)
 	close_fds(fds, sizeof(fds) / sizeof(fds[0]));
 }
 
+int srv6_config_read_pinned(const char *pin_dir, struct srv6_config *cfg)
+{
+	__u32 zero = 0;
+	int fd, err = open_pinned(pin_dir, SRV6_MAP_CONFIG, &fd);
+
+	if (err)
+		return err;
+	err = map_value_size_is(fd, sizeof(*cfg));
+	if (!err && bpf_map_lookup_elem(fd, &zero, cfg))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
 int srv6_config_read(const struct srv6_maps *maps, struct srv6_config *cfg)
 {
 	__u32 zero = 0;

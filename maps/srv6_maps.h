@@ -40,6 +40,10 @@ int srv6_maps_open(const char *pin_dir, struct srv6_maps *maps);
 void srv6_maps_close(struct srv6_maps *maps);
 
 int srv6_config_read(const struct srv6_maps *maps, struct srv6_config *cfg);
+/* The config pinned in pin_dir alone, whatever the other maps' layouts (unload
+ * of another version's datapath needs only it): 0, or -errno (-EPROTO: its own
+ * layout differs). */
+int srv6_config_read_pinned(const char *pin_dir, struct srv6_config *cfg);
 int srv6_config_write(const struct srv6_maps *maps, const struct srv6_config *cfg);
 
 /* 0 and *value filled, -ENOENT when absent, other -errno on failure. */
