@@ -242,6 +242,7 @@ int srv6_end_tc(struct __sk_buff *skb)
 	struct srv6_ipv6_hdr *ip6;
 	struct srv6_srh *srh;
 	void *data, *end;
+	bool has_srh;
 	__s64 diff;
 
 	if (skb->protocol != bpf_htons(ETH_P_IPV6)) {
@@ -273,8 +274,9 @@ int srv6_end_tc(struct __sk_buff *skb)
 		COUNT(ctrs, pass_truncated);
 		return TC_ACT_OK;
 	}
+	has_srh = (void *)(srh + 1) <= end && ip6->nexthdr == SRV6_NEXTHDR_ROUTING;
 	__builtin_memcpy(before.da, ip6->daddr, SRV6_ADDR_LEN);
-	if ((void *)(srh + 1) <= end && ip6->nexthdr == SRV6_NEXTHDR_ROUTING)
+	if (has_srh)
 		__builtin_memcpy(&before.srh, srh, sizeof(before.srh));
 	/* The loader allows only End SIDs on a device loaded with xdp tc, so the
 	 * walk never ends at a decap SID here. */
@@ -284,7 +286,7 @@ int srv6_end_tc(struct __sk_buff *skb)
 	 * Segments Left); bpf_csum_update does nothing for any other kind. */
 	__builtin_memcpy(after.da, ip6->daddr, SRV6_ADDR_LEN);
 	after.srh = before.srh;
-	if ((void *)(srh + 1) <= end && ip6->nexthdr == SRV6_NEXTHDR_ROUTING)
+	if (has_srh)
 		__builtin_memcpy(&after.srh, srh, sizeof(after.srh));
 	if (before.da[0] != after.da[0] || before.da[1] != after.da[1] ||
 	    before.da[2] != after.da[2] || before.da[3] != after.da[3] || before.srh != after.srh) {
