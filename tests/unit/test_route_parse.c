@@ -13,15 +13,12 @@ static int parse_words(enum route_verb verb, const char *text, struct route_req 
 		       struct err *e)
 {
 	static char buf[4096];
-	char *argv[WORDS_MAX], *save = NULL;
-	int argc = 0;
+	char *argv[WORDS_MAX];
+	int argc;
 
 	cr_assert_lt(strlen(text), sizeof(buf), "test bug: text too long");
 	strcpy(buf, text);
-	for (char *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
-		cr_assert_lt(argc, WORDS_MAX, "test bug: too many words");
-		argv[argc++] = t;
-	}
+	argc = ut_words(buf, argv, WORDS_MAX);
 	memset(e->msg, 0, sizeof(e->msg));
 	return route_req_parse(verb, argc, argv, req, e);
 }

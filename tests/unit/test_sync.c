@@ -33,12 +33,11 @@ static void clean_env(void)
 static int parse(struct sync_opts *o, struct err *e, const char *args)
 {
 	static char buf[512]; /* o points into it */
-	char *argv[32], *save = NULL;
-	int argc = 0;
+	char *argv[32];
+	int argc;
 
 	snprintf(buf, sizeof(buf), "%s", args);
-	for (char *t = strtok_r(buf, " ", &save); t && argc < 32; t = strtok_r(NULL, " ", &save))
-		argv[argc++] = t;
+	argc = ut_words(buf, argv, 32);
 	return sync_opts_parse(argc, argv, o, e);
 }
 
@@ -279,12 +278,11 @@ TestSuite(sync_run, .init = sync_setup, .fini = sync_teardown);
 
 static int run(struct ctx *c, struct err *e, const char *args)
 {
-	char buf[512], *argv[32], *save = NULL;
-	int argc = 0;
+	char buf[512], *argv[32];
+	int argc;
 
 	snprintf(buf, sizeof(buf), "%s", args);
-	for (char *t = strtok_r(buf, " ", &save); t && argc < 32; t = strtok_r(NULL, " ", &save))
-		argv[argc++] = t;
+	argc = ut_words(buf, argv, 32);
 	return cmd_sync(c, argc, argv, e);
 }
 

@@ -143,11 +143,10 @@ Test(usid_shift, lengths_as_the_kernel_accepts)
 static int parse(enum route_verb verb, const char *line, struct sid_req *req, struct err *e)
 {
 	char buf[256], *argv[16];
-	int argc = 0;
+	int argc;
 
 	snprintf(buf, sizeof(buf), "%s", line);
-	for (char *tok = strtok(buf, " "); tok && argc < 16; tok = strtok(NULL, " "))
-		argv[argc++] = tok;
+	argc = ut_words(buf, argv, 16);
 	memset(e, 0, sizeof(*e));
 	return sid_req_parse(verb, argc, argv, req, e);
 }

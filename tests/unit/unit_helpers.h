@@ -23,6 +23,19 @@ static inline const char *ut_ntop6(const __u8 a[SRV6_ADDR_LEN], char buf[INET6_A
 	return inet_ntop(AF_INET6, a, buf, INET6_ADDRSTRLEN);
 }
 
+/* Split buf in place at spaces into argv (at most max words); the count. */
+static inline int ut_words(char *buf, char **argv, int max)
+{
+	char *save = NULL;
+	int argc = 0;
+
+	for (char *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		cr_assert_lt(argc, max, "test bug: more than %d words", max);
+		argv[argc++] = t;
+	}
+	return argc;
+}
+
 static inline bool ut_one_line(const char *s)
 {
 	return !strchr(s, '\n') && !strchr(s, '\r');
