@@ -11,26 +11,25 @@ VERSION  := 0.1.0
 PKGS     := libbpf libnl-3.0 libnl-route-3.0 libcurl libcjson libmicrohttpd zlib
 STRICT   := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
 CFLAGS   ?= -O2 -g
-CFLAGS   += $(STRICT) -Iinclude -Imaps -Iloader -I$(BUILD) \
+CFLAGS   += $(STRICT) -MMD -MP -Iinclude -Imaps -Iloader -I$(BUILD) \
             -DSRV6_BPF_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 
 # Our BPF code is C11 too; libbpf's headers spell two GNU keywords, which we map
 # to their reserved forms instead of switching the whole program to gnu11.
-BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 $(STRICT) -Dtypeof=__typeof__ -Dasm=__asm__ \
-              -Ivmlinux -Iinclude -Imaps -Ibpf
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 $(STRICT) -MMD -MP -Dtypeof=__typeof__ -Dasm=__asm__ \
+              -Ivmlinux -Iinclude -Ibpf
 
 BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 SKELETONS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
-BPF_DEPS   := $(wildcard bpf/lib/*.h) $(wildcard include/*.h) $(wildcard maps/*.bpf.h)
-
-# Everything but main.c is a library the unit tests link too.
-LIB_SRCS   := $(filter-out loader/main.c,$(wildcard loader/*.c)) $(wildcard maps/*.c)
+# loader/<concern>/*.c (the README's code map): everything but main() is a
+# library the unit tests link too.
+LIB_SRCS   := $(filter-out loader/cli/main.c,$(wildcard loader/*/*.c maps/*.c))
 LIB_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
 LOADER     := $(BUILD)/srv6-bpf
 
-UNIT_SRCS  := $(wildcard tests/unit/*.c)
+UNIT_SRCS  := $(wildcard tests/unit/*.c tests/unit/*/*.c)
 
 # Debian 12 packages the build, tests, benchmarks and demo use.
 DEPS := make gcc libc6-dev clang llvm libbpf-dev bpftool libnl-3-dev libnl-route-3-dev \
@@ -57,32 +56,40 @@ deps:
 vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/vmlinux.h
 
-$(BUILD)/%.bpf.o: bpf/%.bpf.c $(BPF_DEPS) | $(BUILD)
+$(BUILD)/%.bpf.o: bpf/%.bpf.c | $(BUILD)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $* > $@
 
-$(BUILD)/%.o: %.c $(SKELETONS) $(wildcard include/*.h loader/*.h maps/*.h) | $(BUILD)
+# Each object depends on the headers it includes (-MMD writes $(BUILD)/X.d);
+# the skeletons come first because the platform code includes them.
+$(BUILD)/%.o: %.c | $(SKELETONS) $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(LOADER): $(BUILD)/loader/main.o $(LIB_OBJS)
+$(LOADER): $(BUILD)/loader/cli/main.o $(LIB_OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 $(BUILD):
 	mkdir -p $@
 
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
 # --- tests -------------------------------------------------------------------
 
-$(BUILD)/unit-tests: $(UNIT_SRCS) $(LIB_OBJS)
-	$(CC) $(CFLAGS) -Itests/unit $^ -o $@ $(LDLIBS) -lcriterion
+UNIT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRCS))
+$(UNIT_OBJS): CFLAGS += -Itests/unit
+$(BUILD)/unit-tests: $(UNIT_OBJS) $(LIB_OBJS)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) -lcriterion
 
 # The same unit tests under AddressSanitizer and UndefinedBehaviorSanitizer.
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-$(BUILD)/asan/unit-tests: $(UNIT_SRCS) $(LIB_SRCS) $(SKELETONS)
+$(BUILD)/asan/unit-tests: $(UNIT_SRCS) $(LIB_SRCS) $(SKELETONS) \
+		$(shell find include loader maps tests/unit -name '*.h')
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(ASAN_FLAGS) -Itests/unit $(UNIT_SRCS) $(LIB_SRCS) -o $@ $(LDLIBS) -lcriterion
+	$(CC) $(filter-out -MMD -MP,$(CFLAGS)) $(ASAN_FLAGS) -Itests/unit $(UNIT_SRCS) $(LIB_SRCS) -o $@ \
+		$(LDLIBS) -lcriterion
 
 test-unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests --jobs 2
@@ -145,14 +152,12 @@ demo: deps
 BENCH_PROG_RUN  := $(BUILD)/bench/prog-run
 BENCH_PROG_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard bench/prog_run/*.c))
 BENCH_PROG_TEST := $(BUILD)/bench/lib/prog_test.o
-$(BENCH_PROG_OBJS) $(BENCH_PROG_TEST): $(wildcard bench/prog_run/*.h bench/lib/*.h)
 $(BENCH_PROG_RUN): $(BENCH_PROG_OBJS) $(BENCH_PROG_TEST) $(BUILD)/maps/srv6_maps.o
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 # bench/xdp_run: the XDP program's ns per packet (reuses prog_run's test packets).
 BENCH_XDP_RUN  := $(BUILD)/bench/xdp-run
 BENCH_XDP_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard bench/xdp_run/*.c))
-$(BENCH_XDP_OBJS): $(wildcard bench/xdp_run/*.h bench/prog_run/*.h bench/lib/*.h)
 $(BENCH_XDP_RUN): $(BENCH_XDP_OBJS) $(BUILD)/bench/prog_run/packets.o $(BENCH_PROG_TEST) \
 		$(BUILD)/maps/srv6_maps.o
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)

@@ -20,7 +20,7 @@
  * XDP still makes the peer give up TSO: the kernel's veth XDP setup does that.)
  */
 #include "lib/common.h"
-#include "decap_maps.bpf.h"
+#include "decap_maps.h"
 #include "lib/counters.h"
 #include "lib/end.h"
 #include "lib/srh_read.h"

@@ -8,7 +8,7 @@
  * paths of two or more SIDs, an SRH with the rest.
  */
 #include "lib/common.h"
-#include "encap_maps.bpf.h"
+#include "encap_maps.h"
 #include "lib/counters.h"
 #include "lib/inner.h"
 #include "lib/srh.h"

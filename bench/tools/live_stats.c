@@ -23,7 +23,7 @@
 #include <bpf/libbpf.h>
 #include <cjson/cJSON.h>
 #include <linux/pkt_cls.h>
-#include "datapath.h" /* SRV6_TC_HANDLE, SRV6_TC_PRIORITY */
+#include "platform/datapath.h" /* SRV6_TC_HANDLE, SRV6_TC_PRIORITY */
 
 #define EMPTY_HANDLE 1
 #define EMPTY_PRIORITY 1 /* runs before srv6-bpf's filter */

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include "jalapeno.h"
+#include "sync/jalapeno.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "jalapeno.h"
+#include "sync/jalapeno.h"
 
 #define SIDS_MAX 64
 

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The ECMP-collision-aware planner: given the topology, the job's hosts and a
+ * traffic pattern, choose every flow's path(s) at once so that the busiest
+ * link carries as little as possible. Every host runs it on the same inputs
+ * and gets the same plan, byte for byte: inputs are put in a canonical order
+ * (vertex ids, flow endpoints), decisions use integers only, ties break on
+ * the lowest index.
+ *
+ * A flow is (source host, destination host, demand); with --paths K it is
+ * split into K equal subflows, each on one path, so a path's weight is the
+ * number of subflows on it. Loads count in those 1/K units.
+ */
+#ifndef SRV6_PLAN_H
+#define SRV6_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <cjson/cJSON.h>
+#include "util/err.h"
+#include "sync/membership.h"
+#include "device/route_parse.h"
+#include "sync/topology.h"
+#include "sync/usid.h"
+
+#define PLAN_DEMAND_MAX 1000000u
+
+enum plan_pattern {
+	PLAN_ALL_TO_ALL, /* every ordered pair of hosts */
+	PLAN_RING,       /* rank i to rank i+1 (mod N), in rank order */
+	PLAN_PAIRS,      /* explicit flows */
+};
+
+/* One explicit flow (a --pairs line): member indexes into the membership. */
+struct plan_pair {
+	size_t src, dst;
+	uint32_t demand;
+};
+
+struct plan_pairs {
+	struct plan_pair *v;
+	size_t n;
+};
+
+/* "SRC DST [DEMAND]" a line, '#' comments; hosts must be members. Flows given
+ * twice add up. */
+int plan_pairs_load(const char *path, const struct membership *m, struct plan_pairs *out,
+		    struct err *e);
+void plan_pairs_free(struct plan_pairs *p);
+
+/* A previous plan (its flows' paths), to keep where that costs nothing. */
+struct plan_prev;
+int plan_prev_load(const char *path, struct plan_prev **out, struct err *e);
+/* The same from a parsed plan document (what plan_write_json printed). */
+int plan_prev_from_json(const cJSON *root, struct plan_prev **out, struct err *e);
+void plan_prev_free(struct plan_prev *p);
+
+struct plan_opts {
+	enum plan_pattern pattern;
+	const struct plan_pairs *pairs; /* with PLAN_PAIRS */
+	unsigned int paths;             /* K: 1..SRV6_MAX_PATHS */
+	bool has_function;              /* DEST_FUNCTION, appended to each path */
+	uint16_t function;
+	bool block_auto;                /* micro-SID block from each path's first SID */
+	struct usid_block block;        /* else this one (fc00:0::/32 by default) */
+	const struct plan_prev *previous;
+	bool no_baselines;              /* skip the ECMP and Jalapeño-load simulations
+					   (sync needs paths, not the comparison) */
+};
+
+/* The defaults: all-to-all, one path per flow, block fc00:0::/32. */
+void plan_opts_init(struct plan_opts *o);
+
+/* --pattern's names: "all-to-all" or "ring"; -1 for anything else. */
+int plan_pattern_parse(const char *name, enum plan_pattern *pattern);
+
+enum plan_method {
+	PLAN_METHOD_NONE,       /* no flow to route */
+	PLAN_METHOD_LEAF_SPINE, /* König edge colouring, colour = spine */
+	PLAN_METHOD_FAT_TREE,   /* the same, per tier: aggregation, then core */
+	PLAN_METHOD_GREEDY,     /* greedy least-loaded + bounded local search */
+};
+
+/* Loads are ratios load/capacity; each is num/den exactly. */
+struct plan_ratio {
+	uint64_t num, den;
+};
+
+struct plan_summary {
+	size_t hosts, flows, unroutable, moved;
+	unsigned int paths; /* K */
+	enum plan_method method;
+	struct plan_ratio max_load, lower_bound, jalapeno_load_max_load;
+	struct plan_ratio ecmp_max_load; /* mean over PLAN_ECMP_SEEDS hashings */
+};
+
+#define PLAN_ECMP_SEEDS 8
+
+struct plan;
+
+/*
+ * Plan the job m on topology t (both must outlive the plan). Fails, with one
+ * line naming the host or flow, when a member has no hosts/NAME vertex or an
+ * input is inconsistent; flows without any path are kept as unroutable.
+ */
+int plan_compute(const struct topology *t, const struct membership *m, const struct plan_opts *o,
+		 struct plan **out, struct err *e);
+void plan_free(struct plan *p);
+
+const struct plan_summary *plan_get_summary(const struct plan *p);
+
+/* Wall-clock seconds plan_compute spent planning, and on the ECMP and
+ * Jalapeño-load baselines (for --timing; never part of the plan). */
+void plan_get_timing(const struct plan *p, double *plan_s, double *baselines_s);
+const char *plan_method_name(enum plan_method m);
+double plan_ratio_value(struct plan_ratio r);
+
+/*
+ * The whole plan as JSON with sorted keys (summary_only: just the summary),
+ * one line. Fails only when a chosen path's SIDs cannot be composed into
+ * segments (the error names the flow).
+ */
+int plan_write_json(const struct plan *p, bool summary_only, FILE *f, struct err *e);
+
+/* Summary, per-link loads and, with local, that host's path sets. */
+int plan_write_text(const struct plan *p, bool summary_only, const char *local, FILE *f,
+		    struct err *e);
+
+/*
+ * The flows local (a host name) sends, as route requests for route_sync: key =
+ * the destination's address of family (AF_INET6 or AF_INET; a hosts-file
+ * address of that family wins over the topology's), one path per distinct
+ * route with its weight (subflows on it). Unroutable flows are left out.
+ * *reqs is malloc'ed (NULL when n is 0); verb ROUTE_REPLACE, dev empty.
+ */
+int plan_local_routes(const struct plan *p, const char *local, int family,
+		      struct route_req **reqs, size_t *n, struct err *e);
+
+#endif

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Who is in the job, as the SRv6 PyTorch plugin works it out: hosts from HOSTS
+ * (comma list, rank = position) or a hosts file (`name [rank] [address]` a line),
+ * the local host from HOSTNAME or HOSTNAME_PREFIX + RANK as two digits.
+ * Graph vertices are hosts/NAME.
+ */
+#ifndef SRV6_MEMBERSHIP_H
+#define SRV6_MEMBERSHIP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "util/err.h"
+#include "srv6_bpf.h"
+
+#define MEMBER_NAME_MAX 64
+
+struct member {
+	char name[MEMBER_NAME_MAX];
+	int rank;
+	bool has_addr;
+	int family;              /* AF_INET or AF_INET6 when has_addr */
+	struct srv6_peer_key addr;
+};
+
+struct membership {
+	struct member *v; /* sorted by rank, then name */
+	size_t n;
+};
+
+int membership_from_list(const char *list, struct membership *m, struct err *e);
+int membership_from_file(const char *path, struct membership *m, struct err *e);
+void membership_free(struct membership *m);
+
+/* The member named name, or NULL. */
+const struct member *membership_find(const struct membership *m, const char *name);
+
+/* hostname (HOSTNAME) wins; else prefix (default "host") + rank as two digits. */
+int membership_local_name(const char *hostname, const char *prefix, const char *rank,
+			  char *out, size_t len, struct err *e);
+
+#endif

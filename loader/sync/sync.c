@@ -1,0 +1,813 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include "sync.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <cjson/cJSON.h>
+#include "util/addr.h"
+#include "platform/datapath.h"
+#include "util/env.h"
+#include "net/http.h"
+#include "jalapeno.h"
+#include "plan/plan.h"
+#include "util/output.h"
+#include "device/route.h"
+#include "util/sys.h"
+#include "usid.h"
+
+#define DEFAULT_DEV "net1"
+#define DEFAULT_COLLECTION "network_topology"
+#define DEFAULT_BEST_PATHS 4
+#define DEFAULT_TIMEOUT_MS 10000
+#define DEFAULT_CONNECT_TIMEOUT_MS 3000
+#define DEFAULT_CONCURRENCY 8
+#define DEFAULT_RETRIES 2
+#define BACKOFF_MS 200
+#define CONCURRENCY_MAX 256
+#define RETRIES_MAX 10
+
+const char usage_sync[] =
+	"Usage: srv6-bpf sync [dev DEV] [OPTIONS]\n"
+	"\n"
+	"Program DEV with every job peer's paths from a path source, in one step: peers\n"
+	"no longer in the job are removed, changed ones replaced, the rest left alone.\n"
+	"If anything fails first (API down, a bad answer for any peer, an invalid SID),\n"
+	"nothing changes.\n"
+	"\n"
+	"  dev DEV                 interface (env BACKEND_INTERFACE, default net1)\n"
+	"  --source S              where paths come from (default jalapeno-load):\n"
+	"                            jalapeno-load: one shortest_path/load call a peer,\n"
+	"                              as the PyTorch plugin does\n"
+	"                            jalapeno-best-paths: shortest_path/best-paths, up\n"
+	"                              to --paths equal-weight paths a peer\n"
+	"                            topology: GET .../topology once (or\n"
+	"                              --topology-file) and plan every sender's\n"
+	"                              flows so that they do not collide; program\n"
+	"                              the local host's share\n"
+	"  --paths K               paths per peer, 1-8 (jalapeno-best-paths: default 4)\n"
+	"  --endpoint URL          Jalapeño API base (env JALAPENO_API_ENDPOINT),\n"
+	"                          e.g. http://jalapeno:30800/api/v1\n"
+	"  --collection C          graph collection (env TOPOLOGY_COLLECTION,\n"
+	"                          default network_topology)\n"
+	"  --hosts-file F          job members, one \"name [rank] [address]\" a line\n"
+	"                          (else env HOSTS: names in rank order, comma separated)\n"
+	"  --topology-file F       the topology JSON from a file (implies topology)\n"
+	"  --pattern P             topology: the job's traffic, all-to-all (default) or\n"
+	"                          ring (rank i sends to rank i+1)\n"
+	"  --pairs F               topology: explicit flows, \"SRC DST [DEMAND]\" a line\n"
+	"  --previous F            topology: a plan (srv6-bpf plan -j) to stay close to\n"
+	"  --dest-function HEX     uSID appended after each path, e.g. e006\n"
+	"                          (env DEST_FUNCTION)\n"
+	"  --cacert FILE           CA bundle that verifies an https endpoint\n"
+	"  --header 'Name: value'  extra request header, e.g. a token\n"
+	"                          (env JALAPENO_API_HEADER)\n"
+	"  --timeout S             per request attempt, seconds (default 10)\n"
+	"  --connect-timeout S     per connection attempt, seconds (default 3)\n"
+	"  --concurrency N         requests in flight, 1-256 (default 8; 1 asks one peer\n"
+	"                          at a time in rank order, exactly as the plugin does)\n"
+	"  --retries N             further attempts per request, 0-10 (default 2)\n"
+	"  --dry-run               print what would be programmed (route grammar, or JSON\n"
+	"                          with -j); needs no datapath. (jalapeno-load calls\n"
+	"                          still add load on the server.)\n"
+	"\n"
+	"The local host is HOSTNAME, else HOSTNAME_PREFIX (default host) + RANK as two\n"
+	"digits; graph vertices are hosts/NAME. A peer's address is the hosts file's,\n"
+	"else the API's destination_info ipv6_address, or ipv4_address when MASTER_ADDR\n"
+	"is an IPv4 address. SID lists are rebuilt from srv6_sid_list and usid_block\n"
+	"(never taken from srv6_usid), DEST_FUNCTION appended, split over several\n"
+	"carriers when one does not hold them.\n"
+	"Retries back off from 0.2 s, doubling, with jitter. best-paths and topology\n"
+	"reads are retried after timeouts, connection errors and HTTP 5xx. A\n"
+	"shortest_path/load call adds load on the server, so it is retried only when it\n"
+	"never reached the server (resolve or connect failed). HTTP 4xx is never retried.\n";
+
+static int source_jalapeno(struct sync_job *job, struct err *e);
+static int source_topology(struct sync_job *job, struct err *e);
+
+static const struct source {
+	const char *name;
+	sync_source_fn fill; /* NULL: not available in this build */
+} sources[] = {
+	[SYNC_SOURCE_JALAPENO_LOAD] = { "jalapeno-load", source_jalapeno },
+	[SYNC_SOURCE_JALAPENO_BEST_PATHS] = { "jalapeno-best-paths", source_jalapeno },
+	[SYNC_SOURCE_TOPOLOGY] = { "topology", source_topology },
+};
+
+/* --- options -------------------------------------------------------------------- */
+
+/* Seconds, "2" or "0.5", into milliseconds in [1 ms, 1 hour]. */
+static int parse_seconds(const char *text, long *ms)
+{
+	char *end;
+	double v;
+
+	if (!text || !(isdigit((unsigned char)text[0]) || text[0] == '.'))
+		return -1;
+	errno = 0;
+	v = strtod(text, &end);
+	if (errno || *end || !(v * 1000 >= 1 && v <= 3600))
+		return -1;
+	*ms = (long)(v * 1000 + 0.5);
+	return 0;
+}
+
+/* DEST_FUNCTION: one 16-bit uSID in hex, as the plugin appends it ("fe06"). */
+static int parse_source(const char *text, enum sync_source_id *id)
+{
+	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
+		if (!strcmp(text, sources[i].name)) {
+			*id = (enum sync_source_id)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static const char *const valued_opts[] = {
+	"--source", "--paths", "--endpoint", "--collection", "--hosts-file", "--topology-file",
+	"--dest-function", "--cacert", "--header", "--timeout", "--connect-timeout",
+	"--concurrency", "--retries", "--pattern", "--pairs", "--previous",
+};
+
+/* "--name value" or "--name=value": the option's index and value. */
+static int option_value(int argc, char **argv, int *i, const char **name, const char **value,
+			struct err *e)
+{
+	const char *arg = argv[*i], *eq = strchr(arg, '=');
+	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+
+	for (size_t k = 0; k < sizeof(valued_opts) / sizeof(valued_opts[0]); k++) {
+		if (strlen(valued_opts[k]) != len || strncmp(arg, valued_opts[k], len))
+			continue;
+		*name = valued_opts[k];
+		if (eq) {
+			*value = eq + 1;
+		} else if (*i + 1 < argc) {
+			*value = argv[++*i];
+		} else {
+			return errf(e, "sync: %s needs a value", valued_opts[k]);
+		}
+		return 0;
+	}
+	return errf(e, "sync: unknown argument \"%.64s\" (see: srv6-bpf sync --help)", arg);
+}
+
+int sync_opts_parse(int argc, char **argv, struct sync_opts *o, struct err *e)
+{
+	const char *function = env_value("DEST_FUNCTION"), *master = env_value("MASTER_ADDR");
+	const char *paths = NULL, *source = NULL;
+	bool pattern_set = false;
+	unsigned long v;
+
+	memset(o, 0, sizeof(*o));
+	o->pattern = PLAN_ALL_TO_ALL;
+	o->dev = env_value("BACKEND_INTERFACE") ? env_value("BACKEND_INTERFACE") : DEFAULT_DEV;
+	o->endpoint = env_value("JALAPENO_API_ENDPOINT");
+	o->collection = env_value("TOPOLOGY_COLLECTION") ? env_value("TOPOLOGY_COLLECTION") : DEFAULT_COLLECTION;
+	o->header = env_value("JALAPENO_API_HEADER");
+	o->timeout_ms = DEFAULT_TIMEOUT_MS;
+	o->connect_timeout_ms = DEFAULT_CONNECT_TIMEOUT_MS;
+	o->concurrency = DEFAULT_CONCURRENCY;
+	o->retries = DEFAULT_RETRIES;
+	/* The plugin's rule: an IPv6 MASTER_ADDR (it contains ':') means IPv6 peers. */
+	o->family = master && !strchr(master, ':') ? AF_INET : AF_INET6;
+
+	for (int i = 0; i < argc; i++) {
+		const char *name = NULL, *val = NULL;
+
+		if (!strcmp(argv[i], "dev")) {
+			if (i + 1 == argc)
+				return errf(e, "sync: dev needs an interface name");
+			o->dev = argv[++i];
+			continue;
+		}
+		if (!strcmp(argv[i], "--dry-run")) {
+			o->dry_run = true;
+			continue;
+		}
+		if (option_value(argc, argv, &i, &name, &val, e))
+			return -1;
+		if (!strcmp(name, "--source")) {
+			source = val;
+		} else if (!strcmp(name, "--paths")) {
+			paths = val;
+		} else if (!strcmp(name, "--endpoint")) {
+			o->endpoint = val;
+		} else if (!strcmp(name, "--collection")) {
+			o->collection = val;
+		} else if (!strcmp(name, "--hosts-file")) {
+			o->hosts_file = val;
+		} else if (!strcmp(name, "--topology-file")) {
+			o->topology_file = val;
+		} else if (!strcmp(name, "--pattern")) {
+			if (plan_pattern_parse(val, &o->pattern))
+				return errf(e, "sync: invalid --pattern \"%.32s\": give all-to-all or ring", val);
+			pattern_set = true;
+		} else if (!strcmp(name, "--pairs")) {
+			o->pairs_file = val;
+		} else if (!strcmp(name, "--previous")) {
+			o->previous_file = val;
+		} else if (!strcmp(name, "--dest-function")) {
+			function = val;
+		} else if (!strcmp(name, "--cacert")) {
+			o->cacert = val;
+		} else if (!strcmp(name, "--header")) {
+			o->header = val;
+		} else if (!strcmp(name, "--timeout")) {
+			if (parse_seconds(val, &o->timeout_ms))
+				return errf(e, "sync: invalid --timeout \"%.32s\": give seconds, 0.001-3600", val);
+		} else if (!strcmp(name, "--connect-timeout")) {
+			if (parse_seconds(val, &o->connect_timeout_ms))
+				return errf(e, "sync: invalid --connect-timeout \"%.32s\": give seconds, 0.001-3600", val);
+		} else if (!strcmp(name, "--concurrency")) {
+			if (parse_uint(val, 1, CONCURRENCY_MAX, &v))
+				return errf(e, "sync: invalid --concurrency \"%.32s\": give 1-%d", val,
+					    CONCURRENCY_MAX);
+			o->concurrency = (unsigned int)v;
+		} else if (!strcmp(name, "--retries")) {
+			if (parse_uint(val, 0, RETRIES_MAX, &v))
+				return errf(e, "sync: invalid --retries \"%.32s\": give 0-%d", val, RETRIES_MAX);
+			o->retries = (unsigned int)v;
+		}
+	}
+
+	if (o->dev[0] == '\0' || strlen(o->dev) >= IF_NAMESIZE)
+		return errf(e, "sync: invalid interface name \"%.32s\"", o->dev);
+	if (source && parse_source(source, &o->source))
+		return errf(e, "sync: unknown --source \"%.32s\" (jalapeno-load, jalapeno-best-paths, topology)",
+			    source);
+	if (o->pairs_file) {
+		if (pattern_set)
+			return errf(e, "sync: give --pattern or --pairs, not both");
+		o->pattern = PLAN_PAIRS;
+	}
+	if ((pattern_set || o->pairs_file || o->previous_file) && source &&
+	    o->source != SYNC_SOURCE_TOPOLOGY && !o->topology_file)
+		return errf(e, "sync: --pattern, --pairs and --previous plan with --source topology, not %s",
+			    sources[o->source].name);
+	if (o->topology_file) {
+		if (source && o->source != SYNC_SOURCE_TOPOLOGY)
+			return errf(e, "sync: --topology-file goes with --source topology, not %s",
+				    sources[o->source].name);
+		o->source = SYNC_SOURCE_TOPOLOGY;
+	}
+	if (paths && parse_uint(paths, 1, SRV6_MAX_PATHS, &v))
+		return errf(e, "sync: invalid --paths \"%.32s\": give 1-%d", paths, SRV6_MAX_PATHS);
+	o->paths = paths ? (unsigned int)v : o->source == SYNC_SOURCE_JALAPENO_BEST_PATHS ? DEFAULT_BEST_PATHS : 1;
+	if (o->source == SYNC_SOURCE_JALAPENO_LOAD && o->paths != 1)
+		return errf(e, "sync: jalapeno-load gives one path per peer: use --source jalapeno-best-paths (or topology) for --paths %u",
+			    o->paths);
+	if (function) {
+		if (usid_function_parse(function, &o->function))
+			return errf(e, "sync: invalid DEST_FUNCTION \"%.32s\": give a 16-bit uSID in hex, e.g. e006",
+				    function);
+		o->has_function = true;
+	}
+	if (o->header && !http_header_valid(o->header))
+		return errf(e, "sync: invalid header \"%.64s\": give \"Name: value\"", o->header);
+	if (o->collection[0] == '\0')
+		return errf(e, "sync: empty collection name");
+	if (o->source != SYNC_SOURCE_TOPOLOGY || !o->topology_file) {
+		char *url = NULL;
+
+		if (!o->endpoint)
+			return errf(e, "sync: no Jalapeño endpoint: set JALAPENO_API_ENDPOINT or give --endpoint URL");
+		if (jalapeno_topology_url(o->endpoint, o->collection, &url, e)) {
+			err_prefix(e, "sync");
+			return -1;
+		}
+		free(url);
+	}
+	return 0;
+}
+
+/* --- the job ---------------------------------------------------------------------- */
+
+static void job_free(struct sync_job *job)
+{
+	free(job->plan_json);
+	for (size_t i = 0; i < job->npeers; i++)
+		free(job->peers[i].url);
+	free(job->peers);
+	membership_free(&job->members);
+	memset(job, 0, sizeof(*job));
+}
+
+static int job_init(const struct sync_opts *o, struct sync_job *job, struct err *e)
+{
+	const char *hosts = env_value("HOSTS");
+	char local[MEMBER_NAME_MAX];
+	size_t k = 0;
+
+	memset(job, 0, sizeof(*job));
+	job->o = o;
+	if (o->hosts_file) {
+		if (membership_from_file(o->hosts_file, &job->members, e))
+			return -1;
+	} else if (hosts) {
+		if (membership_from_list(hosts, &job->members, e))
+			return -1;
+	} else {
+		return errf(e, "no job members: set HOSTS (e.g. host00,host01) or give --hosts-file FILE");
+	}
+	if (membership_local_name(env_value("HOSTNAME"), env_value("HOSTNAME_PREFIX"), env_value("RANK"), local,
+				  sizeof(local), e))
+		return -1;
+	job->local = membership_find(&job->members, local);
+	if (!job->local)
+		return errf(e, "the local host %s is not one of the job's hosts (%s)", local,
+			    o->hosts_file ? o->hosts_file : "HOSTS");
+	snprintf(job->local_vertex, sizeof(job->local_vertex), "hosts/%s", local);
+	job->peers = calloc(job->members.n ? job->members.n : 1, sizeof(*job->peers));
+	if (!job->peers)
+		return errf(e, "out of memory");
+	for (size_t i = 0; i < job->members.n; i++) {
+		const struct member *m = &job->members.v[i];
+		struct sync_peer *p = &job->peers[k];
+
+		if (m == job->local)
+			continue;
+		p->member = m;
+		snprintf(p->vertex, sizeof(p->vertex), "hosts/%s", m->name);
+		/* The hosts file's address is the user's word: it wins over the API's. */
+		if (m->has_addr) {
+			p->has_key = true;
+			p->req.key = m->addr;
+			p->req.family = m->family;
+		}
+		k++;
+	}
+	job->npeers = k;
+	return 0;
+}
+
+static int peer_key_cmp(const void *a, const void *b)
+{
+	const struct sync_peer *x = *(const struct sync_peer *const *)a;
+	const struct sync_peer *y = *(const struct sync_peer *const *)b;
+	int c = memcmp(&x->req.key, &y->req.key, sizeof(x->req.key));
+
+	/* Equal keys keep rank order, so the message names the lower rank first. */
+	return c ? c : (x->member->rank > y->member->rank) - (x->member->rank < y->member->rank);
+}
+
+/* Every peer has an address and a path set, and no two share an address. */
+static int job_check(const struct sync_job *job, struct err *e)
+{
+	const char *fam = job->o->family == AF_INET ? "IPv4" : "IPv6";
+	const struct sync_peer **by_key;
+	char addr[ADDR_STR_LEN];
+	int rc = 0;
+
+	for (size_t i = 0; i < job->npeers; i++) {
+		const struct sync_peer *p = &job->peers[i];
+
+		if (p->no_flow)
+			continue;
+		if (!p->has_key)
+			return errf(e, "peer %s: no %s address: the API's destination_info has no %s and the hosts file gives none",
+				    p->vertex, fam, job->o->family == AF_INET ? "ipv4_address" : "ipv6_address");
+		if (p->req.peer.path_count < 1 || p->req.peer.path_count > SRV6_MAX_PATHS)
+			return errf(e, "peer %s: no path", p->vertex);
+	}
+	by_key = calloc(job->npeers ? job->npeers : 1, sizeof(*by_key));
+	if (!by_key)
+		return errf(e, "out of memory");
+	size_t nkeyed = 0;
+
+	for (size_t i = 0; i < job->npeers; i++)
+		if (!job->peers[i].no_flow)
+			by_key[nkeyed++] = &job->peers[i];
+	qsort(by_key, nkeyed, sizeof(*by_key), peer_key_cmp);
+	for (size_t i = 1; i < nkeyed && !rc; i++)
+		if (!memcmp(&by_key[i - 1]->req.key, &by_key[i]->req.key, sizeof(by_key[i]->req.key)))
+			rc = errf(e, "peers %s and %s have the same address %s", by_key[i - 1]->vertex,
+				  by_key[i]->vertex, addr_key_str(&by_key[i]->req.key, addr));
+	free(by_key);
+	return rc;
+}
+
+/* A request that got no answer: why, and after how many attempts. */
+static int transport_error(const struct http_req *r, struct err *e)
+{
+	if (r->attempts > 1)
+		return errf(e, "%s (%u attempts)", r->error, r->attempts);
+	return errf(e, "%s", r->error);
+}
+
+/* --- source: the Jalapeño API, one request per peer ---------------------------------- */
+
+static int jalapeno_done(struct http_req *r, void *arg, struct err *e)
+{
+	struct sync_job *job = arg;
+	struct sync_peer *p = r->user;
+	struct jalapeno_want w = {
+		.query = job->o->source == SYNC_SOURCE_JALAPENO_LOAD ? JALAPENO_LOAD
+								      : JALAPENO_BEST_PATHS,
+		.destination = p->vertex,
+		.family = job->o->family,
+		.has_function = job->o->has_function,
+		.function = job->o->function,
+		.max_paths = job->o->paths,
+	};
+	struct jalapeno_answer a;
+
+	if ((r->error[0] && transport_error(r, e)) ||
+	    jalapeno_parse(&w, r->status, r->body, r->len, &a, e))
+		goto fail;
+	p->req.peer = a.peer;
+	if (!p->has_key && a.has_key) {
+		p->has_key = true;
+		p->req.key = a.key;
+		p->req.family = a.family;
+	}
+	return 0;
+fail:
+	err_prefix(e, "peer %s: GET %s", p->vertex, p->url);
+	return -1;
+}
+
+static int source_jalapeno(struct sync_job *job, struct err *e)
+{
+	const struct sync_opts *o = job->o;
+	bool load = o->source == SYNC_SOURCE_JALAPENO_LOAD;
+	struct http_req *reqs = calloc(job->npeers ? job->npeers : 1, sizeof(*reqs));
+	struct http_opts ho = {
+		.concurrency = o->concurrency,
+		.connect_timeout_ms = o->connect_timeout_ms,
+		.timeout_ms = o->timeout_ms,
+		.retries = o->retries,
+		.backoff_ms = BACKOFF_MS,
+		.cacert = o->cacert,
+		.header = o->header,
+		.max_body = JALAPENO_PATH_BODY_MAX,
+	};
+	int rc = -1;
+
+	if (!reqs)
+		return errf(e, "out of memory");
+	for (size_t i = 0; i < job->npeers; i++) {
+		struct sync_peer *p = &job->peers[i];
+
+		if (jalapeno_path_url(load ? JALAPENO_LOAD : JALAPENO_BEST_PATHS, o->endpoint,
+				      o->collection, job->local_vertex, p->vertex, o->paths, &p->url, e))
+			goto out;
+		reqs[i].url = p->url;
+		reqs[i].retry = load ? HTTP_RETRY_UNSENT : HTTP_RETRY_IDEMPOTENT;
+		reqs[i].user = p;
+	}
+	rc = http_run(&ho, reqs, job->npeers, jalapeno_done, job, e);
+out:
+	free(reqs);
+	return rc;
+}
+
+/* --- one GET (for sources that need a single document) ------------------------------ */
+
+struct get_result {
+	size_t max;
+	char *body;
+	size_t len;
+};
+
+static int get_done(struct http_req *r, void *arg, struct err *e)
+{
+	struct get_result *g = arg;
+
+	if ((r->error[0] && transport_error(r, e)) ||
+	    jalapeno_check(r->status, r->body, r->len, g->max, e))
+		return -1;
+	g->body = r->body; /* keep it: http_run frees only what is left */
+	g->len = r->len;
+	r->body = NULL;
+	return 0;
+}
+
+int sync_http_get(const struct sync_opts *o, const char *url, size_t max, char **body,
+		  size_t *len, struct err *e)
+{
+	struct http_opts ho = {
+		.concurrency = 1,
+		.connect_timeout_ms = o->connect_timeout_ms,
+		.timeout_ms = o->timeout_ms,
+		.retries = o->retries,
+		.backoff_ms = BACKOFF_MS,
+		.cacert = o->cacert,
+		.header = o->header,
+		.max_body = max,
+	};
+	struct http_req req = { .url = url, .retry = HTTP_RETRY_IDEMPOTENT };
+	struct get_result g = { .max = max };
+
+	*body = NULL;
+	*len = 0;
+	if (http_run(&ho, &req, 1, get_done, &g, e)) {
+		free(g.body);
+		err_prefix(e, "GET %s", url);
+		return -1;
+	}
+	*body = g.body;
+	*len = g.len;
+	return 0;
+}
+
+/* --- the planner: the topology read once, every sender planned alike ------------------- */
+
+static int topology_get(const struct sync_opts *o, struct topology *t, struct err *e)
+{
+	char *url = NULL, *body = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (o->topology_file)
+		return topology_load_file(o->topology_file, 0, t, e);
+	if (jalapeno_topology_url(o->endpoint, o->collection, &url, e))
+		return -1;
+	rc = sync_http_get(o, url, JALAPENO_TOPOLOGY_BODY_MAX, &body, &len, e);
+	if (rc == 0 && topology_parse(body, len, 0, t, e))
+		rc = -1, err_prefix(e, "GET %s", url);
+	free(body);
+	free(url);
+	return rc;
+}
+
+static char *plan_to_json(const struct plan *p, struct err *e)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int rc;
+
+	if (!f) {
+		errf(e, "out of memory");
+		return NULL;
+	}
+	rc = plan_write_json(p, false, f, e);
+	fclose(f);
+	if (rc) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/*
+ * Plan every flow of the job's pattern, then program the local host's share:
+ * the peers it sends to get their planned paths; the others are left alone
+ * (plain routing), since the plan puts no traffic of ours on them.
+ */
+static int source_topology(struct sync_job *job, struct err *e)
+{
+	const struct sync_opts *o = job->o;
+	struct plan_pairs pairs = { 0 };
+	struct plan_prev *prev_file = NULL;
+	struct route_req *reqs = NULL;
+	struct plan *plan = NULL;
+	struct topology t = { 0 };
+	struct plan_opts po;
+	size_t n = 0;
+	int rc = -1;
+
+	if (topology_get(o, &t, e))
+		return -1;
+	plan_opts_init(&po);
+	po.pattern = (enum plan_pattern)o->pattern;
+	po.paths = o->paths ? o->paths : 1;
+	po.has_function = o->has_function;
+	po.function = o->function;
+	po.no_baselines = true;
+	if (o->pairs_file) {
+		if (plan_pairs_load(o->pairs_file, &job->members, &pairs, e))
+			goto out;
+		po.pairs = &pairs;
+	}
+	if (o->previous) {
+		po.previous = o->previous;
+	} else if (o->previous_file) {
+		if (plan_prev_load(o->previous_file, &prev_file, e))
+			goto out;
+		po.previous = prev_file;
+	}
+	if (plan_compute(&t, &job->members, &po, &plan, e) ||
+	    plan_local_routes(plan, job->local->name, o->family, &reqs, &n, e))
+		goto out;
+	/* A peer's key: the hosts file's address, else its vertex's of the family. */
+	for (size_t i = 0; i < job->npeers; i++) {
+		struct sync_peer *p = &job->peers[i];
+		long v = topology_find(&t, p->vertex);
+
+		if (!p->has_key && v >= 0 &&
+		    (o->family == AF_INET ? t.v[v].has_ipv4 : t.v[v].has_ipv6)) {
+			p->req.key = o->family == AF_INET ? t.v[v].ipv4 : t.v[v].ipv6;
+			p->req.family = o->family;
+			p->has_key = true;
+		}
+		p->no_flow = true;
+		for (size_t r = 0; r < n; r++) {
+			if (p->has_key && !memcmp(&reqs[r].key, &p->req.key, sizeof(p->req.key))) {
+				p->req.peer = reqs[r].peer;
+				p->no_flow = false;
+			}
+		}
+	}
+	job->has_plan = true;
+	job->plan_max_load = plan_ratio_value(plan_get_summary(plan)->max_load);
+	job->plan_lower_bound = plan_ratio_value(plan_get_summary(plan)->lower_bound);
+	rc = 0;
+	if (o->keep_plan) {
+		job->plan_json = plan_to_json(plan, e);
+		rc = job->plan_json ? 0 : -1;
+	}
+out:
+	free(reqs);
+	plan_free(plan);
+	plan_prev_free(prev_file);
+	plan_pairs_free(&pairs);
+	topology_free(&t);
+	return rc;
+}
+
+/* --- output ------------------------------------------------------------------------- */
+
+static void print_text(const struct sync_job *job)
+{
+	for (size_t i = 0; i < job->npeers; i++) {
+		const struct sync_peer *p = &job->peers[i];
+		const struct srv6_peer *peer = &p->req.peer;
+		char addr[ADDR_STR_LEN], sid[ADDR_STR_LEN];
+
+		if (p->no_flow)
+			continue;
+		printf("%s dev %s", addr_key_str(&p->req.key, addr), job->o->dev);
+		for (unsigned int k = 0; k < peer->path_count; k++) {
+			printf("%s segs ", peer->path_count > 1 ? " path" : "");
+			for (unsigned int s = 0; s < peer->paths[k].seg_count; s++)
+				printf("%s%s", s ? "," : "", addr_sid_str(peer->paths[k].segs[s], sid));
+			printf(" weight %u", peer->paths[k].weight);
+		}
+		printf("  # %s\n", p->vertex);
+	}
+}
+
+static cJSON *plan_json(const struct sync_job *job)
+{
+	cJSON *root = cJSON_CreateObject(), *peers;
+
+	cJSON_AddStringToObject(root, "dev", job->o->dev);
+	cJSON_AddStringToObject(root, "source", sources[job->o->source].name);
+	cJSON_AddStringToObject(root, "local", job->local_vertex);
+	peers = cJSON_AddArrayToObject(root, "peers");
+	for (size_t i = 0; i < job->npeers; i++) {
+		const struct sync_peer *p = &job->peers[i];
+		const struct srv6_peer *peer = &p->req.peer;
+		cJSON *obj, *paths;
+		char text[ADDR_STR_LEN];
+
+		if (p->no_flow)
+			continue;
+		obj = cJSON_CreateObject();
+		cJSON_AddStringToObject(obj, "vertex", p->vertex);
+		cJSON_AddNumberToObject(obj, "rank", p->member->rank);
+		cJSON_AddStringToObject(obj, "peer", addr_key_str(&p->req.key, text));
+		if (p->url)
+			cJSON_AddStringToObject(obj, "url", p->url);
+		paths = cJSON_AddArrayToObject(obj, "paths");
+		for (unsigned int k = 0; k < peer->path_count; k++) {
+			cJSON *path = cJSON_CreateObject(), *segs = cJSON_AddArrayToObject(path, "segs");
+
+			for (unsigned int s = 0; s < peer->paths[k].seg_count; s++)
+				cJSON_AddItemToArray(segs, cJSON_CreateString(addr_sid_str(
+								   peer->paths[k].segs[s], text)));
+			cJSON_AddNumberToObject(path, "weight", peer->paths[k].weight);
+			cJSON_AddItemToArray(paths, path);
+		}
+		cJSON_AddItemToArray(peers, obj);
+	}
+	return root;
+}
+
+static int apply(struct ctx *c, const struct sync_job *job, struct sync_counts *n,
+		 struct err *e)
+{
+	struct route_req *reqs = calloc(job->npeers ? job->npeers : 1, sizeof(*reqs));
+	size_t k = 0;
+	int rc;
+
+	if (!reqs)
+		return errf(e, "out of memory");
+	for (size_t i = 0; i < job->npeers; i++) {
+		if (job->peers[i].no_flow)
+			continue;
+		reqs[k] = job->peers[i].req;
+		reqs[k].verb = ROUTE_REPLACE;
+		snprintf(reqs[k].dev, sizeof(reqs[k].dev), "%s", job->o->dev);
+		k++;
+	}
+	rc = route_sync(c, job->o->dev, reqs, k, n, e);
+	free(reqs);
+	return rc;
+}
+
+static void print_counts(const struct ctx *c, const struct sync_report *r)
+{
+	if (c->json) {
+		cJSON *root = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(root, "dev", r->dev);
+		cJSON_AddStringToObject(root, "source", r->source);
+		cJSON_AddNumberToObject(root, "peers", (double)r->peers);
+		cJSON_AddNumberToObject(root, "added", (double)r->counts.added);
+		cJSON_AddNumberToObject(root, "replaced", (double)r->counts.replaced);
+		cJSON_AddNumberToObject(root, "unchanged", (double)r->counts.unchanged);
+		cJSON_AddNumberToObject(root, "removed", (double)r->counts.removed);
+		out_json(root);
+		cJSON_Delete(root);
+	} else {
+		printf("sync %s: %zu peers from %s: %zu added, %zu replaced, %zu unchanged, %zu removed\n",
+		       r->dev, r->peers, r->source, r->counts.added, r->counts.replaced,
+		       r->counts.unchanged, r->counts.removed);
+	}
+}
+
+/* --- the command -------------------------------------------------------------------- */
+
+/* The datapath must be there before the API is asked: a load call changes server state. */
+static int check_datapath(struct ctx *c, const char *dev, struct err *e)
+{
+	struct srv6_maps maps;
+	struct link_info li;
+
+	if (c->platform == PLATFORM_KERNEL) /* kernel routes: the device is enough */
+		return sys_check_net_admin(e) || nlx_link_get(&c->nl, dev, &li, e) ? -1 : 0;
+	if (sys_check_caps(e) || sys_check_bpffs(c->bpffs, c->bpffs_default, e) ||
+	    dp_open(c, dev, &maps, e))
+		return -1;
+	srv6_maps_close(&maps);
+	return 0;
+}
+
+int sync_once(struct ctx *c, const struct sync_opts *o, struct sync_report *r, struct err *e)
+{
+	struct sync_job job = { 0 };
+	sync_source_fn fill = sources[o->source].fill;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->dev = o->dev;
+	r->source = sources[o->source].name;
+	if (!fill)
+		return errf(e, "sync: --source %s is not yet available in this build (use jalapeno-load or jalapeno-best-paths)",
+			    sources[o->source].name);
+	/* Everything that can be checked locally first: nothing is asked of the API
+	 * (whose load calls change its state) unless the result can be programmed. */
+	rc = job_init(o, &job, e);
+	if (!rc && !o->dry_run)
+		rc = check_datapath(c, o->dev, e);
+	if (!rc)
+		rc = fill(&job, e);
+	if (!rc)
+		rc = job_check(&job, e);
+	if (!rc && o->dry_run) {
+		if (c->json) {
+			cJSON *root = plan_json(&job);
+
+			out_json(root);
+			cJSON_Delete(root);
+		} else {
+			print_text(&job);
+		}
+	} else if (!rc) {
+		rc = apply(c, &job, &r->counts, e);
+	}
+	r->peers = 0;
+	for (size_t i = 0; i < job.npeers; i++)
+		r->peers += !job.peers[i].no_flow;
+	if (!rc && job.has_plan) {
+		r->has_plan = true; /* plan_json only with o->keep_plan */
+		r->plan_max_load = job.plan_max_load;
+		r->plan_lower_bound = job.plan_lower_bound;
+		r->plan_json = job.plan_json;
+		job.plan_json = NULL;
+	}
+	job_free(&job);
+	if (rc)
+		err_prefix(e, "sync");
+	return rc;
+}
+
+int cmd_sync(struct ctx *c, int argc, char **argv, struct err *e)
+{
+	struct sync_report r;
+	struct sync_opts o;
+
+	if (sync_opts_parse(argc, argv, &o, e) || sync_once(c, &o, &r, e))
+		return -1;
+	if (!o.dry_run)
+		print_counts(c, &r);
+	free(r.plan_json);
+	return 0;
+}

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * `srv6-bpf sync`: work out the job (who am I, who are my peers) as the SRv6
+ * PyTorch plugin does, get every peer's paths from a path source, and make
+ * DEV's peers exactly that set in one all-or-nothing step.
+ */
+#ifndef SRV6_SYNC_H
+#define SRV6_SYNC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "util/ctx.h"
+#include "util/err.h"
+#include "membership.h"
+#include "plan/plan.h"
+#include "device/route.h"
+#include "device/route_parse.h"
+
+extern const char usage_sync[];
+
+int cmd_sync(struct ctx *c, int argc, char **argv, struct err *e);
+
+enum sync_source_id {
+	SYNC_SOURCE_JALAPENO_LOAD,
+	SYNC_SOURCE_JALAPENO_BEST_PATHS,
+	SYNC_SOURCE_TOPOLOGY,
+};
+
+/* Everything sync was told, from flags over environment over defaults. */
+struct sync_opts {
+	const char *dev;
+	enum sync_source_id source;
+	unsigned int paths;        /* --paths K: paths per peer */
+	const char *endpoint;      /* JALAPENO_API_ENDPOINT */
+	const char *collection;    /* TOPOLOGY_COLLECTION */
+	const char *hosts_file;    /* else HOSTS */
+	const char *topology_file; /* --topology-file: the topology without a server */
+	bool has_function;         /* DEST_FUNCTION */
+	__u16 function;
+	int family;                /* MASTER_ADDR's: AF_INET6 or AF_INET */
+	const char *cacert;
+	const char *header;        /* JALAPENO_API_HEADER */
+	long timeout_ms;
+	long connect_timeout_ms;
+	unsigned int concurrency;
+	unsigned int retries;
+	bool dry_run;
+	/* --source topology: the traffic the plan is for, and the plan to stay close to. */
+	enum plan_pattern pattern;
+	const char *pairs_file;          /* --pairs: explicit flows */
+	const char *previous_file;       /* --previous PLAN.json */
+	const struct plan_prev *previous; /* the daemon's last plan (wins over the file) */
+	bool keep_plan;                   /* hand the plan back as JSON (the daemon) */
+};
+
+/* One peer of the job and, once a source filled it, its path set. */
+struct sync_peer {
+	const struct member *member;
+	char vertex[8 + MEMBER_NAME_MAX]; /* hosts/NAME */
+	char *url;                        /* where the paths came from (for errors and -j) */
+	bool has_key;                     /* req.key/family set */
+	bool no_flow;                     /* topology: the plan sends it nothing, not programmed */
+	struct route_req req;             /* key, family and peer.paths */
+};
+
+struct sync_job {
+	const struct sync_opts *o;
+	struct membership members;
+	const struct member *local;
+	char local_vertex[8 + MEMBER_NAME_MAX];
+	struct sync_peer *peers; /* every member but the local host, in rank order */
+	size_t npeers;
+	/* Filled by the topology source. */
+	bool has_plan;
+	double plan_max_load, plan_lower_bound;
+	char *plan_json; /* the whole plan (plan_write_json), for the next --previous */
+};
+
+/*
+ * A path source fills every peer's req.peer (path_count, paths, weights) and,
+ * where it knows it, the peer's address (has_key, req.key, req.family); an
+ * address from the hosts file is filled in before and wins. It fails as a
+ * whole, with an error naming the peer, or fills every peer.
+ */
+typedef int (*sync_source_fn)(struct sync_job *job, struct err *e);
+
+/* What one sync did. */
+struct sync_report {
+	const char *dev;
+	const char *source;
+	size_t peers;
+	struct sync_counts counts;
+	bool has_plan; /* --source topology: the plan's quality */
+	double plan_max_load, plan_lower_bound;
+	char *plan_json; /* with has_plan: the plan; the caller frees it */
+};
+
+/* Parse-free core of `sync` (the daemon runs it in a loop): programs dev, or
+ * with o->dry_run prints what it would program. */
+int sync_once(struct ctx *c, const struct sync_opts *o, struct sync_report *r, struct err *e);
+
+/* Option parsing and environment, exposed for tests. */
+int sync_opts_parse(int argc, char **argv, struct sync_opts *o, struct err *e);
+
+/*
+ * One read-only GET with sync's HTTP options (timeouts, retries, CA, header),
+ * e.g. the topology for a source that plans locally: on success *body (free())
+ * holds len bytes of checked answer (HTTP 200, at most max bytes, valid UTF-8,
+ * NUL-terminated); errors read "GET URL: reason".
+ */
+int sync_http_get(const struct sync_opts *o, const char *url, size_t max, char **body,
+		  size_t *len, struct err *e);
+
+#endif
