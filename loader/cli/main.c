@@ -19,6 +19,7 @@
 #include "device/show.h"
 #include "sync/sync.h"
 #include "device/sid.h"
+#include "platform/bpf.h"
 #include "device/metrics.h"
 #include "sync/daemon.h"
 #include "cmd_plan.h"
@@ -189,7 +190,7 @@ static int platform_parse(const char *text, enum platform *p)
 /* The BPF platform needs CAP_BPF too; kernel routes only CAP_NET_ADMIN. */
 static int check_caps(const struct ctx *c, struct err *e)
 {
-	return c->platform == PLATFORM_KERNEL ? sys_check_net_admin(e) : sys_check_caps(e);
+	return c->ops->check_caps(e);
 }
 
 /* ROUTE_PLATFORM, ROUTE_TABLE_ID and SRV6_ENCAP_MODE as the SRv6 PyTorch plugin reads them. */
@@ -305,11 +306,11 @@ static int cmd_load(struct ctx *c, int argc, char **argv, struct err *e)
 				    word);
 		}
 	}
-	if (c->platform == PLATFORM_KERNEL)
+	if (!c->ops->datapath)
 		return kernel_platform_note(c, "load");
 	if (sys_check_kernel(e) || sys_check_caps(e) ||
 	    sys_check_bpffs(c->bpffs, c->bpffs_default, e) || dp_load(c, &o, &res, e) ||
-	    (res != LOAD_NEW && sid_dev_reloaded(c, e)))
+	    (res != LOAD_NEW && dp_dev_reloaded(c, e)))
 		return -1;
 	if (!c->json && res != LOAD_NEW)
 		fprintf(stderr, "srv6-bpf: %s was loaded already: %s\n", o.dev,
@@ -321,11 +322,11 @@ static int cmd_unload(struct ctx *c, int argc, char **argv, struct err *e)
 {
 	if (argc != 1)
 		return errf(e, "unload: give exactly one DEV (srv6-bpf unload DEV)");
-	if (c->platform == PLATFORM_KERNEL)
+	if (!c->ops->datapath)
 		return kernel_platform_note(c, "unload");
 	if (check_caps(c, e) || sys_check_bpffs(c->bpffs, c->bpffs_default, e))
 		return -1;
-	return sid_dev_unload(c, argv[0], e);
+	return dp_dev_unload(c, argv[0], e);
 }
 
 /* Read FILE (or stdin for "-") into requests, one per non-empty line. */
@@ -443,7 +444,7 @@ static int cmd_show(struct ctx *c, int argc, char **argv, struct err *e)
 
 	if (parse_opt_dev(argc, argv, &dev, "show", e))
 		return -1;
-	if (c->platform == PLATFORM_KERNEL)
+	if (!c->ops->datapath)
 		return kernel_platform_note(c, "show");
 	return check_caps(c, e) || show_datapath(c, dev, e) ? -1 : 0;
 }
@@ -454,7 +455,7 @@ static int cmd_stats(struct ctx *c, int argc, char **argv, struct err *e)
 
 	if (parse_opt_dev(argc, argv, &dev, "stats", e))
 		return -1;
-	if (c->platform == PLATFORM_KERNEL)
+	if (!c->ops->datapath)
 		return kernel_platform_note(c, "stats");
 	return check_caps(c, e) || show_stats(c, dev, e) ? -1 : 0;
 }
@@ -471,7 +472,7 @@ static int cmd_metrics(struct ctx *c, int argc, char **argv, struct err *e)
 
 	if (parse_opt_dev(argc, argv, &dev, "metrics", e))
 		return -1;
-	if (c->platform == PLATFORM_KERNEL)
+	if (!c->ops->datapath)
 		return errf(e, "metrics: the kernel platform has no datapath counters");
 	return sys_check_caps(e) || metrics_write(c, dev, stdout, e) ? -1 : 0;
 }
@@ -564,6 +565,7 @@ int main(int argc, char **argv)
 			return 0;
 		}
 	}
+	c.ops = platform_ops_of(c.platform);
 	c.bpffs_default = !c.bpffs || !*c.bpffs;
 	if (c.bpffs_default)
 		c.bpffs = SRV6_BPFFS_DEFAULT;

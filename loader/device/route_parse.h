@@ -9,26 +9,9 @@
 #ifndef SRV6_ROUTE_PARSE_H
 #define SRV6_ROUTE_PARSE_H
 
-#include <net/if.h>
 #include <stdbool.h>
 #include "util/err.h"
-#include "srv6_bpf.h"
-
-enum route_verb {
-	ROUTE_ADD,
-	ROUTE_REPLACE,
-	ROUTE_DEL,
-};
-
-struct route_req {
-	enum route_verb verb;
-	struct srv6_peer_key key;
-	int family; /* AF_INET6 or AF_INET: how the peer was written */
-	char dev[IF_NAMESIZE];
-	/* path_count and each path's seg_count, weight and segs; the loader
-	 * fills counters_base and flags. */
-	struct srv6_peer peer;
-};
+#include "platform/request.h"
 
 const char *route_verb_name(enum route_verb verb);
 int route_verb_parse(const char *word, enum route_verb *verb);

@@ -8,7 +8,7 @@
  * touching traffic (load keeps the pins, sync leaves unchanged peers alone).
  */
 #include "daemon.h"
-#include "device/sid.h"
+#include "platform/platform.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -69,7 +69,7 @@ static int render(FILE *out, void *arg)
 	struct daemon_state *d = arg;
 	struct err e;
 	/* The kernel platform has no datapath counters: the daemon's own only. */
-	int rc = d->metrics_ctx->platform == PLATFORM_BPF ?
+	int rc = d->metrics_ctx->ops->datapath ?
 			 metrics_write(d->metrics_ctx, d->dev, out, &e) : 0;
 
 	pthread_mutex_lock(&d->lock);
@@ -156,27 +156,6 @@ static int run_opts_parse(int *argc, char **argv, struct run_opts *r, struct err
 		}
 	}
 	*argc = out;
-	return 0;
-}
-
-/* Loaded already (a restart): adopt it as it is. Else load with defaults. */
-static int ensure_loaded(struct ctx *c, const char *dev, struct err *e)
-{
-	struct load_opts lo = { .dev = dev };
-	struct srv6_maps maps;
-	enum load_result res;
-
-	if (c->platform == PLATFORM_KERNEL)
-		return 0;
-	if (dp_open(c, dev, &maps, e) == 0) {
-		srv6_maps_close(&maps);
-		log_event(LOG_LEVEL_INFO, "adopt", "dev=%s pinned datapath found: kept as it is", dev);
-		return 0;
-	}
-	if (sys_check_kernel(e) || sys_check_caps(e) ||
-	    sys_check_bpffs(c->bpffs, c->bpffs_default, e) || dp_load(c, &lo, &res, e))
-		return -1;
-	log_event(LOG_LEVEL_INFO, "load", "dev=%s datapath loaded", dev);
 	return 0;
 }
 
@@ -269,7 +248,7 @@ int cmd_run(struct ctx *c, int argc, char **argv, struct err *e)
 		return errf(e, "run: --dry-run is for sync, not for the daemon");
 	o.keep_plan = true; /* each plan stays close to the last one */
 	d.dev = o.dev;
-	if (ensure_loaded(c, o.dev, e))
+	if (c->ops->dev_ensure(c, o.dev, e))
 		return -1;
 
 	/* Signals are taken synchronously: blocked here, before the server's
@@ -319,8 +298,8 @@ int cmd_run(struct ctx *c, int argc, char **argv, struct err *e)
 	plan_prev_free(prev);
 	if (d.metrics_ctx)
 		nlx_close(&mctx.nl);
-	if (r.cleanup && c->platform == PLATFORM_BPF) {
-		rc = sid_dev_unload(c, o.dev, e);
+	if (r.cleanup && c->ops->dev_release) {
+		rc = c->ops->dev_release(c, o.dev, e);
 		if (rc == 0)
 			log_event(LOG_LEVEL_INFO, "unload", "dev=%s datapath removed", o.dev);
 	} else {

@@ -9,7 +9,7 @@
 #include <sys/socket.h>
 #include <cjson/cJSON.h>
 #include "util/addr.h"
-#include "platform/datapath.h"
+#include "platform/platform.h"
 #include "util/env.h"
 #include "net/http.h"
 #include "jalapeno.h"
@@ -735,21 +735,6 @@ static void print_counts(const struct ctx *c, const struct sync_report *r)
 
 /* --- the command -------------------------------------------------------------------- */
 
-/* The datapath must be there before the API is asked: a load call changes server state. */
-static int check_datapath(struct ctx *c, const char *dev, struct err *e)
-{
-	struct srv6_maps maps;
-	struct link_info li;
-
-	if (c->platform == PLATFORM_KERNEL) /* kernel routes: the device is enough */
-		return sys_check_net_admin(e) || nlx_link_get(&c->nl, dev, &li, e) ? -1 : 0;
-	if (sys_check_caps(e) || sys_check_bpffs(c->bpffs, c->bpffs_default, e) ||
-	    dp_open(c, dev, &maps, e))
-		return -1;
-	srv6_maps_close(&maps);
-	return 0;
-}
-
 int sync_once(struct ctx *c, const struct sync_opts *o, struct sync_report *r, struct err *e)
 {
 	struct sync_job job = { 0 };
@@ -766,7 +751,7 @@ int sync_once(struct ctx *c, const struct sync_opts *o, struct sync_report *r, s
 	 * (whose load calls change its state) unless the result can be programmed. */
 	rc = job_init(o, &job, e);
 	if (!rc && !o->dry_run)
-		rc = check_datapath(c, o->dev, e);
+		rc = c->ops->dev_ready(c, o->dev, e);
 	if (!rc)
 		rc = fill(&job, e);
 	if (!rc)

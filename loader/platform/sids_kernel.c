@@ -1,19 +1,18 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* Local SIDs on the kernel platform: seg6local routes instead of the XDP map. */
-#include "device/sid.h"
+#include "kernel.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cjson/cJSON.h>
 #include <linux/seg6_local.h>
 #include "util/addr.h"
-#include "util/output.h"
+#include "util/array.h"
 
 /* Kernel platform: seg6local End.DT6 (IPv6 inside, to the local table),
  * End.DX4 (IPv4 inside, to this device's own address), or End with the
  * NEXT-C-SID flavour (a micro-SID node: the kernel shifts and forwards). */
-int sid_kernel_apply(struct ctx *c, const struct sid_req *req, struct err *e)
+int kernel_sid_apply(struct ctx *c, const struct sid_req *req, struct err *e)
 {
 	struct local_sid_route r = { .key = req->key, .table = c->table }, *cur = NULL;
 	char text[ADDR_STR_LEN + 8];
@@ -80,22 +79,21 @@ static const char *kernel_action_name(const struct local_sid_route *r)
 	}
 }
 
-int sid_kernel_show(struct ctx *c, const char *dev, struct err *e)
+int kernel_sid_list(struct ctx *c, const char *dev, struct sid_row **v, size_t *n,
+		    struct err *e)
 {
-	cJSON *json = c->json ? cJSON_CreateArray() : NULL;
 	struct local_sid_route *cur = NULL;
-	char text[ADDR_STR_LEN + 8];
+	struct sid_row *rows = NULL;
+	size_t ncur = 0, nrows = 0, cap = 0;
 	struct link_info li;
-	size_t n = 0;
+	int rc = 0;
 
 	if ((dev && nlx_link_get(&c->nl, dev, &li, e)) ||
-	    nlx_local_sids(&c->nl, c->table, &cur, &n, e)) {
-		cJSON_Delete(json);
+	    nlx_local_sids(&c->nl, c->table, &cur, &ncur, e))
 		return -1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const char *action = kernel_action_name(&cur[i]);
+	for (size_t i = 0; i < ncur && rc == 0; i++) {
 		bool end = cur[i].action == SEG6_LOCAL_ACTION_END && cur[i].lblen;
+		struct sid_row r = { .key = cur[i].key, .action = kernel_action_name(&cur[i]) };
 		struct link_info via;
 		struct err ignored;
 
@@ -103,31 +101,20 @@ int sid_kernel_show(struct ctx *c, const char *dev, struct err *e)
 			continue;
 		if (nlx_link_by_index(&c->nl, cur[i].ifindex, &via, &ignored))
 			snprintf(via.name, sizeof(via.name), "if%d", cur[i].ifindex);
-		sid_prefix_str(&cur[i].key, text, sizeof(text));
-		if (json) {
-			cJSON *obj = cJSON_CreateObject();
-
-			cJSON_AddStringToObject(obj, "sid", text);
-			cJSON_AddStringToObject(obj, "dev", via.name);
-			cJSON_AddStringToObject(obj, "action", action);
-			if (end) {
-				cJSON_AddNumberToObject(obj, "lblen", cur[i].lblen);
-				cJSON_AddNumberToObject(obj, "nflen", cur[i].nflen);
-			}
-			cJSON_AddNullToObject(obj, "packets"); /* kernel routes count nothing */
-			cJSON_AddNullToObject(obj, "bytes");
-			cJSON_AddItemToArray(json, obj);
-		} else if (end) {
-			printf("%s dev %s action %s lblen %u nflen %u\n", text, via.name, action,
-			       cur[i].lblen, cur[i].nflen);
-		} else {
-			printf("%s dev %s action %s\n", text, via.name, action);
+		snprintf(r.dev, sizeof(r.dev), "%s", via.name);
+		if (end) {
+			r.lblen = cur[i].lblen;
+			r.nflen = cur[i].nflen;
 		}
+		if (!array_append((void **)&rows, &nrows, &cap, &r, sizeof(r)))
+			rc = errf(e, "out of memory");
 	}
-	if (json)
-		out_json(json);
-	cJSON_Delete(json);
 	free(cur);
+	if (rc) {
+		free(rows);
+		return -1;
+	}
+	*v = rows;
+	*n = nrows;
 	return 0;
 }
-

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * A device's peers as a platform holds them, and the changes device/route.c
+ * checks against them before a platform commits them (all or nothing).
+ */
+#ifndef SRV6_PEERS_H
+#define SRV6_PEERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "net/netlink.h"
+#include "util/ctx.h"
+#include "util/err.h"
+#include "request.h"
+#include "srv6_maps.h"
+
+/* One request, checked against the running state and ready to commit. */
+struct change {
+	struct route_req *req;
+	const char *file; /* batch requests: where they came from */
+	unsigned int line;
+	const struct srv6_peer *old;             /* the entry before (in the table), or NULL */
+	struct nexthop old_nh[SRV6_MAX_PATHS];   /* kernel platform: its paths' next hops */
+	struct srv6_peer *next;                  /* the entry after (add/replace): req->peer,
+						    its flags and counter slot filled in */
+	struct nexthop nh[SRV6_MAX_PATHS];       /* each new path's first-SID next hop */
+	struct peer_route route;                 /* the host route after (add/replace) */
+	bool had_route;                          /* srv6-bpf's host route before */
+	struct peer_route old_route;
+	bool route_after_map;                    /* BPF: MTU grows, raise it after the map */
+	bool no_route;                           /* BPF with peer-routes off: no host route */
+};
+
+/* What one device holds now. */
+struct peer_table {
+	const struct peer_ops *ops;     /* the platform that holds it */
+	struct link_info li;
+	unsigned int table;             /* table of srv6-bpf's peer routes */
+	struct srv6_peer_entry *cur;    /* current peers, sorted by key */
+	size_t ncur;
+	struct host_route *routes;      /* host routes in table, sorted by key */
+	size_t nroutes;
+	/* BPF platform */
+	bool peer_routes;               /* host routes carry each peer's MTU */
+	struct srv6_maps maps;
+	unsigned char *slot_used;       /* counter slots: one per peer, peers_max of them */
+	__u32 slot_next;
+};
+
+struct peer_ops {
+	/* The host route is the whole state (it carries the paths): a change
+	 * needs the old paths' next hops to put it back. */
+	bool routes_carry_paths;
+	/* Read dev's peers (sorted by key) and host routes into t. */
+	int (*open)(struct ctx *c, const char *dev, struct peer_table *t, struct err *e);
+	void (*close)(struct peer_table *t);
+	/* The platform's part of an add/replace: ch->route (and for BPF the
+	 * paths' flags, the MTU and a counter slot). */
+	int (*prepare)(struct ctx *c, struct change *ch, struct peer_table *t, struct err *e);
+	/* Make the changes; on failure what this call changed is put back. */
+	int (*commit)(struct ctx *c, const struct peer_table *t, struct change *v, size_t n,
+		      struct err *e);
+	/* Put back changes committed earlier (another device failed later). */
+	void (*undo)(struct ctx *c, const struct peer_table *t, struct change *v, size_t n);
+	/* Path i's counters; false when the platform counts none. */
+	bool (*path_counters)(const struct peer_table *t, const struct srv6_peer *peer,
+			      unsigned int i, struct srv6_path_counters *ctrs);
+	/* Every device's peers at once (route show without dev); NULL: ask
+	 * each loaded device. */
+	int (*dump_all)(struct ctx *c, struct srv6_peer_entry **v, int **ifindexes, size_t *n,
+			struct err *e);
+};
+
+/* Shared by the platforms: the host routes of the changes pick selects. */
+enum routes_to {
+	ROUTES_NEW,    /* the change's new host route */
+	ROUTES_OLD,    /* back to what was there: the old route, or none */
+	ROUTES_REMOVE, /* no host route */
+};
+int change_routes_set(struct ctx *c, unsigned int table, struct change *v, size_t n,
+		      bool (*pick)(const struct change *), enum routes_to to, struct err *e);
+bool change_is_set(const struct change *ch); /* add or replace */
+bool change_is_del(const struct change *ch);
+
+int peer_entry_cmp(const void *a, const void *b); /* by key */
+bool path_same(const struct srv6_path *a, const struct srv6_path *b);
+
+#endif

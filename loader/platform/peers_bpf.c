@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * The BPF platform's peers: the srv6_peers map of the datapath on a device,
+ * per-path counters in slots of SRV6_MAX_PATHS, and an MTU host route per
+ * peer (unless loaded with peer-routes off).
+ */
+#include "bpf.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/rtnetlink.h>
+#include "datapath.h"
+
+#define IPV6_MIN_MTU 1280
+#define IPV4_MIN_MTU 68
+
+static int slots_init(struct peer_table *t, struct err *e)
+{
+	__u32 count = t->maps.peers_max;
+
+	t->slot_used = calloc(count ? count : 1, 1);
+	if (!t->slot_used)
+		return errf(e, "out of memory");
+	for (size_t i = 0; i < t->ncur; i++)
+		if (srv6_slot_of(&t->cur[i].value) < count)
+			t->slot_used[srv6_slot_of(&t->cur[i].value)] = 1;
+	return 0;
+}
+
+static int slot_alloc(struct peer_table *t, __u32 *slot)
+{
+	__u32 count = t->maps.peers_max;
+
+	for (__u32 i = 0; i < count; i++) {
+		__u32 k = (t->slot_next + i) % count;
+
+		if (!t->slot_used[k]) {
+			t->slot_used[k] = 1;
+			t->slot_next = k + 1;
+			*slot = k;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static void peers_close(struct peer_table *t)
+{
+	free(t->cur);
+	free(t->routes);
+	free(t->slot_used);
+	srv6_maps_close(&t->maps);
+}
+
+static int peers_open(struct ctx *c, const char *dev, struct peer_table *t, struct err *e)
+{
+	struct srv6_config cfg;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	t->ops = &dp_peer_ops;
+	t->peer_routes = true;
+	t->table = RT_TABLE_MAIN;
+	if (dp_open(c, dev, &t->maps, e))
+		return -1;
+	if (srv6_config_read(&t->maps, &cfg) == 0)
+		t->peer_routes = !(cfg.loader_flags & SRV6_LOADER_NO_PEER_ROUTES);
+	rc = srv6_peers_dump(&t->maps, &t->cur, &t->ncur);
+	if (rc) {
+		errf(e, "cannot read the peers of %s: %s", dev, strerror(-rc));
+		goto fail;
+	}
+	if (nlx_link_get(&c->nl, dev, &t->li, e) ||
+	    nlx_host_routes(&c->nl, t->table, &t->routes, &t->nroutes, e))
+		goto fail;
+	qsort(t->cur, t->ncur, sizeof(*t->cur), peer_entry_cmp);
+	if (slots_init(t, e))
+		goto fail;
+	return 0;
+fail:
+	peers_close(t);
+	return -1;
+}
+
+static bool nh_equal(const struct nexthop *a, const struct nexthop *b)
+{
+	return a->ifindex == b->ifindex && a->has_gw == b->has_gw &&
+	       (!a->has_gw || memcmp(&a->gw, &b->gw, sizeof(a->gw)) == 0);
+}
+
+/* Path flags, the MTU host route and a counter slot. */
+static int peers_prepare(struct ctx *c, struct change *ch, struct peer_table *t, struct err *e)
+{
+	const struct link_info *li = &t->li;
+	struct srv6_peer *peer = ch->next;
+	unsigned int overhead = 0, mtu_min;
+
+	(void)c;
+	if (!change_is_set(ch))
+		return 0;
+	/* Without a peer route, which next hop the stack picked for the inner
+	 * destination is unknown: the datapath asks the FIB for every path. */
+	for (unsigned int i = 0; i < peer->path_count; i++) {
+		struct srv6_path *path = &peer->paths[i];
+
+		path->flags = !ch->no_route && nh_equal(&ch->nh[i], &ch->nh[0]) ? 0 : SRV6_PATH_F_REROUTE;
+		if (SRV6_ENCAP_LEN(path->seg_count) > overhead)
+			overhead = SRV6_ENCAP_LEN(path->seg_count);
+	}
+	mtu_min = ch->req->family == AF_INET6 ? IPV6_MIN_MTU : IPV4_MIN_MTU;
+	if (!ch->no_route && li->mtu < overhead + mtu_min) /* peer-routes off: the operator's */
+		return errf(e, "%s has MTU %u: %u bytes of SRv6 headers leave less than %u", li->name,
+			    li->mtu, overhead, mtu_min);
+	ch->route.mtu = li->mtu - overhead;
+	ch->route_after_map = ch->had_route && ch->route.mtu > ch->old_route.mtu;
+	if (ch->old) {
+		peer->counters_base = ch->old->counters_base;
+	} else {
+		__u32 slot;
+
+		if (slot_alloc(t, &slot))
+			return errf(e, "the peers map of %s is full (%u peers): load with a larger peers-max",
+				    li->name, t->maps.peers_max);
+		peer->counters_base = slot * SRV6_MAX_PATHS;
+	}
+	return 0;
+}
+
+static bool is_set_before_map(const struct change *ch)
+{
+	return change_is_set(ch) && !ch->route_after_map;
+}
+
+static bool is_set_after_map(const struct change *ch)
+{
+	return change_is_set(ch) && ch->route_after_map;
+}
+
+/* Put the map back as it was for the changes selected by pick. */
+static void map_restore(const struct srv6_maps *maps, struct change *v, size_t n,
+			bool (*pick)(const struct change *))
+{
+	for (size_t i = 0; i < n; i++) {
+		struct change *ch = &v[i];
+
+		if (!pick(ch))
+			continue;
+		if (ch->old) {
+			struct srv6_peer_entry old = { .key = ch->req->key, .value = *ch->old };
+
+			srv6_peers_update(maps, &old, 1);
+		} else {
+			srv6_peers_delete(maps, &ch->req->key, 1);
+		}
+	}
+}
+
+/*
+ * Counter entries that must start from zero: a new peer's paths, and the paths
+ * of a replaced peer that changed. Entries past path_count are zeroed when a
+ * later replace adds the path, so they need nothing now.
+ */
+static size_t counters_to_reset(const struct change *ch, __u32 *out)
+{
+	const struct srv6_peer *next = ch->next;
+	size_t n = 0;
+
+	for (unsigned int i = 0; i < next->path_count && i < SRV6_MAX_PATHS; i++) {
+		if (ch->old && i < ch->old->path_count &&
+		    path_same(&ch->old->paths[i], &next->paths[i]))
+			continue;
+		out[n++] = next->counters_base + i;
+	}
+	return n;
+}
+
+/* The new entries of the changes that set one, a chunk at a time: no copy of
+ * the whole batch (fresh memory costs more than the map update itself). */
+static int peers_write(const struct srv6_maps *maps, const struct change *v, size_t n)
+{
+	struct srv6_peer_key *keys = calloc(SRV6_PEERS_CHUNK, sizeof(*keys));
+	struct srv6_peer *values = calloc(SRV6_PEERS_CHUNK, sizeof(*values));
+	size_t k = 0;
+	int rc = keys && values ? 0 : -ENOMEM;
+
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (!change_is_set(&v[i]))
+			continue;
+		keys[k] = v[i].req->key;
+		values[k++] = *v[i].next;
+		if (k == SRV6_PEERS_CHUNK) {
+			rc = srv6_peers_update_kv(maps, keys, values, k);
+			k = 0;
+		}
+	}
+	if (!rc && k)
+		rc = srv6_peers_update_kv(maps, keys, values, k);
+	free(keys);
+	free(values);
+	return rc;
+}
+
+/* Before the entries point at them, so no packet is counted and then lost. */
+static int counters_reset(const struct srv6_maps *maps, const struct change *v, size_t n,
+			  struct err *e)
+{
+	__u32 *zero = calloc(n ? n * SRV6_MAX_PATHS : 1, sizeof(*zero));
+	size_t nzero = 0;
+	int rc;
+
+	if (!zero)
+		return errf(e, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		if (change_is_set(&v[i]))
+			nzero += counters_to_reset(&v[i], zero + nzero);
+	rc = srv6_path_ctrs_zero_many(maps, zero, nzero);
+	free(zero);
+	return rc ? errf(e, "cannot reset path counters: %s", strerror(-rc)) : 0;
+}
+
+/* Deleting: stop encapsulating first, then give the MTU back. */
+static int peers_delete(struct ctx *c, const struct peer_table *t, struct change *v, size_t n,
+			struct err *e)
+{
+	struct srv6_peer_key *gone = calloc(n ? n : 1, sizeof(*gone));
+	size_t ngone = 0;
+	struct err undo;
+	int rc;
+
+	if (!gone)
+		return errf(e, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		if (change_is_del(&v[i]))
+			gone[ngone++] = v[i].req->key;
+	rc = srv6_peers_delete(&t->maps, gone, ngone);
+	free(gone);
+	if (rc) {
+		errf(e, "cannot delete from the peers map: %s", strerror(-rc));
+		map_restore(&t->maps, v, n, change_is_del);
+		return -1;
+	}
+	if (change_routes_set(c, t->table, v, n, change_is_del, ROUTES_REMOVE, e)) {
+		map_restore(&t->maps, v, n, change_is_del);
+		change_routes_set(c, t->table, v, n, change_is_del, ROUTES_OLD, &undo);
+		return -1;
+	}
+	return 0;
+}
+
+static int peers_commit(struct ctx *c, const struct peer_table *t, struct change *v, size_t n,
+			struct err *e)
+{
+	struct err undo;
+	int rc;
+
+	if (counters_reset(&t->maps, v, n, e))
+		return -1;
+	/* MTU first where it shrinks, so no packet is encapsulated beyond it. */
+	if (change_routes_set(c, t->table, v, n, is_set_before_map, ROUTES_NEW, e))
+		goto undo_routes;
+	rc = peers_write(&t->maps, v, n);
+	if (rc) {
+		errf(e, "cannot update the peers map: %s", strerror(-rc));
+		goto undo_map;
+	}
+	if (change_routes_set(c, t->table, v, n, is_set_after_map, ROUTES_NEW, e) ||
+	    peers_delete(c, t, v, n, e))
+		goto undo_all;
+	return 0;
+
+undo_all:
+	change_routes_set(c, t->table, v, n, is_set_after_map, ROUTES_OLD, &undo);
+undo_map:
+	map_restore(&t->maps, v, n, change_is_set);
+undo_routes:
+	change_routes_set(c, t->table, v, n, is_set_before_map, ROUTES_OLD, &undo);
+	return -1;
+}
+
+static void peers_undo(struct ctx *c, const struct peer_table *t, struct change *v, size_t n)
+{
+	struct err ignored;
+
+	map_restore(&t->maps, v, n, change_is_set);
+	map_restore(&t->maps, v, n, change_is_del);
+	change_routes_set(c, t->table, v, n, change_is_set, ROUTES_OLD, &ignored);
+	change_routes_set(c, t->table, v, n, change_is_del, ROUTES_OLD, &ignored);
+}
+
+static bool path_counters(const struct peer_table *t, const struct srv6_peer *peer,
+			  unsigned int i, struct srv6_path_counters *ctrs)
+{
+	memset(ctrs, 0, sizeof(*ctrs));
+	srv6_path_ctrs_read(&t->maps, peer->counters_base + i, ctrs);
+	return true;
+}
+
+const struct peer_ops dp_peer_ops = {
+	.open = peers_open,
+	.close = peers_close,
+	.prepare = peers_prepare,
+	.commit = peers_commit,
+	.undo = peers_undo,
+	.path_counters = path_counters,
+};
