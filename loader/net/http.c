@@ -232,111 +232,151 @@ static int attempt_done(struct slot *s, CURLM *multi, CURLcode rc, const struct 
 	return ret;
 }
 
-int http_run(const struct http_opts *o, struct http_req *reqs, size_t n, http_done_fn done,
-	     void *arg, struct err *e)
+/* The easy handles of one http_run and the multi handle that drives them. */
+struct pool {
+	struct slot *slots;
+	unsigned int nslots;
+	CURLM *multi;
+	struct curl_slist *headers;
+};
+
+static void pool_close(struct pool *p)
 {
-	unsigned int nslots = o->concurrency ? o->concurrency : 1;
-	struct curl_slist *headers = NULL, *more;
-	struct slot *slots = NULL;
-	CURLM *multi = NULL;
-	size_t next = 0;
-	int rc = -1;
+	for (unsigned int i = 0; p->slots && i < p->nslots; i++) {
+		struct slot *s = &p->slots[i];
 
-	if (n == 0)
-		return 0;
-	if (nslots > n)
-		nslots = (unsigned int)n;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return errf(e, "cannot initialise libcurl");
-	slots = calloc(nslots, sizeof(*slots));
-	multi = curl_multi_init();
-	headers = curl_slist_append(NULL, "Accept: application/json");
-	if (headers && o->header) {
-		more = curl_slist_append(headers, o->header);
+		if (!s->h)
+			continue;
+		if (s->state == SLOT_ACTIVE)
+			curl_multi_remove_handle(p->multi, s->h);
+		if (s->req) {
+			free(s->req->body);
+			s->req->body = NULL;
+		}
+		curl_easy_cleanup(s->h);
+	}
+	curl_multi_cleanup(p->multi);
+	curl_slist_free_all(p->headers);
+	free(p->slots);
+}
+
+static int pool_open(struct pool *p, const struct http_opts *o, struct err *e)
+{
+	struct curl_slist *more;
+
+	p->slots = calloc(p->nslots, sizeof(*p->slots));
+	p->multi = curl_multi_init();
+	p->headers = curl_slist_append(NULL, "Accept: application/json");
+	if (p->headers && o->header) {
+		more = curl_slist_append(p->headers, o->header);
 		if (!more) {
-			curl_slist_free_all(headers);
-			headers = NULL;
+			curl_slist_free_all(p->headers);
+			p->headers = NULL;
 		}
 	}
-	if (!slots || !multi || !headers) {
-		errf(e, "out of memory");
-		goto out;
+	if (!p->slots || !p->multi || !p->headers)
+		return errf(e, "out of memory");
+	curl_multi_setopt(p->multi, CURLMOPT_MAXCONNECTS, (long)p->nslots);
+	for (unsigned int i = 0; i < p->nslots; i++) {
+		p->slots[i].seed = (unsigned int)(getpid() ^ now_ms()) + i;
+		if (slot_setup(&p->slots[i], o, p->headers))
+			return errf(e, "cannot initialise libcurl");
 	}
-	curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, (long)nslots);
-	for (unsigned int i = 0; i < nslots; i++) {
-		slots[i].seed = (unsigned int)(getpid() ^ now_ms()) + i;
-		if (slot_setup(&slots[i], o, headers)) {
-			errf(e, "cannot initialise libcurl");
-			goto out;
+	return 0;
+}
+
+/* Fill idle slots in array order and wake those whose backoff is over; *busy
+ * when any slot has work, *wait the ms until the next backoff ends (or -1). */
+static int pool_fill(struct pool *p, struct http_req *reqs, size_t n, size_t *next, bool *busy,
+		     long long *wait, struct err *e)
+{
+	long long now = now_ms();
+
+	*busy = false;
+	*wait = -1;
+	for (unsigned int i = 0; i < p->nslots; i++) {
+		struct slot *s = &p->slots[i];
+
+		if (s->state == SLOT_IDLE && *next < n) {
+			s->req = &reqs[(*next)++];
+			s->req->attempts = 0;
+			s->req->body = NULL;
+			if (slot_start(s, p->multi))
+				return errf(e, "out of memory");
+		} else if (s->state == SLOT_WAITING && s->due_ms <= now) {
+			if (slot_start(s, p->multi))
+				return errf(e, "out of memory");
 		}
+		if (s->state == SLOT_WAITING && (*wait < 0 || s->due_ms - now < *wait))
+			*wait = s->due_ms - now;
+		*busy |= s->state != SLOT_IDLE;
 	}
+	return 0;
+}
+
+/* Hand each finished transfer to attempt_done; 1 when any finished. */
+static int pool_drain(struct pool *p, const struct http_opts *o, http_done_fn done, void *arg,
+		      struct err *e)
+{
+	int left, finished = 0;
+	CURLMsg *msg;
+
+	while ((msg = curl_multi_info_read(p->multi, &left))) {
+		char *priv = NULL;
+
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
+		if (attempt_done((struct slot *)priv, p->multi, msg->data.result, o, done, arg, e))
+			return -1;
+		finished = 1;
+	}
+	return finished;
+}
+
+static int pool_run(struct pool *p, const struct http_opts *o, struct http_req *reqs, size_t n,
+		    http_done_fn done, void *arg, struct err *e)
+{
+	size_t next = 0;
+
 	for (;;) {
-		long long now = now_ms(), wait = -1;
-		bool busy = false, progress = false;
-		CURLMsg *msg;
-		int running, left;
+		long long wait;
+		int running, finished;
+		bool busy;
 
-		/* Fill idle slots in array order; wake those whose backoff is over. */
-		for (unsigned int i = 0; i < nslots; i++) {
-			struct slot *s = &slots[i];
-
-			if (s->state == SLOT_IDLE && next < n) {
-				s->req = &reqs[next++];
-				s->req->attempts = 0;
-				s->req->body = NULL;
-				if (slot_start(s, multi))
-					goto oom;
-			} else if (s->state == SLOT_WAITING && s->due_ms <= now) {
-				if (slot_start(s, multi))
-					goto oom;
-			}
-			if (s->state == SLOT_WAITING && (wait < 0 || s->due_ms - now < wait))
-				wait = s->due_ms - now;
-			busy |= s->state != SLOT_IDLE;
-		}
+		if (pool_fill(p, reqs, n, &next, &busy, &wait, e))
+			return -1;
 		if (!busy)
-			break;
-		if (curl_multi_perform(multi, &running) != CURLM_OK) {
-			errf(e, "libcurl failed");
-			goto out;
-		}
-		while ((msg = curl_multi_info_read(multi, &left))) {
-			char *priv = NULL;
-
-			if (msg->msg != CURLMSG_DONE)
-				continue;
-			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
-			if (attempt_done((struct slot *)priv, multi, msg->data.result, o, done, arg, e))
-				goto out;
-			progress = true;
-		}
-		if (progress)
+			return 0;
+		if (curl_multi_perform(p->multi, &running) != CURLM_OK)
+			return errf(e, "libcurl failed");
+		finished = pool_drain(p, o, done, arg, e);
+		if (finished < 0)
+			return -1;
+		if (finished)
 			continue;
 		if (running)
-			curl_multi_poll(multi, NULL, 0, wait >= 0 && wait < 1000 ? (int)wait : 1000,
+			curl_multi_poll(p->multi, NULL, 0, wait >= 0 && wait < 1000 ? (int)wait : 1000,
 					NULL);
 		else if (wait > 0)
 			usleep((useconds_t)wait * 1000);
 	}
-	rc = 0;
-	goto out;
-oom:
-	errf(e, "out of memory");
-out:
-	for (unsigned int i = 0; slots && i < nslots; i++) {
-		if (!slots[i].h)
-			continue;
-		if (slots[i].state == SLOT_ACTIVE)
-			curl_multi_remove_handle(multi, slots[i].h);
-		if (slots[i].req) {
-			free(slots[i].req->body);
-			slots[i].req->body = NULL;
-		}
-		curl_easy_cleanup(slots[i].h);
-	}
-	curl_multi_cleanup(multi);
-	curl_slist_free_all(headers);
-	free(slots);
+}
+
+int http_run(const struct http_opts *o, struct http_req *reqs, size_t n, http_done_fn done,
+	     void *arg, struct err *e)
+{
+	struct pool p = { .nslots = o->concurrency ? o->concurrency : 1 };
+	int rc;
+
+	if (n == 0)
+		return 0;
+	if (p.nslots > n)
+		p.nslots = (unsigned int)n;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return errf(e, "cannot initialise libcurl");
+	rc = pool_open(&p, o, e) || pool_run(&p, o, reqs, n, done, arg, e) ? -1 : 0;
+	pool_close(&p);
 	curl_global_cleanup();
 	return rc;
 }
