@@ -72,86 +72,119 @@ static void kempe_add(struct kempe *k, uint32_t i)
  * with Kempe chains. At every vertex a colour then appears at most
  * floor-part + ceil(remainder / ncol) = ceil(degree / ncol) times.
  */
-int pm_balanced_colour(uint32_t nleft, uint32_t nright, uint32_t ncol, const uint32_t *left,
-		       const uint32_t *right, size_t n, uint32_t *colour, struct err *e)
-{
-	size_t npairs = (size_t)nleft * nright, nrem = 0, nsplit = 0;
-	uint32_t *m = NULL, *seen = NULL, *rem_first = NULL, *lcount = NULL, *rcount = NULL;
-	uint32_t *lbase = NULL, *rbase = NULL;
-	struct kempe k = { .ncol = ncol };
-	int rc = -1;
+/* The items per (left, right) pair and the split vertexes their remainders
+ * (count mod ncol) are coloured on: each vertex splits into groups of ncol. */
+struct split {
+	uint32_t *m, *seen, *rem_first, *lcount, *rcount, *lbase, *rbase;
+	size_t nrem, nsplit;
+};
 
-	if (!ncol || npairs > PAIRS_MAX || n >= NONE / 2)
-		return errf(e, "colouring: %u x %u vertexes, %zu items: too large", nleft, nright, n);
-	m = calloc(npairs + 1, sizeof(uint32_t));
-	seen = calloc(npairs + 1, sizeof(uint32_t));
-	rem_first = calloc(npairs + 1, sizeof(uint32_t));
-	lcount = calloc(nleft + 1, sizeof(uint32_t));
-	rcount = calloc(nright + 1, sizeof(uint32_t));
-	lbase = calloc(nleft + 1, sizeof(uint32_t));
-	rbase = calloc(nright + 1, sizeof(uint32_t));
-	if (!m || !seen || !rem_first || !lcount || !rcount || !lbase || !rbase)
-		goto oom;
+static void split_free(struct split *sp)
+{
+	free(sp->m);
+	free(sp->seen);
+	free(sp->rem_first);
+	free(sp->lcount);
+	free(sp->rcount);
+	free(sp->lbase);
+	free(sp->rbase);
+}
+
+static int split_build(struct split *sp, uint32_t nleft, uint32_t nright, uint32_t ncol,
+		       const uint32_t *left, const uint32_t *right, size_t n)
+{
+	size_t npairs = (size_t)nleft * nright;
+
+	sp->m = calloc(npairs + 1, sizeof(uint32_t));
+	sp->seen = calloc(npairs + 1, sizeof(uint32_t));
+	sp->rem_first = calloc(npairs + 1, sizeof(uint32_t));
+	sp->lcount = calloc(nleft + 1, sizeof(uint32_t));
+	sp->rcount = calloc(nright + 1, sizeof(uint32_t));
+	sp->lbase = calloc(nleft + 1, sizeof(uint32_t));
+	sp->rbase = calloc(nright + 1, sizeof(uint32_t));
+	if (!sp->m || !sp->seen || !sp->rem_first || !sp->lcount || !sp->rcount || !sp->lbase ||
+	    !sp->rbase)
+		return -1;
 	for (size_t i = 0; i < n; i++)
-		m[(size_t)left[i] * nright + right[i]]++;
+		sp->m[(size_t)left[i] * nright + right[i]]++;
 	/* Remainder items, pair by pair; each vertex's split groups. */
 	for (size_t pr = 0; pr < npairs; pr++) {
-		rem_first[pr] = (uint32_t)nrem;
-		nrem += m[pr] % ncol;
-		lcount[pr / nright] += m[pr] % ncol;
-		rcount[pr % nright] += m[pr] % ncol;
+		sp->rem_first[pr] = (uint32_t)sp->nrem;
+		sp->nrem += sp->m[pr] % ncol;
+		sp->lcount[pr / nright] += sp->m[pr] % ncol;
+		sp->rcount[pr % nright] += sp->m[pr] % ncol;
 	}
 	for (uint32_t l = 0; l < nleft; l++) {
-		lbase[l] = (uint32_t)nsplit;
-		nsplit += (lcount[l] + ncol - 1) / ncol;
-		lcount[l] = 0;
+		sp->lbase[l] = (uint32_t)sp->nsplit;
+		sp->nsplit += (sp->lcount[l] + ncol - 1) / ncol;
+		sp->lcount[l] = 0;
 	}
 	for (uint32_t r = 0; r < nright; r++) {
-		rbase[r] = (uint32_t)nsplit;
-		nsplit += (rcount[r] + ncol - 1) / ncol;
-		rcount[r] = 0;
+		sp->rbase[r] = (uint32_t)sp->nsplit;
+		sp->nsplit += (sp->rcount[r] + ncol - 1) / ncol;
+		sp->rcount[r] = 0;
 	}
-	k.at = malloc((nsplit * ncol + 1) * sizeof(uint32_t));
-	k.u = malloc((nrem + 1) * sizeof(uint32_t));
-	k.v = malloc((nrem + 1) * sizeof(uint32_t));
-	k.col = malloc((nrem + 1) * sizeof(uint32_t));
-	k.chain = malloc((nrem + 1) * sizeof(uint32_t));
-	if (!k.at || !k.u || !k.v || !k.col || !k.chain)
-		goto oom;
-	memset(k.at, 0xff, nsplit * ncol * sizeof(uint32_t));
+	return 0;
+}
+
+static void kempe_free(struct kempe *k)
+{
+	free(k->at);
+	free(k->u);
+	free(k->v);
+	free(k->col);
+	free(k->chain);
+}
+
+/* Colour the remainder items on the split graph (Kempe chains). */
+static int kempe_colour(struct kempe *k, struct split *sp, uint32_t nleft, uint32_t nright)
+{
+	size_t npairs = (size_t)nleft * nright;
+
+	k->at = malloc((sp->nsplit * k->ncol + 1) * sizeof(uint32_t));
+	k->u = malloc((sp->nrem + 1) * sizeof(uint32_t));
+	k->v = malloc((sp->nrem + 1) * sizeof(uint32_t));
+	k->col = malloc((sp->nrem + 1) * sizeof(uint32_t));
+	k->chain = malloc((sp->nrem + 1) * sizeof(uint32_t));
+	if (!k->at || !k->u || !k->v || !k->col || !k->chain)
+		return -1;
+	memset(k->at, 0xff, sp->nsplit * k->ncol * sizeof(uint32_t));
 	for (size_t pr = 0, it = 0; pr < npairs; pr++) {
 		uint32_t l = (uint32_t)(pr / nright), r = (uint32_t)(pr % nright);
 
-		for (uint32_t j = 0; j < m[pr] % ncol; j++, it++) {
-			k.u[it] = lbase[l] + lcount[l]++ / ncol;
-			k.v[it] = rbase[r] + rcount[r]++ / ncol;
-			kempe_add(&k, (uint32_t)it);
+		for (uint32_t j = 0; j < sp->m[pr] % k->ncol; j++, it++) {
+			k->u[it] = sp->lbase[l] + sp->lcount[l]++ / k->ncol;
+			k->v[it] = sp->rbase[r] + sp->rcount[r]++ / k->ncol;
+			kempe_add(k, (uint32_t)it);
 		}
+	}
+	return 0;
+}
+
+int pm_balanced_colour(uint32_t nleft, uint32_t nright, uint32_t ncol, const uint32_t *left,
+		       const uint32_t *right, size_t n, uint32_t *colour, struct err *e)
+{
+	struct kempe k = { .ncol = ncol };
+	struct split sp = { 0 };
+	int rc = 0;
+
+	if (!ncol || (size_t)nleft * nright > PAIRS_MAX || n >= NONE / 2)
+		return errf(e, "colouring: %u x %u vertexes, %zu items: too large", nleft, nright, n);
+	if (split_build(&sp, nleft, nright, ncol, left, right, n) ||
+	    kempe_colour(&k, &sp, nleft, nright)) {
+		rc = errf(e, "out of memory");
+		goto out;
 	}
 	/* Hand the colours out to the items in their given order. */
 	for (size_t i = 0; i < n; i++) {
 		size_t pr = (size_t)left[i] * nright + right[i];
-		uint32_t j = seen[pr]++, whole = m[pr] / ncol * ncol;
+		uint32_t j = sp.seen[pr]++, whole = sp.m[pr] / ncol * ncol;
 
-		colour[i] = j < whole ? j % ncol : k.col[rem_first[pr] + j - whole];
+		colour[i] = j < whole ? j % ncol : k.col[sp.rem_first[pr] + j - whole];
 	}
-	rc = 0;
-	goto out;
-oom:
-	errf(e, "out of memory");
 out:
-	free(m);
-	free(seen);
-	free(rem_first);
-	free(lcount);
-	free(rcount);
-	free(lbase);
-	free(rbase);
-	free(k.at);
-	free(k.u);
-	free(k.v);
-	free(k.col);
-	free(k.chain);
+	split_free(&sp);
+	kempe_free(&k);
 	return rc;
 }
 
@@ -511,19 +544,9 @@ static bool flows_uniform(const struct plan *p)
 	return true;
 }
 
-static int assign(struct plan *p, const struct shape *s, bool fat, struct err *e)
+/* One item per subflow between two leaves (the rest stay on NONE or 0). */
+static void leaf_items(struct plan *p, const struct shape *s, struct items *l1)
 {
-	uint32_t width = fat ? s->ncls * s->ncore : s->ncls, *map = NULL;
-	struct items l1 = { 0 }, l2 = { 0 };
-	size_t total = p->nflows * p->k, displaced = 0;
-	int rc = -1;
-
-	if (cset_keys(p, s, fat, &map, width, e))
-		return -1;
-	if (items_alloc(&l1, total) || (fat && items_alloc(&l2, total))) {
-		errf(e, "out of memory");
-		goto out;
-	}
 	for (size_t i = 0; i < p->nflows; i++) {
 		const struct pm_flow *f = &p->flows[i];
 		uint32_t x, y;
@@ -537,56 +560,79 @@ static int assign(struct plan *p, const struct shape *s, bool fat, struct err *e
 		if (x == y)
 			continue;
 		for (unsigned int j = 0; j < p->k; j++) {
-			l1.left[l1.n] = s->index[x];
-			l1.right[l1.n] = s->index[y];
-			l1.sub[l1.n++] = i * p->k + j;
+			l1->left[l1->n] = s->index[x];
+			l1->right[l1->n] = s->index[y];
+			l1->sub[l1->n++] = i * p->k + j;
 		}
 	}
-	if (pm_balanced_colour(s->nleaves, s->nleaves, s->ncls, l1.left, l1.right, l1.n, l1.colour, e))
-		goto out;
-	if (fat) {
-		for (size_t i = 0; i < l1.n; i++) {
-			const struct pm_flow *f = &p->flows[l1.sub[i] / p->k];
-			uint32_t px = s->pod[leaf_of(p, f->src, true)];
-			uint32_t py = s->pod[leaf_of(p, f->dst, false)];
+}
 
-			if (px == py)
-				continue;
-			l2.left[l2.n] = px * s->ncls + l1.colour[i];
-			l2.right[l2.n] = py * s->ncls + l1.colour[i];
-			l2.sub[l2.n++] = i; /* index into l1 */
-		}
-		if (pm_balanced_colour(s->npods * s->ncls, s->npods * s->ncls, s->ncore, l2.left,
-				       l2.right, l2.n, l2.colour, e))
-			goto out;
-		/* l1 colours become (plane, core) keys; intra-pod flows use core 0's slot. */
-		for (size_t i = 0; i < l1.n; i++)
-			l1.colour[i] *= s->ncore;
-		for (size_t i = 0; i < l2.n; i++)
-			l1.colour[l2.sub[i]] += l2.colour[i];
+/* Fat trees: colour the inter-pod items again over the cores, so that l1's
+ * colours become (plane, core) keys; intra-pod flows use core 0's slot. */
+static int core_colour(struct plan *p, const struct shape *s, struct items *l1,
+		       struct items *l2, struct err *e)
+{
+	for (size_t i = 0; i < l1->n; i++) {
+		const struct pm_flow *f = &p->flows[l1->sub[i] / p->k];
+		uint32_t px = s->pod[leaf_of(p, f->src, true)];
+		uint32_t py = s->pod[leaf_of(p, f->dst, false)];
+
+		if (px == py)
+			continue;
+		l2->left[l2->n] = px * s->ncls + l1->colour[i];
+		l2->right[l2->n] = py * s->ncls + l1->colour[i];
+		l2->sub[l2->n++] = i; /* index into l1 */
 	}
-	/* A colour whose path has a link down leaves its subflow to greedy. */
+	if (pm_balanced_colour(s->npods * s->ncls, s->npods * s->ncls, s->ncore, l2->left,
+			       l2->right, l2->n, l2->colour, e))
+		return -1;
+	for (size_t i = 0; i < l1->n; i++)
+		l1->colour[i] *= s->ncore;
+	for (size_t i = 0; i < l2->n; i++)
+		l1->colour[l2->sub[i]] += l2->colour[i];
+	return 0;
+}
+
+/* Subflows whose colour's path has a link down (NONE) go to greedy. */
+static int greedy_displaced(struct plan *p, size_t total, struct err *e)
+{
+	bool *fixed = malloc((total + 1) * sizeof(bool));
+	int rc;
+
+	if (!fixed)
+		return errf(e, "out of memory");
+	for (size_t i = 0; i < total; i++)
+		fixed[i] = p->sub[i] != NONE;
+	rc = pm_greedy(p, fixed, e);
+	free(fixed);
+	return rc;
+}
+
+static int assign(struct plan *p, const struct shape *s, bool fat, struct err *e)
+{
+	uint32_t width = fat ? s->ncls * s->ncore : s->ncls, *map = NULL;
+	struct items l1 = { 0 }, l2 = { 0 };
+	size_t total = p->nflows * p->k, displaced = 0;
+	int rc = -1;
+
+	if (cset_keys(p, s, fat, &map, width, e))
+		return -1;
+	if (items_alloc(&l1, total) || (fat && items_alloc(&l2, total))) {
+		errf(e, "out of memory");
+		goto out;
+	}
+	leaf_items(p, s, &l1);
+	if (pm_balanced_colour(s->nleaves, s->nleaves, s->ncls, l1.left, l1.right, l1.n, l1.colour, e) ||
+	    (fat && core_colour(p, s, &l1, &l2, e)))
+		goto out;
 	for (size_t i = 0; i < l1.n; i++) {
 		const struct pm_flow *f = &p->flows[l1.sub[i] / p->k];
 
 		p->sub[l1.sub[i]] = map[(size_t)f->cset * width + l1.colour[i]];
 		displaced += p->sub[l1.sub[i]] == NONE;
 	}
-	if (displaced) {
-		bool *fixed = malloc((total + 1) * sizeof(bool));
-
-		if (!fixed) {
-			errf(e, "out of memory");
-			goto out;
-		}
-		for (size_t i = 0; i < total; i++)
-			fixed[i] = p->sub[i] != NONE;
-		if (pm_greedy(p, fixed, e)) {
-			free(fixed);
-			goto out;
-		}
-		free(fixed);
-	}
+	if (displaced && greedy_displaced(p, total, e))
+		goto out;
 	rc = 0;
 out:
 	free(map);
