@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <cjson/cJSON.h>
 #include "util/addr.h"
+#include "util/array.h"
 #include "platform/datapath.h"
 #include "util/output.h"
 
@@ -50,7 +51,7 @@ static int show_one(struct ctx *c, const char *dev, void *arg, struct err *e)
 		printf("    src %s hoplimit %u peers %zu peers-max %u\n", src, st.cfg.hop_limit,
 		       st.peers, st.peers_max);
 		printf("    pin-dir %s\n", st.pin_dir);
-		for (size_t i = 0; i < sizeof(pins) / sizeof(pins[0]); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(pins); i++)
 			if (pin_present(&st, i))
 				printf("    pin %s/%s\n", st.pin_dir, pins[i].pin);
 		return 0;
@@ -71,7 +72,7 @@ static int show_one(struct ctx *c, const char *dev, void *arg, struct err *e)
 	cJSON_AddNumberToObject(obj, "peers_max", st.peers_max);
 	cJSON_AddStringToObject(obj, "pin_dir", st.pin_dir);
 	pin_obj = cJSON_AddObjectToObject(obj, "pins");
-	for (size_t i = 0; i < sizeof(pins) / sizeof(pins[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(pins); i++) {
 		char path[sizeof(st.pin_dir) + 32];
 
 		if (!pin_present(&st, i))

@@ -100,7 +100,7 @@ static void pins_remove(const char *dir)
 	};
 	char path[PATH_MAX], parent[PATH_MAX];
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (pin_path(dir, names[i], path, sizeof(path)) == 0)
 			unlink(path);
 	rmdir(dir);
