@@ -21,7 +21,7 @@ struct ctx {
 	enum platform platform;
 	unsigned int table; /* kernel platform: ROUTE_TABLE_ID (default 254) */
 	int encap_mode;     /* kernel platform: SEG6_IPTUN_MODE_ENCAP_RED or _ENCAP */
-	struct nlx nl;      /* opened by main before a command runs */
+	struct nlx nl;      /* opened by main for the commands that use it */
 };
 
 #endif
