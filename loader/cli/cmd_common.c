@@ -34,3 +34,15 @@ int kernel_platform_note(struct ctx *c, const char *cmd)
 		puts("[]");
 	return 0;
 }
+
+int dev_view(struct ctx *c, int argc, char **argv, const char *cmd, dev_view_fn *view,
+	     bool bpf_only, struct err *e)
+{
+	const char *dev;
+
+	if (parse_opt_dev(argc, argv, &dev, cmd, e))
+		return -1;
+	if (bpf_only && c->platform == PLATFORM_KERNEL)
+		return kernel_platform_note(c, cmd);
+	return check_caps(c, e) || view(c, dev, e) ? -1 : 0;
+}

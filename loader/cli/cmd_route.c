@@ -77,13 +77,9 @@ static int read_batch(const char *file, enum route_verb verb, struct route_req *
 int cmd_route(struct ctx *c, int argc, char **argv, struct err *e)
 {
 	enum route_verb verb;
-	const char *dev;
 
-	if (argc < 1 || !strcmp(argv[0], "show") || !strcmp(argv[0], "list")) {
-		if (parse_opt_dev(argc ? argc - 1 : 0, argv + 1, &dev, "route show", e))
-			return -1;
-		return check_caps(c, e) || route_show(c, dev, e) ? -1 : 0;
-	}
+	if (argc < 1 || !strcmp(argv[0], "show") || !strcmp(argv[0], "list"))
+		return dev_view(c, argc ? argc - 1 : 0, argv + 1, "route show", route_show, false, e);
 	if (route_verb_parse(argv[0], &verb))
 		return errf(e, "route: unknown command \"%s\" (add, replace, del, show)", argv[0]);
 	if (argc >= 2 && !strcmp(argv[1], "-batch")) {

@@ -25,24 +25,12 @@ const char usage_metrics[] =
 
 int cmd_show(struct ctx *c, int argc, char **argv, struct err *e)
 {
-	const char *dev;
-
-	if (parse_opt_dev(argc, argv, &dev, "show", e))
-		return -1;
-	if (c->platform == PLATFORM_KERNEL)
-		return kernel_platform_note(c, "show");
-	return check_caps(c, e) || show_datapath(c, dev, e) ? -1 : 0;
+	return dev_view(c, argc, argv, "show", show_datapath, true, e);
 }
 
 int cmd_stats(struct ctx *c, int argc, char **argv, struct err *e)
 {
-	const char *dev;
-
-	if (parse_opt_dev(argc, argv, &dev, "stats", e))
-		return -1;
-	if (c->platform == PLATFORM_KERNEL)
-		return kernel_platform_note(c, "stats");
-	return check_caps(c, e) || show_stats(c, dev, e) ? -1 : 0;
+	return dev_view(c, argc, argv, "stats", show_stats, true, e);
 }
 
 int cmd_metrics(struct ctx *c, int argc, char **argv, struct err *e)

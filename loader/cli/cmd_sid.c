@@ -36,13 +36,9 @@ int cmd_sid(struct ctx *c, int argc, char **argv, struct err *e)
 {
 	enum route_verb verb;
 	struct sid_req req;
-	const char *dev;
 
-	if (argc < 1 || !strcmp(argv[0], "show") || !strcmp(argv[0], "list")) {
-		if (parse_opt_dev(argc ? argc - 1 : 0, argv + 1, &dev, "sid show", e))
-			return -1;
-		return check_caps(c, e) || sid_show(c, dev, e) ? -1 : 0;
-	}
+	if (argc < 1 || !strcmp(argv[0], "show") || !strcmp(argv[0], "list"))
+		return dev_view(c, argc ? argc - 1 : 0, argv + 1, "sid show", sid_show, false, e);
 	if (route_verb_parse(argv[0], &verb))
 		return errf(e, "sid: unknown command \"%s\" (add, replace, del, show)", argv[0]);
 	if (sid_req_parse(verb, argc - 1, argv + 1, &req, e)) {

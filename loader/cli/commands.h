@@ -35,6 +35,12 @@ int check_caps(const struct ctx *c, struct err *e);
 /* The kernel platform has no BPF datapath: say so instead of doing nothing silently. */
 int kernel_platform_note(struct ctx *c, const char *cmd);
 
+/* `CMD [dev DEV]`: view(c, DEV or NULL for all) with the platform's privileges;
+ * with bpf_only, the kernel platform's note instead. */
+typedef int dev_view_fn(struct ctx *c, const char *dev, struct err *e);
+int dev_view(struct ctx *c, int argc, char **argv, const char *cmd, dev_view_fn *view,
+	     bool bpf_only, struct err *e);
+
 /* --- the plan's inputs: sync and plan take them through one table fragment (cmd_plan.c) - */
 
 struct plan_inputs {
