@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-#include "cmd_plan.h"
+#include "commands.h"
 
 #include <ctype.h>
 #include <time.h>
@@ -13,6 +13,7 @@
 #include "sync/membership.h"
 #include "plan/plan.h"
 #include "sync/topology.h"
+#include "sync/usid.h"
 
 const char usage_plan[] =
 	"Usage: srv6-bpf [-j] plan --topology-file FILE [--hosts-file FILE]\n"
@@ -50,96 +51,87 @@ const char usage_plan[] =
 	"with --local that host's paths. -j: the whole plan as JSON with sorted keys.\n";
 
 /* DEST_FUNCTION: one 16-bit uSID in hex ("fe06"), as the plugin appends it. */
-struct plan_args {
-	const char *topology, *hosts_file, *pattern, *pairs, *paths, *local, *previous;
-	const char *function, *block, *algo;
-	bool summary, json, timing;
+static int parse_function(const char *text, void *field)
+{
+	return usid_function_parse(text, field);
+}
+
+static const struct opt_word patterns[] = {
+	{ "all-to-all", PLAN_ALL_TO_ALL },
+	{ "ring", PLAN_RING },
+	{ NULL, 0 },
 };
 
-static int parse_args(int argc, char **argv, struct plan_args *a, struct err *e)
+#define IN(member) offsetof(struct plan_inputs, member)
+
+const struct opt plan_input_opts[] = {
+	{ .name = "--topology-file", .kind = OPT_STRING, .off = IN(topology_file), .arg = "FILE" },
+	{ .name = "--hosts-file", .kind = OPT_STRING, .off = IN(hosts_file), .arg = "FILE" },
+	{ .name = "--pattern", .kind = OPT_ENUM, .words = patterns, .off = IN(pattern),
+	  .seen = OPT_SEEN(struct plan_inputs, pattern_set), .arg = "P" },
+	{ .name = "--pairs", .kind = OPT_STRING, .off = IN(pairs_file), .arg = "FILE" },
+	{ .name = "--paths", .kind = OPT_UINT, .min = 1, .max = SRV6_MAX_PATHS, .off = IN(paths),
+	  .seen = OPT_SEEN(struct plan_inputs, paths_set), .arg = "K" },
+	{ .name = "--previous", .kind = OPT_STRING, .off = IN(previous_file), .arg = "PLAN.json" },
+	{ .name = "--dest-function", .kind = OPT_CUSTOM, .parse = parse_function,
+	  .off = IN(function), .seen = OPT_SEEN(struct plan_inputs, has_function), .arg = "HEX",
+	  .expect = "a 16-bit uSID in hex, e.g. fe06", .env = "DEST_FUNCTION" },
+	{ .name = NULL },
+};
+
+int plan_inputs_check(const char *cmd, const struct plan_inputs *in, struct err *e)
 {
-	static const struct {
-		const char *name;
-		size_t off;
-	} opts[] = {
-		{ "--topology-file", offsetof(struct plan_args, topology) },
-		{ "--hosts-file", offsetof(struct plan_args, hosts_file) },
-		{ "--pattern", offsetof(struct plan_args, pattern) },
-		{ "--pairs", offsetof(struct plan_args, pairs) },
-		{ "--paths", offsetof(struct plan_args, paths) },
-		{ "--local", offsetof(struct plan_args, local) },
-		{ "--previous", offsetof(struct plan_args, previous) },
-		{ "--dest-function", offsetof(struct plan_args, function) },
-		{ "--usid-block", offsetof(struct plan_args, block) },
-		{ "--algo", offsetof(struct plan_args, algo) },
-	};
-
-	for (int i = 0; i < argc; i++) {
-		size_t o;
-
-		if (!strcmp(argv[i], "--summary")) {
-			a->summary = true;
-			continue;
-		}
-		if (!strcmp(argv[i], "--timing")) {
-			a->timing = true;
-			continue;
-		}
-		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
-			a->json = true;
-			continue;
-		}
-		for (o = 0; o < sizeof(opts) / sizeof(opts[0]); o++)
-			if (!strcmp(argv[i], opts[o].name))
-				break;
-		if (o == sizeof(opts) / sizeof(opts[0]))
-			return errf(e, "plan: unknown argument \"%.64s\" (see: srv6-bpf plan --help)",
-				    argv[i]);
-		if (i + 1 == argc)
-			return errf(e, "plan: %s needs a value", argv[i]);
-		*(const char **)((char *)a + opts[o].off) = argv[++i];
-	}
+	if (in->pattern_set && in->pairs_file)
+		return errf(e, "%s: give --pattern or --pairs, not both", cmd);
 	return 0;
 }
 
-/* Turn the arguments (and environment) into plan options. */
-static int options(const struct plan_args *a, struct plan_opts *o, int *algo, struct err *e)
-{
-	const char *function = a->function ? a->function : env_value("DEST_FUNCTION");
-	unsigned long v;
+struct plan_args {
+	struct plan_inputs in;
+	const char *local, *block;
+	unsigned int algo;
+	bool summary, json, timing;
+};
 
+#define ARG(member) offsetof(struct plan_args, member)
+
+static const struct opt plan_own_opts[] = {
+	{ .name = "--local", .kind = OPT_STRING, .off = ARG(local), .arg = "NAME" },
+	{ .name = "--usid-block", .kind = OPT_STRING, .off = ARG(block), .arg = "B" },
+	{ .name = "--algo", .kind = OPT_UINT, .min = 0, .max = 255, .off = ARG(algo), .arg = "N" },
+	{ .name = "--summary", .kind = OPT_FLAG, .off = ARG(summary) },
+	{ .name = "--timing", .kind = OPT_FLAG, .off = ARG(timing) },
+	{ .name = "--json", .alias = "-j", .kind = OPT_FLAG, .off = ARG(json) },
+	{ .name = NULL },
+};
+
+static const struct opt_group plan_groups[] = {
+	{ plan_input_opts, ARG(in) },
+	{ plan_own_opts, 0 },
+	{ NULL, 0 },
+};
+
+/* Turn the arguments into plan options. */
+static int options(const struct plan_args *a, struct plan_opts *o, struct err *e)
+{
 	plan_opts_init(o);
-	if (!a->topology)
+	if (!a->in.topology_file)
 		return errf(e, "plan: give --topology-file FILE (the Jalapeño topology JSON)");
-	if (a->pattern && a->pairs)
-		return errf(e, "plan: give --pattern or --pairs, not both");
-	if (a->pattern && plan_pattern_parse(a->pattern, &o->pattern))
-		return errf(e, "plan: unknown pattern \"%.32s\": give all-to-all or ring", a->pattern);
-	if (a->pairs)
+	if (plan_inputs_check("plan", &a->in, e))
+		return -1;
+	if (a->in.pattern_set)
+		o->pattern = (enum plan_pattern)a->in.pattern;
+	if (a->in.pairs_file)
 		o->pattern = PLAN_PAIRS;
-	if (a->paths) {
-		if (parse_uint(a->paths, 1, SRV6_MAX_PATHS, &v))
-			return errf(e, "plan: invalid --paths \"%.32s\": give 1-%d", a->paths,
-				    SRV6_MAX_PATHS);
-		o->paths = (unsigned int)v;
-	}
-	if (function) {
-		if (usid_function_parse(function, &o->function))
-			return errf(e, "plan: invalid DEST_FUNCTION \"%.32s\": give a 16-bit uSID in hex, e.g. fe06",
-				    function);
-		o->has_function = true;
-	}
+	if (a->in.paths_set)
+		o->paths = a->in.paths;
+	o->has_function = a->in.has_function;
+	o->function = a->in.function;
 	if (a->block && !strcmp(a->block, "auto")) {
 		o->block_auto = true;
 	} else if (a->block && usid_block_parse(a->block, &o->block, e)) {
 		err_prefix(e, "plan");
 		return -1;
-	}
-	*algo = 0;
-	if (a->algo) {
-		if (parse_uint(a->algo, 0, 255, &v))
-			return errf(e, "plan: invalid --algo \"%.32s\": give 0-255", a->algo);
-		*algo = (int)v;
 	}
 	return 0;
 }
@@ -155,31 +147,31 @@ int cmd_plan(struct ctx *c, int argc, char **argv, struct err *e)
 	struct plan *p = NULL;
 	const char *hosts = env_value("HOSTS");
 	double t0, t1, t2;
-	int algo, rc = -1;
+	int rc = -1;
 
-	if (parse_args(argc, argv, &a, e) || options(&a, &o, &algo, e))
+	if (opts_parse("plan", plan_groups, argc, argv, &a, false, NULL, e) || options(&a, &o, e))
 		return -1;
-	if (!a.hosts_file && !hosts)
+	if (!a.in.hosts_file && !hosts)
 		return errf(e, "plan: give the job's hosts: --hosts-file FILE or HOSTS=host00,host01,...");
-	if (a.hosts_file ? membership_from_file(a.hosts_file, &m, e) :
+	if (a.in.hosts_file ? membership_from_file(a.in.hosts_file, &m, e) :
 			   membership_from_list(hosts, &m, e))
 		return -1;
 	if (a.local && !membership_find(&m, a.local)) {
 		errf(e, "plan: --local %.64s is not one of the job's hosts", a.local);
 		goto out;
 	}
-	if (a.pairs) {
-		if (plan_pairs_load(a.pairs, &m, &pairs, e))
+	if (a.in.pairs_file) {
+		if (plan_pairs_load(a.in.pairs_file, &m, &pairs, e))
 			goto out;
 		o.pairs = &pairs;
 	}
-	if (a.previous) {
-		if (plan_prev_load(a.previous, &prev, e))
+	if (a.in.previous_file) {
+		if (plan_prev_load(a.in.previous_file, &prev, e))
 			goto out;
 		o.previous = prev;
 	}
 	t0 = now_seconds(CLOCK_MONOTONIC);
-	if (topology_load_file(a.topology, algo, &t, e))
+	if (topology_load_file(a.in.topology_file, (int)a.algo, &t, e))
 		goto out;
 	t1 = now_seconds(CLOCK_MONOTONIC);
 	if (plan_compute(&t, &m, &o, &p, e))

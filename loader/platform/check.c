@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* srv6-bpf check: what a capability report allows, its text and JSON, the
- * command (the probes that fill the report are in check_probe.c). */
+/* srv6-bpf check: what a capability report allows, its text and JSON
+ * (the probes that fill the report are in check_probe.c; the command is cli/cmd_check.c). */
 #include "check.h"
 
 #include <stdarg.h>
 #include <string.h>
 #include "util/array.h"
-#include "util/output.h"
 #include "util/sys.h"
 
 static const char *const cap_names[CHECK_CAP_COUNT] = {
@@ -325,32 +324,4 @@ cJSON *check_json(const struct check_report *r)
 		return NULL;
 	}
 	return root;
-}
-
-int cmd_check(struct ctx *c, int argc, char **argv, struct err *e)
-{
-	struct check_report r;
-	const char *dev = NULL;
-
-	if (argc >= 1 && strcmp(argv[0], "dev"))
-		return errf(e, "check: unexpected \"%s\": give [dev DEV]", argv[0]);
-	if (argc == 1)
-		return errf(e, "check: missing DEV after \"dev\" (srv6-bpf check [dev DEV])");
-	if (argc > 2)
-		return errf(e, "check: unexpected \"%s\" after dev %s: give [dev DEV]", argv[2],
-			    argv[1]);
-	dev = argc ? argv[1] : NULL;
-	if (check_probe(&c->nl, dev, &r, e))
-		return -1;
-	if (c->json) {
-		cJSON *j = check_json(&r);
-
-		if (!j)
-			return errf(e, "check: out of memory");
-		out_json(j);
-		cJSON_Delete(j);
-	} else {
-		check_print_text(stdout, &r);
-	}
-	return 0;
 }

@@ -163,7 +163,4 @@ bool check_next_csid_kept(const struct local_sid_route *routes, size_t n);
  */
 int check_probe(struct nlx *nl, const char *dev, struct check_report *r, struct err *e);
 
-/* `srv6-bpf check [dev DEV]`. */
-int cmd_check(struct ctx *c, int argc, char **argv, struct err *e);
-
 #endif

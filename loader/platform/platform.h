@@ -25,6 +25,9 @@ struct platform_ops {
 	/* A BPF datapath to load, unload, show and count (load, unload, show,
 	 * stats, metrics); the kernel platform has none. */
 	bool datapath;
+	/* This kernel has what the platform needs, else one line why; NULL:
+	 * the commands check what they use (load: sys_check_kernel). */
+	int (*present)(struct ctx *c, struct err *e);
 	/* The privileges every command of this platform needs. */
 	int (*check_caps)(struct err *e);
 	/* sync, run: dev can be programmed now, else one line why. */

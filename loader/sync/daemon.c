@@ -26,25 +26,7 @@
 #include "sync.h"
 #include "util/sys.h"
 
-#define INTERVAL_DEFAULT 30
-#define INTERVAL_MAX 86400
 #define BACKOFF_FIRST 1 /* seconds after the first failure, doubling up to the interval */
-
-const char usage_run[] =
-	"Usage: srv6-bpf run dev DEV [SYNC OPTIONS] [--interval S] [--metrics ADDR:PORT]\n"
-	"                    [--cleanup-on-exit]\n"
-	"\n"
-	"The daemon: load the datapath on DEV if it is not loaded (defaults; run\n"
-	"`srv6-bpf load` first for other options), sync, then sync again every\n"
-	"interval and on SIGHUP. SYNC OPTIONS are those of `srv6-bpf sync --help`.\n"
-	"  --interval S          seconds between syncs, 1-86400 (default 30)\n"
-	"  --metrics ADDR:PORT   serve /metrics (Prometheus), /healthz and /readyz, e.g.\n"
-	"                        :9536, 0.0.0.0:9536 or [::]:9536\n"
-	"  --cleanup-on-exit     unload DEV on SIGTERM/SIGINT (default: leave it pinned,\n"
-	"                        so traffic keeps its paths and a restart adopts them)\n"
-	"A failed sync keeps the last good state, is logged and counted, and is retried\n"
-	"after 1, 2, 4, ... seconds (at most the interval). Logs: one line per event\n"
-	"on stderr.\n";
 
 /* What /metrics and /readyz report; written by the loop, read by the server. */
 struct daemon_state {
@@ -124,41 +106,6 @@ static bool ready(void *arg)
 	return ok;
 }
 
-struct run_opts {
-	unsigned int interval;
-	const char *metrics;
-	bool cleanup;
-};
-
-/* Take the daemon's own options out of argv; the rest are sync's. */
-static int run_opts_parse(int *argc, char **argv, struct run_opts *r, struct err *e)
-{
-	int out = 0;
-	unsigned long v;
-
-	r->interval = INTERVAL_DEFAULT;
-	for (int i = 0; i < *argc; i++) {
-		if (!strcmp(argv[i], "--cleanup-on-exit")) {
-			r->cleanup = true;
-		} else if (!strcmp(argv[i], "--interval") || !strcmp(argv[i], "--metrics")) {
-			if (i + 1 == *argc)
-				return errf(e, "run: missing value after %s", argv[i]);
-			if (argv[i][2] == 'm') {
-				r->metrics = argv[++i];
-			} else {
-				if (parse_uint(argv[++i], 1, INTERVAL_MAX, &v))
-					return errf(e, "run: invalid --interval \"%s\": give 1-%d seconds",
-						    argv[i], INTERVAL_MAX);
-				r->interval = (unsigned int)v;
-			}
-		} else {
-			argv[out++] = argv[i];
-		}
-	}
-	*argc = out;
-	return 0;
-}
-
 /* Wait up to seconds for a signal; returns it, or 0 at the timeout. */
 static int wait_signal(const sigset_t *set, double seconds)
 {
@@ -230,80 +177,94 @@ static void sync_and_record(struct ctx *c, struct sync_opts *o, struct daemon_st
 	}
 }
 
-int cmd_run(struct ctx *c, int argc, char **argv, struct err *e)
+/* Signals are taken synchronously: blocked here, before the server's thread
+ * exists (it inherits the mask), and waited for in the loop. */
+static void block_signals(sigset_t *set)
 {
-	struct daemon_state d = { .lock = PTHREAD_MUTEX_INITIALIZER };
-	struct metrics_http *srv = NULL;
-	struct ctx mctx = *c;
-	struct sync_opts o;
-	struct run_opts r = { 0 };
-	struct plan_prev *prev = NULL;
-	unsigned int failures = 0;
-	sigset_t set;
-	int rc = 0;
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, set, NULL);
+}
 
-	if (run_opts_parse(&argc, argv, &r, e) || sync_opts_parse(argc, argv, &o, e))
+/* The metrics server, with its own netlink socket in mctx. */
+static int metrics_start(struct ctx *mctx, struct daemon_state *d, const char *addr,
+			 struct metrics_http **srv, struct err *e)
+{
+	struct metrics_http_ops ops = { .render = render, .ready = ready, .arg = d };
+
+	if (nlx_open(&mctx->nl, e))
 		return -1;
-	if (o.dry_run)
-		return errf(e, "run: --dry-run is for sync, not for the daemon");
-	o.keep_plan = true; /* each plan stays close to the last one */
-	d.dev = o.dev;
-	if (c->ops->dev_ensure(c, o.dev, e))
+	d->metrics_ctx = mctx;
+	if (metrics_http_start(srv, addr, &ops, e)) {
+		d->metrics_ctx = NULL;
+		nlx_close(&mctx->nl);
 		return -1;
-
-	/* Signals are taken synchronously: blocked here, before the server's
-	 * thread exists (it inherits the mask), and waited for in the loop. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	if (r.metrics) {
-		struct metrics_http_ops ops = { .render = render, .ready = ready, .arg = &d };
-
-		if (nlx_open(&mctx.nl, e))
-			return -1;
-		d.metrics_ctx = &mctx;
-		if (metrics_http_start(&srv, r.metrics, &ops, e)) {
-			nlx_close(&mctx.nl);
-			return -1;
-		}
 	}
-	log_event(LOG_LEVEL_INFO, "start", "dev=%s interval=%us metrics=%s cleanup_on_exit=%s",
-		  o.dev, r.interval, r.metrics ? r.metrics : "off", r.cleanup ? "yes" : "no");
+	return 0;
+}
+
+/* Sync, wait (the interval, or less after failures), until SIGTERM or SIGINT. */
+static void sync_loop(struct ctx *c, struct sync_opts *o, const struct daemon_opts *r,
+		      struct daemon_state *d, const sigset_t *set, struct plan_prev **prev)
+{
+	unsigned int failures = 0;
+
 	for (;;) {
 		double delay;
 		int sig;
 
-		sync_and_record(c, &o, &d, &failures, &prev);
-		delay = r.interval;
+		sync_and_record(c, o, d, &failures, prev);
+		delay = r->interval;
 		if (failures) {
 			unsigned int shift = failures - 1 < 16 ? failures - 1 : 16;
 			double backoff = (double)(BACKOFF_FIRST << shift);
 
 			delay = backoff < delay ? backoff : delay;
 		}
-		sig = wait_signal(&set, delay);
+		sig = wait_signal(set, delay);
 		if (sig == SIGHUP) {
-			log_event(LOG_LEVEL_INFO, "sighup", "dev=%s sync now", o.dev);
+			log_event(LOG_LEVEL_INFO, "sighup", "dev=%s sync now", o->dev);
 			continue;
 		}
 		if (sig == SIGTERM || sig == SIGINT) {
-			log_event(LOG_LEVEL_INFO, "stop", "dev=%s signal=%s", o.dev,
+			log_event(LOG_LEVEL_INFO, "stop", "dev=%s signal=%s", o->dev,
 				  sig == SIGTERM ? "TERM" : "INT");
-			break;
+			return;
 		}
 	}
+}
+
+int daemon_run(struct ctx *c, struct sync_opts *o, const struct daemon_opts *r, struct err *e)
+{
+	struct daemon_state d = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct metrics_http *srv = NULL;
+	struct ctx mctx = *c;
+	struct plan_prev *prev = NULL;
+	sigset_t set;
+	int rc = 0;
+
+	o->keep_plan = true; /* each plan stays close to the last one */
+	d.dev = o->dev;
+	if (c->ops->dev_ensure(c, o->dev, e))
+		return -1;
+	block_signals(&set);
+	if (r->metrics && metrics_start(&mctx, &d, r->metrics, &srv, e))
+		return -1;
+	log_event(LOG_LEVEL_INFO, "start", "dev=%s interval=%us metrics=%s cleanup_on_exit=%s",
+		  o->dev, r->interval, r->metrics ? r->metrics : "off", r->cleanup ? "yes" : "no");
+	sync_loop(c, o, r, &d, &set, &prev);
 	metrics_http_stop(srv);
 	plan_prev_free(prev);
 	if (d.metrics_ctx)
 		nlx_close(&mctx.nl);
-	if (r.cleanup && c->ops->dev_release) {
-		rc = c->ops->dev_release(c, o.dev, e);
+	if (r->cleanup && c->ops->dev_release) {
+		rc = c->ops->dev_release(c, o->dev, e);
 		if (rc == 0)
-			log_event(LOG_LEVEL_INFO, "unload", "dev=%s datapath removed", o.dev);
+			log_event(LOG_LEVEL_INFO, "unload", "dev=%s datapath removed", o->dev);
 	} else {
-		log_event(LOG_LEVEL_INFO, "exit", "dev=%s datapath left in place", o.dev);
+		log_event(LOG_LEVEL_INFO, "exit", "dev=%s datapath left in place", o->dev);
 	}
 	return rc;
 }

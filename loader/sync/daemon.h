@@ -1,13 +1,26 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* `srv6-bpf run`: the sync daemon with Prometheus metrics. */
+/* `srv6-bpf run`: the sync daemon with Prometheus metrics (the command line is
+ * cli/cmd_run.c's). */
 #ifndef SRV6_DAEMON_H
 #define SRV6_DAEMON_H
 
+#include <stdbool.h>
 #include "util/ctx.h"
 #include "util/err.h"
+#include "sync.h"
 
-extern const char usage_run[];
+#define DAEMON_INTERVAL_DEFAULT 30
+#define DAEMON_INTERVAL_MAX 86400
 
-int cmd_run(struct ctx *c, int argc, char **argv, struct err *e);
+/* What the daemon adds to sync's options. */
+struct daemon_opts {
+	unsigned int interval; /* seconds between syncs */
+	const char *metrics;   /* ADDR:PORT to serve /metrics on, or NULL */
+	bool cleanup;          /* unload DEV on SIGTERM/SIGINT */
+};
+
+/* Load DEV if needed, sync every interval and on SIGHUP until SIGTERM or
+ * SIGINT; o gets keep_plan (and each plan as the next one's previous). */
+int daemon_run(struct ctx *c, struct sync_opts *o, const struct daemon_opts *r, struct err *e);
 
 #endif

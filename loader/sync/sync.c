@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include "sync.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,71 +18,7 @@
 #include "util/sys.h"
 #include "usid.h"
 
-#define DEFAULT_DEV "net1"
-#define DEFAULT_COLLECTION "network_topology"
-#define DEFAULT_BEST_PATHS 4
-#define DEFAULT_TIMEOUT_MS 10000
-#define DEFAULT_CONNECT_TIMEOUT_MS 3000
-#define DEFAULT_CONCURRENCY 8
-#define DEFAULT_RETRIES 2
 #define BACKOFF_MS 200
-#define CONCURRENCY_MAX 256
-#define RETRIES_MAX 10
-
-const char usage_sync[] =
-	"Usage: srv6-bpf sync [dev DEV] [OPTIONS]\n"
-	"\n"
-	"Program DEV with every job peer's paths from a path source, in one step: peers\n"
-	"no longer in the job are removed, changed ones replaced, the rest left alone.\n"
-	"If anything fails first (API down, a bad answer for any peer, an invalid SID),\n"
-	"nothing changes.\n"
-	"\n"
-	"  dev DEV                 interface (env BACKEND_INTERFACE, default net1)\n"
-	"  --source S              where paths come from (default jalapeno-load):\n"
-	"                            jalapeno-load: one shortest_path/load call a peer,\n"
-	"                              as the PyTorch plugin does\n"
-	"                            jalapeno-best-paths: shortest_path/best-paths, up\n"
-	"                              to --paths equal-weight paths a peer\n"
-	"                            topology: GET .../topology once (or\n"
-	"                              --topology-file) and plan every sender's\n"
-	"                              flows so that they do not collide; program\n"
-	"                              the local host's share\n"
-	"  --paths K               paths per peer, 1-8 (jalapeno-best-paths: default 4)\n"
-	"  --endpoint URL          Jalapeño API base (env JALAPENO_API_ENDPOINT),\n"
-	"                          e.g. http://jalapeno:30800/api/v1\n"
-	"  --collection C          graph collection (env TOPOLOGY_COLLECTION,\n"
-	"                          default network_topology)\n"
-	"  --hosts-file F          job members, one \"name [rank] [address]\" a line\n"
-	"                          (else env HOSTS: names in rank order, comma separated)\n"
-	"  --topology-file F       the topology JSON from a file (implies topology)\n"
-	"  --pattern P             topology: the job's traffic, all-to-all (default) or\n"
-	"                          ring (rank i sends to rank i+1)\n"
-	"  --pairs F               topology: explicit flows, \"SRC DST [DEMAND]\" a line\n"
-	"  --previous F            topology: a plan (srv6-bpf plan -j) to stay close to\n"
-	"  --dest-function HEX     uSID appended after each path, e.g. e006\n"
-	"                          (env DEST_FUNCTION)\n"
-	"  --cacert FILE           CA bundle that verifies an https endpoint\n"
-	"  --header 'Name: value'  extra request header, e.g. a token\n"
-	"                          (env JALAPENO_API_HEADER)\n"
-	"  --timeout S             per request attempt, seconds (default 10)\n"
-	"  --connect-timeout S     per connection attempt, seconds (default 3)\n"
-	"  --concurrency N         requests in flight, 1-256 (default 8; 1 asks one peer\n"
-	"                          at a time in rank order, exactly as the plugin does)\n"
-	"  --retries N             further attempts per request, 0-10 (default 2)\n"
-	"  --dry-run               print what would be programmed (route grammar, or JSON\n"
-	"                          with -j); needs no datapath. (jalapeno-load calls\n"
-	"                          still add load on the server.)\n"
-	"\n"
-	"The local host is HOSTNAME, else HOSTNAME_PREFIX (default host) + RANK as two\n"
-	"digits; graph vertices are hosts/NAME. A peer's address is the hosts file's,\n"
-	"else the API's destination_info ipv6_address, or ipv4_address when MASTER_ADDR\n"
-	"is an IPv4 address. SID lists are rebuilt from srv6_sid_list and usid_block\n"
-	"(never taken from srv6_usid), DEST_FUNCTION appended, split over several\n"
-	"carriers when one does not hold them.\n"
-	"Retries back off from 0.2 s, doubling, with jitter. best-paths and topology\n"
-	"reads are retried after timeouts, connection errors and HTTP 5xx. A\n"
-	"shortest_path/load call adds load on the server, so it is retried only when it\n"
-	"never reached the server (resolve or connect failed). HTTP 4xx is never retried.\n";
 
 static int source_jalapeno(struct sync_job *job, struct err *e);
 static int source_topology(struct sync_job *job, struct err *e);
@@ -97,192 +32,9 @@ static const struct source {
 	[SYNC_SOURCE_TOPOLOGY] = { "topology", source_topology },
 };
 
-/* --- options -------------------------------------------------------------------- */
-
-/* Seconds, "2" or "0.5", into milliseconds in [1 ms, 1 hour]. */
-static int parse_seconds(const char *text, long *ms)
+const char *sync_source_name(enum sync_source_id id)
 {
-	char *end;
-	double v;
-
-	if (!text || !(isdigit((unsigned char)text[0]) || text[0] == '.'))
-		return -1;
-	errno = 0;
-	v = strtod(text, &end);
-	if (errno || *end || !(v * 1000 >= 1 && v <= 3600))
-		return -1;
-	*ms = (long)(v * 1000 + 0.5);
-	return 0;
-}
-
-/* DEST_FUNCTION: one 16-bit uSID in hex, as the plugin appends it ("fe06"). */
-static int parse_source(const char *text, enum sync_source_id *id)
-{
-	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
-		if (!strcmp(text, sources[i].name)) {
-			*id = (enum sync_source_id)i;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-static const char *const valued_opts[] = {
-	"--source", "--paths", "--endpoint", "--collection", "--hosts-file", "--topology-file",
-	"--dest-function", "--cacert", "--header", "--timeout", "--connect-timeout",
-	"--concurrency", "--retries", "--pattern", "--pairs", "--previous",
-};
-
-/* "--name value" or "--name=value": the option's index and value. */
-static int option_value(int argc, char **argv, int *i, const char **name, const char **value,
-			struct err *e)
-{
-	const char *arg = argv[*i], *eq = strchr(arg, '=');
-	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
-
-	for (size_t k = 0; k < sizeof(valued_opts) / sizeof(valued_opts[0]); k++) {
-		if (strlen(valued_opts[k]) != len || strncmp(arg, valued_opts[k], len))
-			continue;
-		*name = valued_opts[k];
-		if (eq) {
-			*value = eq + 1;
-		} else if (*i + 1 < argc) {
-			*value = argv[++*i];
-		} else {
-			return errf(e, "sync: %s needs a value", valued_opts[k]);
-		}
-		return 0;
-	}
-	return errf(e, "sync: unknown argument \"%.64s\" (see: srv6-bpf sync --help)", arg);
-}
-
-int sync_opts_parse(int argc, char **argv, struct sync_opts *o, struct err *e)
-{
-	const char *function = env_value("DEST_FUNCTION"), *master = env_value("MASTER_ADDR");
-	const char *paths = NULL, *source = NULL;
-	bool pattern_set = false;
-	unsigned long v;
-
-	memset(o, 0, sizeof(*o));
-	o->pattern = PLAN_ALL_TO_ALL;
-	o->dev = env_value("BACKEND_INTERFACE") ? env_value("BACKEND_INTERFACE") : DEFAULT_DEV;
-	o->endpoint = env_value("JALAPENO_API_ENDPOINT");
-	o->collection = env_value("TOPOLOGY_COLLECTION") ? env_value("TOPOLOGY_COLLECTION") : DEFAULT_COLLECTION;
-	o->header = env_value("JALAPENO_API_HEADER");
-	o->timeout_ms = DEFAULT_TIMEOUT_MS;
-	o->connect_timeout_ms = DEFAULT_CONNECT_TIMEOUT_MS;
-	o->concurrency = DEFAULT_CONCURRENCY;
-	o->retries = DEFAULT_RETRIES;
-	/* The plugin's rule: an IPv6 MASTER_ADDR (it contains ':') means IPv6 peers. */
-	o->family = master && !strchr(master, ':') ? AF_INET : AF_INET6;
-
-	for (int i = 0; i < argc; i++) {
-		const char *name = NULL, *val = NULL;
-
-		if (!strcmp(argv[i], "dev")) {
-			if (i + 1 == argc)
-				return errf(e, "sync: dev needs an interface name");
-			o->dev = argv[++i];
-			continue;
-		}
-		if (!strcmp(argv[i], "--dry-run")) {
-			o->dry_run = true;
-			continue;
-		}
-		if (option_value(argc, argv, &i, &name, &val, e))
-			return -1;
-		if (!strcmp(name, "--source")) {
-			source = val;
-		} else if (!strcmp(name, "--paths")) {
-			paths = val;
-		} else if (!strcmp(name, "--endpoint")) {
-			o->endpoint = val;
-		} else if (!strcmp(name, "--collection")) {
-			o->collection = val;
-		} else if (!strcmp(name, "--hosts-file")) {
-			o->hosts_file = val;
-		} else if (!strcmp(name, "--topology-file")) {
-			o->topology_file = val;
-		} else if (!strcmp(name, "--pattern")) {
-			if (plan_pattern_parse(val, &o->pattern))
-				return errf(e, "sync: invalid --pattern \"%.32s\": give all-to-all or ring", val);
-			pattern_set = true;
-		} else if (!strcmp(name, "--pairs")) {
-			o->pairs_file = val;
-		} else if (!strcmp(name, "--previous")) {
-			o->previous_file = val;
-		} else if (!strcmp(name, "--dest-function")) {
-			function = val;
-		} else if (!strcmp(name, "--cacert")) {
-			o->cacert = val;
-		} else if (!strcmp(name, "--header")) {
-			o->header = val;
-		} else if (!strcmp(name, "--timeout")) {
-			if (parse_seconds(val, &o->timeout_ms))
-				return errf(e, "sync: invalid --timeout \"%.32s\": give seconds, 0.001-3600", val);
-		} else if (!strcmp(name, "--connect-timeout")) {
-			if (parse_seconds(val, &o->connect_timeout_ms))
-				return errf(e, "sync: invalid --connect-timeout \"%.32s\": give seconds, 0.001-3600", val);
-		} else if (!strcmp(name, "--concurrency")) {
-			if (parse_uint(val, 1, CONCURRENCY_MAX, &v))
-				return errf(e, "sync: invalid --concurrency \"%.32s\": give 1-%d", val,
-					    CONCURRENCY_MAX);
-			o->concurrency = (unsigned int)v;
-		} else if (!strcmp(name, "--retries")) {
-			if (parse_uint(val, 0, RETRIES_MAX, &v))
-				return errf(e, "sync: invalid --retries \"%.32s\": give 0-%d", val, RETRIES_MAX);
-			o->retries = (unsigned int)v;
-		}
-	}
-
-	if (o->dev[0] == '\0' || strlen(o->dev) >= IF_NAMESIZE)
-		return errf(e, "sync: invalid interface name \"%.32s\"", o->dev);
-	if (source && parse_source(source, &o->source))
-		return errf(e, "sync: unknown --source \"%.32s\" (jalapeno-load, jalapeno-best-paths, topology)",
-			    source);
-	if (o->pairs_file) {
-		if (pattern_set)
-			return errf(e, "sync: give --pattern or --pairs, not both");
-		o->pattern = PLAN_PAIRS;
-	}
-	if ((pattern_set || o->pairs_file || o->previous_file) && source &&
-	    o->source != SYNC_SOURCE_TOPOLOGY && !o->topology_file)
-		return errf(e, "sync: --pattern, --pairs and --previous plan with --source topology, not %s",
-			    sources[o->source].name);
-	if (o->topology_file) {
-		if (source && o->source != SYNC_SOURCE_TOPOLOGY)
-			return errf(e, "sync: --topology-file goes with --source topology, not %s",
-				    sources[o->source].name);
-		o->source = SYNC_SOURCE_TOPOLOGY;
-	}
-	if (paths && parse_uint(paths, 1, SRV6_MAX_PATHS, &v))
-		return errf(e, "sync: invalid --paths \"%.32s\": give 1-%d", paths, SRV6_MAX_PATHS);
-	o->paths = paths ? (unsigned int)v : o->source == SYNC_SOURCE_JALAPENO_BEST_PATHS ? DEFAULT_BEST_PATHS : 1;
-	if (o->source == SYNC_SOURCE_JALAPENO_LOAD && o->paths != 1)
-		return errf(e, "sync: jalapeno-load gives one path per peer: use --source jalapeno-best-paths (or topology) for --paths %u",
-			    o->paths);
-	if (function) {
-		if (usid_function_parse(function, &o->function))
-			return errf(e, "sync: invalid DEST_FUNCTION \"%.32s\": give a 16-bit uSID in hex, e.g. e006",
-				    function);
-		o->has_function = true;
-	}
-	if (o->header && !http_header_valid(o->header))
-		return errf(e, "sync: invalid header \"%.64s\": give \"Name: value\"", o->header);
-	if (o->collection[0] == '\0')
-		return errf(e, "sync: empty collection name");
-	if (o->source != SYNC_SOURCE_TOPOLOGY || !o->topology_file) {
-		char *url = NULL;
-
-		if (!o->endpoint)
-			return errf(e, "sync: no Jalapeño endpoint: set JALAPENO_API_ENDPOINT or give --endpoint URL");
-		if (jalapeno_topology_url(o->endpoint, o->collection, &url, e)) {
-			err_prefix(e, "sync");
-			return -1;
-		}
-		free(url);
-	}
-	return 0;
+	return sources[id].name;
 }
 
 /* --- the job ---------------------------------------------------------------------- */
@@ -712,28 +464,7 @@ static int apply(struct ctx *c, const struct sync_job *job, struct sync_counts *
 	return rc;
 }
 
-static void print_counts(const struct ctx *c, const struct sync_report *r)
-{
-	if (c->json) {
-		cJSON *root = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(root, "dev", r->dev);
-		cJSON_AddStringToObject(root, "source", r->source);
-		cJSON_AddNumberToObject(root, "peers", (double)r->peers);
-		cJSON_AddNumberToObject(root, "added", (double)r->counts.added);
-		cJSON_AddNumberToObject(root, "replaced", (double)r->counts.replaced);
-		cJSON_AddNumberToObject(root, "unchanged", (double)r->counts.unchanged);
-		cJSON_AddNumberToObject(root, "removed", (double)r->counts.removed);
-		out_json(root);
-		cJSON_Delete(root);
-	} else {
-		printf("sync %s: %zu peers from %s: %zu added, %zu replaced, %zu unchanged, %zu removed\n",
-		       r->dev, r->peers, r->source, r->counts.added, r->counts.replaced,
-		       r->counts.unchanged, r->counts.removed);
-	}
-}
-
-/* --- the command -------------------------------------------------------------------- */
+/* --- one sync ------------------------------------------------------------------------ */
 
 int sync_once(struct ctx *c, const struct sync_opts *o, struct sync_report *r, struct err *e)
 {
@@ -782,17 +513,4 @@ int sync_once(struct ctx *c, const struct sync_opts *o, struct sync_report *r, s
 	if (rc)
 		err_prefix(e, "sync");
 	return rc;
-}
-
-int cmd_sync(struct ctx *c, int argc, char **argv, struct err *e)
-{
-	struct sync_report r;
-	struct sync_opts o;
-
-	if (sync_opts_parse(argc, argv, &o, e) || sync_once(c, &o, &r, e))
-		return -1;
-	if (!o.dry_run)
-		print_counts(c, &r);
-	free(r.plan_json);
-	return 0;
 }

@@ -16,10 +16,6 @@
 #include "device/route.h"
 #include "device/route_parse.h"
 
-extern const char usage_sync[];
-
-int cmd_sync(struct ctx *c, int argc, char **argv, struct err *e);
-
 enum sync_source_id {
 	SYNC_SOURCE_JALAPENO_LOAD,
 	SYNC_SOURCE_JALAPENO_BEST_PATHS,
@@ -99,8 +95,19 @@ struct sync_report {
  * with o->dry_run prints what it would program. */
 int sync_once(struct ctx *c, const struct sync_opts *o, struct sync_report *r, struct err *e);
 
-/* Option parsing and environment, exposed for tests. */
-int sync_opts_parse(int argc, char **argv, struct sync_opts *o, struct err *e);
+/* "jalapeno-load", "jalapeno-best-paths", "topology". */
+const char *sync_source_name(enum sync_source_id id);
+
+/* sync's defaults (the command line and environment are cli/cmd_sync.c's). */
+#define SYNC_DEFAULT_DEV "net1"
+#define SYNC_DEFAULT_COLLECTION "network_topology"
+#define SYNC_DEFAULT_BEST_PATHS 4
+#define SYNC_DEFAULT_TIMEOUT_MS 10000
+#define SYNC_DEFAULT_CONNECT_TIMEOUT_MS 3000
+#define SYNC_DEFAULT_CONCURRENCY 8
+#define SYNC_DEFAULT_RETRIES 2
+#define SYNC_CONCURRENCY_MAX 256
+#define SYNC_RETRIES_MAX 10
 
 /*
  * One read-only GET with sync's HTTP options (timeouts, retries, CA, header),

@@ -24,7 +24,7 @@ struct ctx {
 	const struct platform_ops *ops; /* the platform's, set once by main */
 	unsigned int table; /* kernel platform: ROUTE_TABLE_ID (default 254) */
 	int encap_mode;     /* kernel platform: SEG6_IPTUN_MODE_ENCAP_RED or _ENCAP */
-	struct nlx nl;      /* opened by main before a command runs */
+	struct nlx nl;      /* opened by main for the commands that use it */
 };
 
 #endif

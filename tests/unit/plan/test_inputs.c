@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include "util/addr.h"
 #include "util/ctx.h"
-#include "cli/cmd_plan.h"
+#include "cli/commands.h"
 #include "test_fabric.h"
 #include "unit_helpers.h"
 
@@ -279,17 +279,17 @@ Test(plan_cmd, argument_errors)
 	cmd_bad((const char *[]){ NULL }, "plan: give --topology-file FILE (the Jalapeño topology JSON)");
 	cmd_bad((const char *[]){ "--frobnicate", NULL },
 		"plan: unknown argument \"--frobnicate\" (see: srv6-bpf plan --help)");
-	cmd_bad((const char *[]){ "--topology-file", NULL }, "plan: --topology-file needs a value");
+	cmd_bad((const char *[]){ "--topology-file", NULL }, "plan: --topology-file: missing FILE");
 	cmd_bad((const char *[]){ "--topology-file", "t", "--pattern", "ring", "--pairs", "p", NULL },
 		"plan: give --pattern or --pairs, not both");
 	cmd_bad((const char *[]){ "--topology-file", "t", "--pattern", "star", NULL },
-		"plan: unknown pattern \"star\": give all-to-all or ring");
+		"plan: --pattern: invalid value \"star\": give all-to-all or ring");
 	cmd_bad((const char *[]){ "--topology-file", "t", "--paths", "9", NULL },
-		"plan: invalid --paths \"9\": give 1-8");
+		"plan: --paths: invalid value \"9\": give 1-8");
 	cmd_bad((const char *[]){ "--topology-file", "t", "--dest-function", "fe0g", NULL },
-		"plan: invalid DEST_FUNCTION \"fe0g\": give a 16-bit uSID in hex, e.g. fe06");
+		"plan: --dest-function: invalid value \"fe0g\": give a 16-bit uSID in hex, e.g. fe06");
 	cmd_bad((const char *[]){ "--topology-file", "t", "--algo", "-1", NULL },
-		"plan: invalid --algo \"-1\": give 0-255");
+		"plan: --algo: invalid value \"-1\": give 0-255");
 	cmd_bad((const char *[]){ "--topology-file", "t", NULL },
 		"plan: give the job's hosts: --hosts-file FILE or HOSTS=host00,host01,...");
 	setenv("HOSTS", "a,b", 1);
@@ -299,7 +299,7 @@ Test(plan_cmd, argument_errors)
 		"cannot read topology /nonexistent/t.json: No such file or directory");
 	setenv("DEST_FUNCTION", "12345", 1);
 	cmd_bad((const char *[]){ "--topology-file", "t", NULL },
-		"plan: invalid DEST_FUNCTION \"12345\": give a 16-bit uSID in hex, e.g. fe06");
+		"plan: DEST_FUNCTION: invalid value \"12345\": give a 16-bit uSID in hex, e.g. fe06");
 }
 
 static void redirect_both(void)

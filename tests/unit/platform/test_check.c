@@ -12,6 +12,7 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 #include "util/array.h"
+#include "cli/commands.h"
 #include "platform/check.h"
 #include "net/netlink_msg.h"
 #include "util/sys.h"

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * loader/sync/sync.c: options and environment as the plugin reads them, and
- * `sync --dry-run` end to end against a Jalapeño-shaped test server: output,
- * request order, retry policy, and failures that leave nothing half-done.
+ * loader/cli/cmd_sync.c and loader/sync/sync.c: options and environment as the
+ * plugin reads them, and `sync --dry-run` end to end against a Jalapeño-shaped
+ * test server: output, request order, retry policy, and failures that leave
+ * nothing half-done.
  */
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
@@ -13,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <cjson/cJSON.h>
+#include "cli/commands.h"
 #include "sync/sync.h"
 #include "http_server.h"
 #include "unit_helpers.h"
@@ -154,28 +156,29 @@ Test(sync_opts, errors)
 {
 	setenv("JALAPENO_API_ENDPOINT", "http://j/api/v1", 1);
 	parse_fails("--bogus", "unknown argument \"--bogus\"");
-	parse_fails("--paths", "--paths needs a value");
-	parse_fails("dev", "dev needs an interface name");
+	parse_fails("--paths", "sync: --paths: missing K");
+	parse_fails("dev", "sync: dev: missing DEV");
 	parse_fails("dev abcdefghijklmnopq", "invalid interface name");
-	parse_fails("--source magic", "unknown --source \"magic\"");
-	parse_fails("--source jalapeno-best-paths --paths 9", "invalid --paths \"9\": give 1-8");
-	parse_fails("--source jalapeno-best-paths --paths 0", "invalid --paths");
+	parse_fails("--source magic",
+		    "--source: invalid value \"magic\": give jalapeno-load, jalapeno-best-paths or topology");
+	parse_fails("--source jalapeno-best-paths --paths 9", "--paths: invalid value \"9\": give 1-8");
+	parse_fails("--source jalapeno-best-paths --paths 0", "--paths: invalid value");
 	parse_fails("--paths 2", "jalapeno-load gives one path per peer");
-	parse_fails("--dest-function xyz", "invalid DEST_FUNCTION \"xyz\"");
-	parse_fails("--dest-function 12345", "invalid DEST_FUNCTION");
-	parse_fails("--dest-function 0", "invalid DEST_FUNCTION");
+	parse_fails("--dest-function xyz", "--dest-function: invalid value \"xyz\"");
+	parse_fails("--dest-function 12345", "--dest-function: invalid value");
+	parse_fails("--dest-function 0", "--dest-function: invalid value");
 	parse_fails("--header NoColon", "invalid header");
-	parse_fails("--timeout 0", "invalid --timeout \"0\"");
-	parse_fails("--timeout abc", "invalid --timeout");
-	parse_fails("--timeout 1e9", "invalid --timeout");
-	parse_fails("--connect-timeout -1", "invalid --connect-timeout");
-	parse_fails("--concurrency 0", "invalid --concurrency \"0\": give 1-256");
-	parse_fails("--concurrency 257", "invalid --concurrency");
-	parse_fails("--retries 11", "invalid --retries \"11\": give 0-10");
+	parse_fails("--timeout 0", "--timeout: invalid value \"0\": give seconds (0.001-3600)");
+	parse_fails("--timeout abc", "--timeout: invalid value");
+	parse_fails("--timeout 1e9", "--timeout: invalid value");
+	parse_fails("--connect-timeout -1", "--connect-timeout: invalid value");
+	parse_fails("--concurrency 0", "--concurrency: invalid value \"0\": give 1-256");
+	parse_fails("--concurrency 257", "--concurrency: invalid value");
+	parse_fails("--retries 11", "--retries: invalid value \"11\": give 0-10");
 	parse_fails("--collection=", "empty collection name");
 	parse_fails("--endpoint ftp://x", "not an http:// or https:// URL");
 	setenv("DEST_FUNCTION", "nothex", 1);
-	parse_fails("", "invalid DEST_FUNCTION \"nothex\"");
+	parse_fails("", "DEST_FUNCTION: invalid value \"nothex\"");
 }
 
 Test(sync_opts, an_endpoint_is_needed_for_jalapeno_sources)
@@ -518,7 +521,8 @@ Test(sync_run, the_topology_source_plans_the_local_share)
 Test(sync_run, the_topology_source_errors)
 {
 	sync_fails("dev eth0 --dry-run --topology-file /nonexistent.json", "/nonexistent.json");
-	sync_fails("dev eth0 --dry-run --topology-file " FIXTURE " --pattern star", "invalid --pattern");
+	sync_fails("dev eth0 --dry-run --topology-file " FIXTURE " --pattern star",
+		   "--pattern: invalid value \"star\": give all-to-all or ring");
 	sync_fails("dev eth0 --dry-run --topology-file " FIXTURE " --pattern ring --pairs x",
 		   "--pattern or --pairs");
 	sync_fails("dev eth0 --dry-run --source jalapeno-load --pattern ring", "with --source topology");
