@@ -41,6 +41,108 @@ static __always_inline bool action_takes(__u32 action, __u8 inner_nexthdr)
 	return action == SRV6_SID_DECAP;
 }
 
+/* What decapsulation makes of a packet addressed to a decap SID. */
+enum decap_verdict {
+	DECAP_OK,                  /* strip: the inner packet goes to the stack */
+	DECAP_PASS_TRUNCATED,      /* headers cut short */
+	DECAP_PASS_BAD_SRH,        /* malformed SRH, or longer than we follow */
+	DECAP_PASS_SEGMENTS_LEFT,  /* Segments Left > 0: not ours to end */
+	DECAP_PASS_UNKNOWN_NEXTHDR, /* neither IPv4 nor IPv6 inside */
+	DECAP_PASS_WRONG_FAMILY,   /* an inner family the SID's action does not take */
+};
+
+/* Where the inner packet starts and what it is, for DECAP_OK. */
+struct decap_inner {
+	__u32 strip; /* outer IPv6 header and SRH bytes */
+	__u16 proto; /* ETH_P_IP or ETH_P_IPV6 */
+};
+
+/* Count a decap SID's packet that passes unchanged, by its verdict. */
+static __always_inline void count_decap_pass(struct srv6_decap_counters *ctrs,
+					     enum decap_verdict v)
+{
+	switch (v) {
+	case DECAP_OK:
+		break;
+	case DECAP_PASS_TRUNCATED:
+		COUNT(ctrs, pass_truncated);
+		break;
+	case DECAP_PASS_BAD_SRH:
+		COUNT(ctrs, pass_bad_srh);
+		break;
+	case DECAP_PASS_SEGMENTS_LEFT:
+		COUNT(ctrs, pass_segments_left);
+		break;
+	case DECAP_PASS_UNKNOWN_NEXTHDR:
+		COUNT(ctrs, pass_unknown_nexthdr);
+		break;
+	case DECAP_PASS_WRONG_FAMILY:
+		COUNT(ctrs, pass_wrong_family);
+		break;
+	}
+}
+
+/* The SRH, when there is one: its Segments Left must be 0; *nexthdr and
+ * inner->strip step over it. */
+static __always_inline enum decap_verdict decap_srh(struct srv6_srh *srh, void *end,
+						    __u8 *nexthdr, struct decap_inner *inner)
+{
+	__u32 len;
+
+	switch (srh_check(srh, end, &len)) {
+	case SRH_OK:
+		break;
+	case SRH_TRUNCATED:
+		return DECAP_PASS_TRUNCATED;
+	case SRH_MALFORMED:
+		return DECAP_PASS_BAD_SRH;
+	}
+	if (srh->segments_left != 0)
+		return DECAP_PASS_SEGMENTS_LEFT;
+	*nexthdr = srh->nexthdr;
+	inner->strip += len;
+	return DECAP_OK;
+}
+
+/* Whether a packet for a decap SID can be decapsulated, and where its inner
+ * packet starts. Nothing is written. */
+static __always_inline enum decap_verdict decap_check(void *data, void *end,
+						      const struct srv6_local_sid *sid,
+						      struct decap_inner *inner)
+{
+	struct srv6_ipv6_hdr *ip6 = data + ETH_HLEN;
+	enum decap_verdict v;
+	__u32 inner_min;
+	__u8 nexthdr;
+
+	if ((void *)(ip6 + 1) > end)
+		return DECAP_PASS_TRUNCATED;
+	inner->strip = SRV6_IPV6_HDR_LEN;
+	nexthdr = ip6->nexthdr;
+	if (nexthdr == SRV6_NEXTHDR_ROUTING) {
+		v = decap_srh((void *)(ip6 + 1), end, &nexthdr, inner);
+		if (v != DECAP_OK)
+			return v;
+	}
+	if (nexthdr == SRV6_NEXTHDR_IPV6) {
+		inner->proto = ETH_P_IPV6;
+		inner_min = SRV6_IPV6_HDR_LEN;
+	} else if (nexthdr == SRV6_NEXTHDR_IPIP) {
+		inner->proto = ETH_P_IP;
+		inner_min = IPV4_HDR_LEN_MIN;
+	} else {
+		return DECAP_PASS_UNKNOWN_NEXTHDR;
+	}
+	if (!action_takes(sid->action, nexthdr))
+		return DECAP_PASS_WRONG_FAMILY;
+	/* strip <= 40 + 2048: bounded, so the verifier can follow the pointer. */
+	if (inner->strip > SRV6_IPV6_HDR_LEN + SRH_LEN_MAX)
+		return DECAP_PASS_BAD_SRH;
+	if (data + inner->strip + ETH_HLEN + inner_min > end)
+		return DECAP_PASS_TRUNCATED;
+	return DECAP_OK;
+}
+
 /* Strip the outer header (and SRH) of a packet for a decap SID, or pass it
  * unchanged and count why. */
 static __always_inline int decap(struct xdp_md *ctx, struct srv6_decap_counters *ctrs,
@@ -49,67 +151,29 @@ static __always_inline int decap(struct xdp_md *ctx, struct srv6_decap_counters 
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data, *inner_eth;
-	struct srv6_ipv6_hdr *ip6 = (void *)(eth + 1);
-	__u32 strip = SRV6_IPV6_HDR_LEN, inner_min, inner_len, len;
-	__u8 nexthdr;
-	__u16 inner_proto;
+	struct decap_inner inner = {};
+	enum decap_verdict v;
+	__u32 inner_len;
 
-	if ((void *)(ip6 + 1) > end) {
-		COUNT(ctrs, pass_truncated);
-		return XDP_PASS;
-	}
-	nexthdr = ip6->nexthdr;
-	if (nexthdr == SRV6_NEXTHDR_ROUTING) {
-		struct srv6_srh *srh = (void *)(ip6 + 1);
-
-		switch (srh_check(srh, end, &len)) {
-		case SRH_OK:
-			break;
-		case SRH_TRUNCATED:
-			COUNT(ctrs, pass_truncated);
-			return XDP_PASS;
-		default:
-			COUNT(ctrs, pass_bad_srh);
-			return XDP_PASS;
-		}
-		if (srh->segments_left != 0) {
-			COUNT(ctrs, pass_segments_left);
-			return XDP_PASS;
-		}
-		nexthdr = srh->nexthdr;
-		strip += len;
-	}
-	if (nexthdr == SRV6_NEXTHDR_IPV6) {
-		inner_proto = ETH_P_IPV6;
-		inner_min = SRV6_IPV6_HDR_LEN;
-	} else if (nexthdr == SRV6_NEXTHDR_IPIP) {
-		inner_proto = ETH_P_IP;
-		inner_min = 20;
-	} else {
-		COUNT(ctrs, pass_unknown_nexthdr);
-		return XDP_PASS;
-	}
-	if (!action_takes(sid->action, nexthdr)) {
-		COUNT(ctrs, pass_wrong_family);
-		return XDP_PASS;
-	}
-	/* strip <= 40 + 2048: bounded, so the verifier can follow the pointer. */
-	if (strip > SRV6_IPV6_HDR_LEN + SRH_LEN_MAX) {
-		COUNT(ctrs, pass_bad_srh);
-		return XDP_PASS;
-	}
-	inner_eth = data + strip;
-	if ((void *)(inner_eth + 1) + inner_min > end) {
-		COUNT(ctrs, pass_truncated);
+	v = decap_check(data, end, sid, &inner);
+	/* decap_check has bounded strip and found the room; said again here,
+	 * where the verifier follows the pointer (never true after DECAP_OK). */
+	if (v == DECAP_OK && inner.strip > SRV6_IPV6_HDR_LEN + SRH_LEN_MAX)
+		v = DECAP_PASS_BAD_SRH;
+	inner_eth = data + inner.strip;
+	if (v == DECAP_OK && (void *)(inner_eth + 1) > end)
+		v = DECAP_PASS_TRUNCATED;
+	if (v != DECAP_OK) {
+		count_decap_pass(ctrs, v);
 		return XDP_PASS;
 	}
 
 	/* Move the MAC addresses forward over the outer headers, then drop those. */
 	__builtin_memcpy(inner_eth->h_dest, eth->h_dest, sizeof(eth->h_dest));
 	__builtin_memcpy(inner_eth->h_source, eth->h_source, sizeof(eth->h_source));
-	inner_eth->h_proto = bpf_htons(inner_proto);
-	inner_len = (__u32)(bpf_xdp_get_buff_len(ctx) - ETH_HLEN - strip);
-	if (bpf_xdp_adjust_head(ctx, (int)strip)) {
+	inner_eth->h_proto = bpf_htons(inner.proto);
+	inner_len = (__u32)(bpf_xdp_get_buff_len(ctx) - ETH_HLEN - inner.strip);
+	if (bpf_xdp_adjust_head(ctx, (int)inner.strip)) {
 		/* Cannot happen after the checks above; the packet is half rewritten. */
 		COUNT(ctrs, drop_adjust_failed);
 		return XDP_DROP;
@@ -135,9 +199,12 @@ static __always_inline void count_end_pass(struct srv6_decap_counters *ctrs, enu
 	case END_PASS_BAD_SRH:
 		COUNT(ctrs, pass_bad_srh);
 		break;
-	default:
+	case END_PASS_TRUNCATED:
 		COUNT(ctrs, pass_truncated);
 		break;
+	case END_NEXT_CSID:
+	case END_SRH:
+		break; /* forwarded: end_walk counts those */
 	}
 }
 
