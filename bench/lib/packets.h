@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Test packets for the TC program benchmark: Ethernet + IPv6 or IPv4 + TCP, and
+ * Test packets for the BPF_PROG_TEST_RUN benchmarks (bench/prog_run, and the
+ * inner packets of bench/xdp_run): Ethernet + IPv6 or IPv4 + TCP, and
  * the exact bytes the program must hand back for each (encapsulated or not), so
  * a broken program cannot produce a fast number.
  */
