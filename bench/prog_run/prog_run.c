@@ -76,35 +76,14 @@ static const struct config {
 /* Destination i of a case: 2001:db8:2::<case>:<i>, IPv4 198.51.100.i then 203.0.113.i. */
 static void case_flow(const struct bench_case *bc, unsigned int i, struct pkt_flow *f)
 {
-	memset(f, 0, sizeof(*f));
-	f->ipv4 = bc->ipv4;
-	f->sport = 40000;
-	f->dport = 5201;
-	f->tclass = 0x28;
-	if (bc->ipv4) {
-		__u8 s[4] = { 192, 0, 2, 1 }, d[4] = { 198, 51, 100, (__u8)i };
-
-		if (i >= 256) {
-			d[0] = 203, d[1] = 0, d[2] = 113;
-		}
-		memcpy(f->saddr + 12, s, 4);
-		memcpy(f->daddr + 12, d, 4);
+	pkt_flow_init(f, bc->ipv4, i);
+	if (bc->ipv4)
 		return;
-	}
 	in6(OUTER_SRC, f->saddr);
 	in6(bc->nsegs ? "2001:db8:2::" : "2001:db8:3::", f->daddr);
 	f->daddr[13] = (__u8)(bc - cases);
 	f->daddr[14] = (__u8)(i >> 8);
 	f->daddr[15] = (__u8)i;
-}
-
-static void case_path(const struct bench_case *bc, struct srv6_path *p)
-{
-	memset(p, 0, sizeof(*p));
-	p->seg_count = (__u8)bc->nsegs;
-	p->weight = 1;
-	for (unsigned int s = 0; s < bc->nsegs; s++)
-		in6(bc->segs[s], p->segs[s]);
 }
 
 static void workload_build(const struct bench_case *bc, unsigned int n, unsigned int payload,
@@ -114,7 +93,7 @@ static void workload_build(const struct bench_case *bc, unsigned int n, unsigned
 	struct srv6_path path;
 
 	in6(OUTER_SRC, src);
-	case_path(bc, &path);
+	pkt_path(&path, bc->segs, bc->nsegs);
 	w->bc = bc;
 	w->n = n;
 	w->in = xcalloc(n, sizeof(*w->in));

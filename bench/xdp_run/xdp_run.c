@@ -141,21 +141,9 @@ static void case_flow(const struct bench_case *bc, unsigned int i, struct pkt_fl
 {
 	unsigned int host = i + 2;
 
-	memset(f, 0, sizeof(*f));
-	f->ipv4 = bc->ipv4;
-	f->sport = 40000;
-	f->dport = 5201;
-	f->tclass = 0x28;
-	if (bc->ipv4) {
-		__u8 s[4] = { 192, 0, 2, 1 }, d[4] = { 198, 51, 100, (__u8)host };
-
-		if (host >= 256) {
-			d[0] = 203, d[1] = 0, d[2] = 113, d[3] = (__u8)(host - 256);
-		}
-		memcpy(f->saddr + 12, s, 4);
-		memcpy(f->daddr + 12, d, 4);
+	pkt_flow_init(f, bc->ipv4, host);
+	if (bc->ipv4)
 		return;
-	}
 	in6("2001:db8:1::1", f->saddr);
 	in6("2001:db8:2::", f->daddr);
 	f->daddr[14] = (__u8)(host >> 8);
@@ -167,11 +155,7 @@ static void case_flow(const struct bench_case *bc, unsigned int i, struct pkt_fl
 static void case_path(const struct bench_case *bc, unsigned int i, bool spread,
 		      struct srv6_path *p)
 {
-	memset(p, 0, sizeof(*p));
-	p->seg_count = (__u8)bc->nsegs;
-	p->weight = 1;
-	for (unsigned int s = 0; s < bc->nsegs; s++)
-		in6(bc->segs[s], p->segs[s]);
+	pkt_path(p, bc->segs, bc->nsegs);
 	if (spread && bc->kind == KIND_DECAP)
 		sid_table_other_sid(i, !bc->ipv4, p->segs[bc->nsegs - 1]);
 	else if (spread)
