@@ -147,19 +147,20 @@ demo: deps
 
 # --- benchmarks (not tests) ---------------------------------------------------
 
-# bench/prog_run: the TC program's ns per packet through BPF_PROG_TEST_RUN
-# (bench/lib/prog_test.c: what it shares with bench/xdp_run).
+# bench/lib: what the BPF_PROG_TEST_RUN benchmarks share: the driver (options,
+# trials, output check, JSON), the test packets and the small helpers.
+BENCH_LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard bench/lib/*.c)) $(BUILD)/maps/srv6_maps.o
+
+# bench/prog_run: the TC program's ns per packet through BPF_PROG_TEST_RUN.
 BENCH_PROG_RUN  := $(BUILD)/bench/prog-run
 BENCH_PROG_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard bench/prog_run/*.c))
-BENCH_PROG_TEST := $(BUILD)/bench/lib/prog_test.o
-$(BENCH_PROG_RUN): $(BENCH_PROG_OBJS) $(BENCH_PROG_TEST) $(BUILD)/maps/srv6_maps.o
+$(BENCH_PROG_RUN): $(BENCH_PROG_OBJS) $(BENCH_LIB_OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
-# bench/xdp_run: the XDP program's ns per packet (reuses prog_run's test packets).
+# bench/xdp_run: the XDP program's ns per packet (its frames wrap bench/lib's packets).
 BENCH_XDP_RUN  := $(BUILD)/bench/xdp-run
 BENCH_XDP_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard bench/xdp_run/*.c))
-$(BENCH_XDP_RUN): $(BENCH_XDP_OBJS) $(BUILD)/bench/prog_run/packets.o $(BENCH_PROG_TEST) \
-		$(BUILD)/maps/srv6_maps.o
+$(BENCH_XDP_RUN): $(BENCH_XDP_OBJS) $(BENCH_LIB_OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 # bench/tools/live_stats: ns per packet of the attached program under real traffic.

@@ -23,6 +23,7 @@
 #include "decap_maps.h"
 #include "lib/counters.h"
 #include "lib/end.h"
+#include "lib/reasons.h"
 #include "lib/srh_read.h"
 #include "srv6_outer.h"
 
@@ -41,6 +42,107 @@ static __always_inline bool action_takes(__u32 action, __u8 inner_nexthdr)
 	return action == SRV6_SID_DECAP;
 }
 
+/* Where the inner packet starts and what it is, for SRV6_OK. */
+struct decap_inner {
+	__u32 strip; /* outer IPv6 header and SRH bytes */
+	__u16 proto; /* ETH_P_IP or ETH_P_IPV6 */
+};
+
+/* Count a packet passed on unchanged, by its reason: one counter each. */
+static __always_inline void count_pass(struct srv6_decap_counters *ctrs, enum srv6_reason r)
+{
+	switch (r) {
+	case SRV6_OK:
+	case SRV6_END_NEXT_CSID:
+	case SRV6_END_SRH:
+		break; /* not passed: counted with their bytes where they are done */
+	case SRV6_PASS_NOT_IPV6:
+		COUNT(ctrs, pass_not_ipv6);
+		break;
+	case SRV6_PASS_NO_SID:
+		COUNT(ctrs, pass_no_sid);
+		break;
+	case SRV6_PASS_SEGMENTS_LEFT:
+		COUNT(ctrs, pass_segments_left);
+		break;
+	case SRV6_PASS_BAD_SRH:
+		COUNT(ctrs, pass_bad_srh);
+		break;
+	case SRV6_PASS_UNKNOWN_NEXTHDR:
+		COUNT(ctrs, pass_unknown_nexthdr);
+		break;
+	case SRV6_PASS_WRONG_FAMILY:
+		COUNT(ctrs, pass_wrong_family);
+		break;
+	case SRV6_PASS_TRUNCATED:
+		COUNT(ctrs, pass_truncated);
+		break;
+	case SRV6_PASS_HOP_LIMIT:
+		COUNT(ctrs, pass_hop_limit);
+		break;
+	case SRV6_PASS_LAST_SID:
+		COUNT(ctrs, pass_last_sid);
+		break;
+	}
+}
+
+/* The SRH, when there is one: its Segments Left must be 0; *nexthdr and
+ * inner->strip step over it. */
+static __always_inline enum srv6_reason decap_srh(struct srv6_srh *srh, void *end,
+						   __u8 *nexthdr, struct decap_inner *inner)
+{
+	enum srv6_reason r;
+	__u32 len;
+
+	r = srh_check(srh, end, &len);
+	if (r != SRV6_OK)
+		return r;
+	if (srh->segments_left != 0)
+		return SRV6_PASS_SEGMENTS_LEFT;
+	*nexthdr = srh->nexthdr;
+	inner->strip += len;
+	return SRV6_OK;
+}
+
+/* Whether a packet for a decap SID can be decapsulated, and where its inner
+ * packet starts. Nothing is written. */
+static __always_inline enum srv6_reason decap_check(void *data, void *end,
+						     const struct srv6_local_sid *sid,
+						     struct decap_inner *inner)
+{
+	struct srv6_ipv6_hdr *ip6 = data + ETH_HLEN;
+	enum srv6_reason v;
+	__u32 inner_min;
+	__u8 nexthdr;
+
+	if ((void *)(ip6 + 1) > end)
+		return SRV6_PASS_TRUNCATED;
+	inner->strip = SRV6_IPV6_HDR_LEN;
+	nexthdr = ip6->nexthdr;
+	if (nexthdr == SRV6_NEXTHDR_ROUTING) {
+		v = decap_srh((void *)(ip6 + 1), end, &nexthdr, inner);
+		if (v != SRV6_OK)
+			return v;
+	}
+	if (nexthdr == SRV6_NEXTHDR_IPV6) {
+		inner->proto = ETH_P_IPV6;
+		inner_min = SRV6_IPV6_HDR_LEN;
+	} else if (nexthdr == SRV6_NEXTHDR_IPIP) {
+		inner->proto = ETH_P_IP;
+		inner_min = IPV4_HDR_LEN_MIN;
+	} else {
+		return SRV6_PASS_UNKNOWN_NEXTHDR;
+	}
+	if (!action_takes(sid->action, nexthdr))
+		return SRV6_PASS_WRONG_FAMILY;
+	/* strip <= 40 + 2048: bounded, so the verifier can follow the pointer. */
+	if (inner->strip > SRV6_IPV6_HDR_LEN + SRH_LEN_MAX)
+		return SRV6_PASS_BAD_SRH;
+	if (data + inner->strip + ETH_HLEN + inner_min > end)
+		return SRV6_PASS_TRUNCATED;
+	return SRV6_OK;
+}
+
 /* Strip the outer header (and SRH) of a packet for a decap SID, or pass it
  * unchanged and count why. */
 static __always_inline int decap(struct xdp_md *ctx, struct srv6_decap_counters *ctrs,
@@ -49,67 +151,29 @@ static __always_inline int decap(struct xdp_md *ctx, struct srv6_decap_counters 
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data, *inner_eth;
-	struct srv6_ipv6_hdr *ip6 = (void *)(eth + 1);
-	__u32 strip = SRV6_IPV6_HDR_LEN, inner_min, inner_len, len;
-	__u8 nexthdr;
-	__u16 inner_proto;
+	struct decap_inner inner = {};
+	enum srv6_reason v;
+	__u32 inner_len;
 
-	if ((void *)(ip6 + 1) > end) {
-		COUNT(ctrs, pass_truncated);
-		return XDP_PASS;
-	}
-	nexthdr = ip6->nexthdr;
-	if (nexthdr == SRV6_NEXTHDR_ROUTING) {
-		struct srv6_srh *srh = (void *)(ip6 + 1);
-
-		switch (srh_check(srh, end, &len)) {
-		case SRH_OK:
-			break;
-		case SRH_TRUNCATED:
-			COUNT(ctrs, pass_truncated);
-			return XDP_PASS;
-		default:
-			COUNT(ctrs, pass_bad_srh);
-			return XDP_PASS;
-		}
-		if (srh->segments_left != 0) {
-			COUNT(ctrs, pass_segments_left);
-			return XDP_PASS;
-		}
-		nexthdr = srh->nexthdr;
-		strip += len;
-	}
-	if (nexthdr == SRV6_NEXTHDR_IPV6) {
-		inner_proto = ETH_P_IPV6;
-		inner_min = SRV6_IPV6_HDR_LEN;
-	} else if (nexthdr == SRV6_NEXTHDR_IPIP) {
-		inner_proto = ETH_P_IP;
-		inner_min = 20;
-	} else {
-		COUNT(ctrs, pass_unknown_nexthdr);
-		return XDP_PASS;
-	}
-	if (!action_takes(sid->action, nexthdr)) {
-		COUNT(ctrs, pass_wrong_family);
-		return XDP_PASS;
-	}
-	/* strip <= 40 + 2048: bounded, so the verifier can follow the pointer. */
-	if (strip > SRV6_IPV6_HDR_LEN + SRH_LEN_MAX) {
-		COUNT(ctrs, pass_bad_srh);
-		return XDP_PASS;
-	}
-	inner_eth = data + strip;
-	if ((void *)(inner_eth + 1) + inner_min > end) {
-		COUNT(ctrs, pass_truncated);
+	v = decap_check(data, end, sid, &inner);
+	/* decap_check has bounded strip and found the room; said again here,
+	 * where the verifier follows the pointer (never true after SRV6_OK). */
+	if (v == SRV6_OK && inner.strip > SRV6_IPV6_HDR_LEN + SRH_LEN_MAX)
+		v = SRV6_PASS_BAD_SRH;
+	inner_eth = data + inner.strip;
+	if (v == SRV6_OK && (void *)(inner_eth + 1) > end)
+		v = SRV6_PASS_TRUNCATED;
+	if (v != SRV6_OK) {
+		count_pass(ctrs, v);
 		return XDP_PASS;
 	}
 
 	/* Move the MAC addresses forward over the outer headers, then drop those. */
 	__builtin_memcpy(inner_eth->h_dest, eth->h_dest, sizeof(eth->h_dest));
 	__builtin_memcpy(inner_eth->h_source, eth->h_source, sizeof(eth->h_source));
-	inner_eth->h_proto = bpf_htons(inner_proto);
-	inner_len = (__u32)(bpf_xdp_get_buff_len(ctx) - ETH_HLEN - strip);
-	if (bpf_xdp_adjust_head(ctx, (int)strip)) {
+	inner_eth->h_proto = bpf_htons(inner.proto);
+	inner_len = (__u32)(bpf_xdp_get_buff_len(ctx) - ETH_HLEN - inner.strip);
+	if (bpf_xdp_adjust_head(ctx, (int)inner.strip)) {
 		/* Cannot happen after the checks above; the packet is half rewritten. */
 		COUNT(ctrs, drop_adjust_failed);
 		return XDP_DROP;
@@ -120,25 +184,6 @@ static __always_inline int decap(struct xdp_md *ctx, struct srv6_decap_counters 
 		ctrs->decap_bytes += inner_len;
 	}
 	return XDP_PASS;
-}
-
-/* Count an End that passed the packet on unchanged. */
-static __always_inline void count_end_pass(struct srv6_decap_counters *ctrs, enum end_verdict v)
-{
-	switch (v) {
-	case END_PASS_HOP_LIMIT:
-		COUNT(ctrs, pass_hop_limit);
-		break;
-	case END_PASS_LAST_SID:
-		COUNT(ctrs, pass_last_sid);
-		break;
-	case END_PASS_BAD_SRH:
-		COUNT(ctrs, pass_bad_srh);
-		break;
-	default:
-		COUNT(ctrs, pass_truncated);
-		break;
-	}
 }
 
 /*
@@ -152,7 +197,7 @@ end_walk(struct srv6_ipv6_hdr *ip6, void *end, __u32 ip_len, struct srv6_decap_c
 {
 	struct srv6_sid_key key = { .prefixlen = 128 };
 	const struct srv6_local_sid *sid;
-	enum end_verdict verdict;
+	enum srv6_reason verdict;
 
 	for (int pass = 0; pass < END_PASSES_MAX; pass++) {
 		__builtin_memcpy(key.addr, ip6->daddr, SRV6_ADDR_LEN);
@@ -160,20 +205,20 @@ end_walk(struct srv6_ipv6_hdr *ip6, void *end, __u32 ip_len, struct srv6_decap_c
 		if (!sid) {
 			/* After an End: the kernel forwards to the new destination. */
 			if (pass == 0)
-				COUNT(ctrs, pass_no_sid);
+				count_pass(ctrs, SRV6_PASS_NO_SID);
 			return NULL;
 		}
 		if (sid->action != SRV6_SID_END)
 			return sid;
 
 		verdict = end_process(ip6, end, sid);
-		if (verdict != END_NEXT_CSID && verdict != END_SRH) {
-			count_end_pass(ctrs, verdict);
+		if (verdict != SRV6_END_NEXT_CSID && verdict != SRV6_END_SRH) {
+			count_pass(ctrs, verdict);
 			return NULL;
 		}
 		COUNT_OBJECT(&srv6_sid_ctrs, struct srv6_sid_counters, sid->counters_index, 1, ip_len);
 		if (ctrs) {
-			if (verdict == END_NEXT_CSID)
+			if (verdict == SRV6_END_NEXT_CSID)
 				ctrs->end_next_csid++;
 			else
 				ctrs->end_srh++;
@@ -201,16 +246,16 @@ int srv6_decap(struct xdp_md *ctx)
 	struct srv6_ipv6_hdr *ip6;
 
 	if ((void *)(eth + 1) > end) {
-		COUNT(ctrs, pass_truncated);
+		count_pass(ctrs, SRV6_PASS_TRUNCATED);
 		return XDP_PASS;
 	}
 	if (eth->h_proto != bpf_htons(ETH_P_IPV6)) {
-		COUNT(ctrs, pass_not_ipv6);
+		count_pass(ctrs, SRV6_PASS_NOT_IPV6);
 		return XDP_PASS;
 	}
 	ip6 = (void *)(eth + 1);
 	if ((void *)(ip6 + 1) > end) {
-		COUNT(ctrs, pass_truncated);
+		count_pass(ctrs, SRV6_PASS_TRUNCATED);
 		return XDP_PASS;
 	}
 	sid = end_walk(ip6, end,
@@ -246,7 +291,7 @@ int srv6_end_tc(struct __sk_buff *skb)
 	__s64 diff;
 
 	if (skb->protocol != bpf_htons(ETH_P_IPV6)) {
-		COUNT(ctrs, pass_not_ipv6);
+		count_pass(ctrs, SRV6_PASS_NOT_IPV6);
 		return TC_ACT_OK;
 	}
 	/* The headers, and then a whole SRH, where direct access reads them. */
@@ -271,7 +316,7 @@ int srv6_end_tc(struct __sk_buff *skb)
 		}
 	}
 	if ((void *)(ip6 + 1) > end) {
-		COUNT(ctrs, pass_truncated);
+		count_pass(ctrs, SRV6_PASS_TRUNCATED);
 		return TC_ACT_OK;
 	}
 	has_srh = (void *)(srh + 1) <= end && ip6->nexthdr == SRV6_NEXTHDR_ROUTING;

@@ -11,7 +11,7 @@
 #include "encap_maps.h"
 #include "lib/counters.h"
 #include "lib/inner.h"
-#include "lib/srh.h"
+#include "lib/outer.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 

@@ -33,7 +33,7 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-GEN = os.path.join(HERE, "gen_fabric.py")
+GEN = os.path.join(HERE, "..", "..", "tests", "jalapeno", "gen_fabric.py")  # the one generator
 PERM_SEEDS = (1, 2, 3)
 RING_SEED = 7
 

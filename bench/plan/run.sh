@@ -9,7 +9,8 @@
 # Runs alone (no root, no namespaces): bench/plan/run.sh [--quick]
 # Env (bench/README.md): SRV6_BPF (default build/srv6-bpf), BENCH_OUT (default a
 # temp dir; gets plan.md and result.json), BENCH_QUICK=1 (small fabrics only).
-# The fabrics come from bench/plan/gen_fabric.py; the runs from bench/plan/bench.py.
+# The fabrics come from tests/jalapeno/gen_fabric.py (the project's one fabric
+# generator); the runs from bench/plan/bench.py.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)

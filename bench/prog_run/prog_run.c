@@ -23,20 +23,14 @@
  * program's own counters must add up, or the benchmark fails.
  */
 #include <errno.h>
-#include <sched.h>
-#include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <arpa/inet.h>
-#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <cjson/cJSON.h>
 #include <linux/pkt_cls.h>
-#include "../lib/prog_test.h"
-#include "packets.h"
+#include "../lib/driver.h"
+#include "util/array.h"
 #include "srv6_encap.skel.h"
 #include "srv6_maps.h"
 
@@ -44,15 +38,10 @@
 #define OUTER_HOP_LIMIT 60 /* not the default: proves the program reads its config */
 #define SPREAD_MAX 512     /* destinations per case; IPv4 ones come from two /24s */
 
+/* The common options (driver.h) and prog-run's own. */
 struct opts {
-	unsigned int trials;  /* median over these */
-	unsigned int shots;   /* one-packet runs per trial */
-	unsigned int repeat;  /* runs per call in the miss case's hot loop */
-	unsigned int payload; /* TCP payload bytes */
-	unsigned int spread;  /* destinations per case in the full map */
+	struct bench_opts b;
 	unsigned int peers_max;
-	int cpu; /* pinned to this CPU; -1: not pinned */
-	const char *json;
 };
 
 enum { CASE_V6_1SID, CASE_V4_1SID, CASE_V6_3SID, CASE_MISS, NCASES };
@@ -79,13 +68,6 @@ struct workload {
 	struct srv6_peer_entry *peers; /* the entries this case's packets hit */
 };
 
-/* Medians over trials; *_base is the baseline, the figure is the difference. */
-struct result {
-	double single_ns, single_raw, single_base; /* one packet per call */
-	double loop_ns, loop_raw, loop_base;       /* `repeat` loop, miss case only */
-	unsigned long long packets_verified;
-};
-
 /* Map contents and traffic: peers 0 and dests 0 stand for --peers-max and --spread. */
 static const struct config {
 	unsigned int peers, dests;
@@ -94,35 +76,14 @@ static const struct config {
 /* Destination i of a case: 2001:db8:2::<case>:<i>, IPv4 198.51.100.i then 203.0.113.i. */
 static void case_flow(const struct bench_case *bc, unsigned int i, struct pkt_flow *f)
 {
-	memset(f, 0, sizeof(*f));
-	f->ipv4 = bc->ipv4;
-	f->sport = 40000;
-	f->dport = 5201;
-	f->tclass = 0x28;
-	if (bc->ipv4) {
-		__u8 s[4] = { 192, 0, 2, 1 }, d[4] = { 198, 51, 100, (__u8)i };
-
-		if (i >= 256) {
-			d[0] = 203, d[1] = 0, d[2] = 113;
-		}
-		memcpy(f->saddr + 12, s, 4);
-		memcpy(f->daddr + 12, d, 4);
+	pkt_flow_init(f, bc->ipv4, i);
+	if (bc->ipv4)
 		return;
-	}
 	in6(OUTER_SRC, f->saddr);
 	in6(bc->nsegs ? "2001:db8:2::" : "2001:db8:3::", f->daddr);
 	f->daddr[13] = (__u8)(bc - cases);
 	f->daddr[14] = (__u8)(i >> 8);
 	f->daddr[15] = (__u8)i;
-}
-
-static void case_path(const struct bench_case *bc, struct srv6_path *p)
-{
-	memset(p, 0, sizeof(*p));
-	p->seg_count = (__u8)bc->nsegs;
-	p->weight = 1;
-	for (unsigned int s = 0; s < bc->nsegs; s++)
-		in6(bc->segs[s], p->segs[s]);
 }
 
 static void workload_build(const struct bench_case *bc, unsigned int n, unsigned int payload,
@@ -132,7 +93,7 @@ static void workload_build(const struct bench_case *bc, unsigned int n, unsigned
 	struct srv6_path path;
 
 	in6(OUTER_SRC, src);
-	case_path(bc, &path);
+	pkt_path(&path, bc->segs, bc->nsegs);
 	w->bc = bc;
 	w->n = n;
 	w->in = xcalloc(n, sizeof(*w->in));
@@ -170,7 +131,6 @@ struct datapath {
 
 static void datapath_load(struct datapath *dp, unsigned int peers_max)
 {
-	struct bpf_map *map;
 	struct srv6_config cfg = { .hop_limit = OUTER_HOP_LIMIT, .ifindex = 1,
 				   .peers_max = peers_max };
 	int rc;
@@ -178,15 +138,10 @@ static void datapath_load(struct datapath *dp, unsigned int peers_max)
 	dp->skel = srv6_encap__open();
 	if (!dp->skel)
 		die("cannot open the BPF object: %s", strerror(errno));
-	/* The maps say pin-by-name; a benchmark must not pin anything. */
-	bpf_object__for_each_map(map, dp->skel->obj)
-		bpf_map__set_pin_path(map, NULL);
+	bench_unpin_maps(dp->skel->obj);
 	bpf_map__set_max_entries(dp->skel->maps.srv6_peers, peers_max);
 	bpf_map__set_max_entries(dp->skel->maps.srv6_path_ctrs, peers_max * SRV6_MAX_PATHS);
-	rc = srv6_encap__load(dp->skel);
-	if (rc)
-		die("cannot load the BPF program: %s (BENCH_DEBUG=1 shows libbpf's log)",
-		    strerror(-rc));
+	bench_loaded(srv6_encap__load(dp->skel));
 	dp->prog_fd = bpf_program__fd(dp->skel->progs.srv6_encap);
 	/* Every fd this benchmark does not open (e.g. the decap maps) reads as -1. */
 	memset(&dp->maps, 0xff, sizeof(dp->maps));
@@ -249,21 +204,6 @@ static void datapath_free(struct datapath *dp)
 	srv6_encap__destroy(dp->skel);
 }
 
-/* An empty TC program (return TC_ACT_OK): the cost of the measurement itself. */
-static int empty_prog_load(void)
-{
-	const struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = TC_ACT_OK },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	int fd = bpf_prog_load(BPF_PROG_TYPE_SCHED_CLS, "bench_empty", "GPL", insns,
-			       sizeof(insns) / sizeof(insns[0]), NULL);
-
-	if (fd < 0)
-		die("cannot load the empty calibration program: %s", strerror(errno));
-	return fd;
-}
-
 static void counters(const struct datapath *dp, struct srv6_encap_counters *c)
 {
 	int rc = srv6_encap_ctrs_read(&dp->maps, c);
@@ -288,120 +228,64 @@ static const char *drop_reason(const struct datapath *dp, char *buf, size_t len)
 	return buf;
 }
 
-/* The output of run i must be exactly the expected packet; dp (or NULL) explains drops. */
-static void check_output(const struct workload *w, unsigned int i, const void *out, __u32 out_len,
-			 __u32 retval, const char *prog, const struct datapath *dp)
+/* A case on a datapath (dp->prog_fd), for the driver's check. */
+struct case_check {
+	const struct workload *w;
+	const struct datapath *dp;
+};
+
+/* srv6_encap must hand back the expected packet, the empty program its input. */
+static void check_run(void *ctx, unsigned int i, const struct bench_run_out *out, bool prog,
+		      unsigned int runs)
 {
-	const struct pkt *want = &w->want[i];
-	const __u8 *got = out;
+	const struct case_check *cc = ctx;
+	const struct workload *w = cc->w;
+	const char *name = prog ? "srv6_encap" : "the empty program";
 	char why[256];
 
-	if (retval != TC_ACT_OK)
-		die("%s: %s returned %u, expected TC_ACT_OK (%d): %s", w->bc->id, prog, retval,
-		    TC_ACT_OK, drop_reason(retval == TC_ACT_SHOT ? dp : NULL, why, sizeof(why)));
-	if (out_len != want->len)
-		die("%s: %s returned a %u-byte packet, expected %u bytes", w->bc->id, prog, out_len,
-		    want->len);
-	for (__u32 b = 0; b < out_len; b++)
-		if (got[b] != want->data[b])
-			die("%s: %s output byte %u of packet %u is 0x%02x, expected 0x%02x", w->bc->id,
-			    prog, b, i, got[b], want->data[b]);
+	(void)runs; /* the counters are checked once per case */
+	if (out->retval != TC_ACT_OK)
+		die("%s: %s returned %u, expected TC_ACT_OK (%d): %s", w->bc->id, name, out->retval,
+		    TC_ACT_OK,
+		    drop_reason(prog && out->retval == TC_ACT_SHOT ? cc->dp : NULL, why, sizeof(why)));
+	bench_compare(w->bc->id, name, "packet", i, out, prog ? &w->want[i] : &w->in[i]);
 }
 
-/*
- * Each trial below runs either srv6_encap (dp given) or the empty baseline
- * program (dp NULL, its output must equal its input) and returns the kernel's
- * mean ns per run.
- */
-#define PROG_NAME(dp) ((dp) ? "srv6_encap" : "the empty program")
-
-static void check_run(const struct workload *w, unsigned int i, const void *out,
-		      const struct bpf_test_run_opts *o, const struct datapath *dp)
+/* The program's own account must match what it was given. */
+static void counters_check(const struct workload *w, const struct srv6_encap_counters *before,
+			   const struct srv6_encap_counters *after, unsigned long long runs)
 {
-	struct workload same = *w;
-
-	if (!dp)
-		same.want = same.in;
-	check_output(&same, i, out, o->data_size_out, o->retval, PROG_NAME(dp), dp);
-}
-
-/* `shots` calls of one run each, over the workload's packets in turn. */
-static double shots_trial(int prog_fd, const struct datapath *dp, const struct workload *w,
-			  unsigned int shots, unsigned long long *verified)
-{
-	__u8 out[PKT_MAX];
-	unsigned long long total = 0;
-
-	for (unsigned int s = 0; s < shots; s++) {
-		unsigned int i = s % w->n;
-		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = w->in[i].data,
-			    .data_size_in = w->in[i].len, .data_out = out,
-			    .data_size_out = sizeof(out), .repeat = 1);
-
-		if (bpf_prog_test_run_opts(prog_fd, &o))
-			die("%s: BPF_PROG_TEST_RUN failed: %s", w->bc->id, strerror(errno));
-		check_run(w, i, out, &o, dp);
-		*verified += dp != NULL;
-		total += o.duration;
+	if (!w->bc->nsegs) {
+		if (after->pass_no_peer - before->pass_no_peer != runs ||
+		    after->encap_packets != before->encap_packets)
+			die("%s: counters say %llu passed (no peer) and %llu encapsulated, expected %llu and 0",
+			    w->bc->id, after->pass_no_peer - before->pass_no_peer,
+			    after->encap_packets - before->encap_packets, runs);
+	} else if (after->encap_packets - before->encap_packets != runs ||
+		   after->pass_no_peer != before->pass_no_peer ||
+		   after->pass_already_encapsulated != before->pass_already_encapsulated) {
+		die("%s: counters say %llu encapsulated, %llu passed as already encapsulated, expected %llu and 0",
+		    w->bc->id, after->encap_packets - before->encap_packets,
+		    after->pass_already_encapsulated - before->pass_already_encapsulated, runs);
 	}
-	return (double)total / shots;
-}
-
-/* One call of `repeat` runs of the program itself on the first packet. */
-static double repeat_trial(int prog_fd, const struct datapath *dp, const struct workload *w,
-			   unsigned int repeat, unsigned long long *verified)
-{
-	__u8 out[PKT_MAX];
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = w->in[0].data, .data_size_in = w->in[0].len,
-		    .data_out = out, .data_size_out = sizeof(out), .repeat = repeat);
-
-	if (bpf_prog_test_run_opts(prog_fd, &o))
-		die("%s: BPF_PROG_TEST_RUN failed: %s", w->bc->id, strerror(errno));
-	check_run(w, 0, out, &o, dp);
-	*verified += dp != NULL;
-	return o.duration;
 }
 
 static void run_case(const struct opts *o, const struct datapath *dp, int empty_fd,
-		     const struct workload *w, struct result *r)
+		     const struct workload *w, struct bench_result *r)
 {
 	bool miss = w->bc->nsegs == 0;
-	struct samples single, loop;
+	struct case_check cc = { w, dp };
+	const struct bench_case_run c = {
+		.id = w->bc->id, .n = w->n, .in = w->in, .prog_fd = dp->prog_fd,
+		.empty_fd = empty_fd, .loop = miss, .check = check_run, .ctx = &cc,
+	};
 	struct srv6_encap_counters before, after;
-	unsigned long long runs, *verified = &r->packets_verified;
 
-	memset(r, 0, sizeof(*r));
-	samples_alloc(&single, o->trials);
-	samples_alloc(&loop, o->trials);
 	counters(dp, &before);
-	for (unsigned int t = 0; t < o->trials; t++) {
-		/* Baseline next to the measurement: drift on a shared machine hits both. */
-		single.base[t] = shots_trial(empty_fd, NULL, w, o->shots, verified);
-		single.raw[t] = shots_trial(dp->prog_fd, dp, w, o->shots, verified);
-		if (miss) {
-			loop.base[t] = repeat_trial(empty_fd, NULL, w, o->repeat, verified);
-			loop.raw[t] = repeat_trial(dp->prog_fd, dp, w, o->repeat, verified);
-		}
-	}
+	bench_run_case(&o->b, &c, r);
 	counters(dp, &after);
-
-	/* The program's own account must match what it was given. */
-	runs = (unsigned long long)o->trials * (o->shots + (miss ? o->repeat : 0));
-	if (miss) {
-		if (after.pass_no_peer - before.pass_no_peer != runs ||
-		    after.encap_packets != before.encap_packets)
-			die("%s: counters say %llu passed (no peer) and %llu encapsulated, expected %llu and 0",
-			    w->bc->id, after.pass_no_peer - before.pass_no_peer,
-			    after.encap_packets - before.encap_packets, runs);
-	} else if (after.encap_packets - before.encap_packets != runs ||
-		   after.pass_no_peer != before.pass_no_peer ||
-		   after.pass_already_encapsulated != before.pass_already_encapsulated) {
-		die("%s: counters say %llu encapsulated, %llu passed as already encapsulated, expected %llu and 0",
-		    w->bc->id, after.encap_packets - before.encap_packets,
-		    after.pass_already_encapsulated - before.pass_already_encapsulated, runs);
-	}
-	samples_done(&single, o->trials, &r->single_ns, &r->single_raw, &r->single_base);
-	samples_done(&loop, o->trials, &r->loop_ns, &r->loop_raw, &r->loop_base);
+	counters_check(w, &before, &after,
+		       (unsigned long long)o->b.trials * (o->b.shots + (miss ? o->b.repeat : 0)));
 }
 
 /* Shows why encapsulation cannot use `repeat`: runs 2..N see the program's own output. */
@@ -410,7 +294,7 @@ static cJSON *repeat_demo(unsigned int payload)
 	struct srv6_encap_counters before, after;
 	struct datapath dp;
 	struct workload w;
-	__u8 out[PKT_MAX];
+	struct bench_run_out out;
 	const unsigned int repeat = 100;
 	cJSON *j = cJSON_CreateObject();
 
@@ -419,10 +303,7 @@ static cJSON *repeat_demo(unsigned int payload)
 	if (srv6_peers_update(&dp.maps, w.peers, 1))
 		die("cannot add a peer");
 	counters(&dp, &before);
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = w.in[0].data, .data_size_in = w.in[0].len,
-		    .data_out = out, .data_size_out = sizeof(out), .repeat = repeat);
-	if (bpf_prog_test_run_opts(dp.prog_fd, &o))
-		die("BPF_PROG_TEST_RUN failed: %s", strerror(errno));
+	bench_test_run(dp.prog_fd, "plain_repeat_reruns_own_output", &w.in[0], repeat, &out);
 	counters(&dp, &after);
 	cJSON_AddNumberToObject(j, "repeat", repeat);
 	cJSON_AddNumberToObject(j, "encapsulated", (double)(after.encap_packets - before.encap_packets));
@@ -445,61 +326,42 @@ static void usage(FILE *f)
 		SRV6_PEERS_MAX_DEFAULT);
 }
 
+static void own_opt(int c, const char *arg, void *ctx)
+{
+	struct opts *o = ctx;
+
+	if (c == 'm')
+		o->peers_max = opt_uint("--peers-max", arg, 1, 1u << 22);
+}
+
 static void parse_opts(int argc, char **argv, struct opts *o)
 {
-	static const struct option longopts[] = {
-		{ "trials", required_argument, NULL, 't' }, { "shots", required_argument, NULL, 's' },
-		{ "repeat", required_argument, NULL, 'r' }, { "payload", required_argument, NULL, 'p' },
-		{ "spread", required_argument, NULL, 'd' }, { "peers-max", required_argument, NULL, 'm' },
-		{ "cpu", required_argument, NULL, 'c' },    { "json", required_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
+	static const struct option own[] = {
+		{ "peers-max", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	const struct bench_cli cli = {
+		.name = "prog-run", .spread_default = SPREAD_MAX, .spread_min = 1,
+		.spread_max = SPREAD_MAX, .own = own, .own_opt = own_opt, .usage = usage, .ctx = o,
+	};
 
-	*o = (struct opts){ .trials = 5, .shots = 10000, .repeat = 1000000, .payload = 64,
-			    .spread = SPREAD_MAX, .peers_max = SRV6_PEERS_MAX_DEFAULT, .cpu = -1 };
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 't': o->trials = opt_uint("--trials", optarg, 1, 1000); break;
-		case 's': o->shots = opt_uint("--shots", optarg, 1, 100000000); break;
-		case 'r': o->repeat = opt_uint("--repeat", optarg, 1, 100000000); break;
-		case 'p': o->payload = opt_uint("--payload", optarg, 0, 256); break;
-		case 'd': o->spread = opt_uint("--spread", optarg, 1, SPREAD_MAX); break;
-		case 'm': o->peers_max = opt_uint("--peers-max", optarg, 1, 1u << 22); break;
-		case 'c': o->cpu = (int)opt_uint("--cpu", optarg, 0, CPU_SETSIZE - 1); break;
-		case 'j': o->json = optarg; break;
-		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); exit(1);
-		}
-	}
-	if (optind != argc)
-		die("unexpected argument \"%s\" (see: prog-run --help)", argv[optind]);
-	if (o->peers_max < (NCASES - 1) * o->spread)
+	o->peers_max = SRV6_PEERS_MAX_DEFAULT;
+	bench_start(argc, argv, &cli, &o->b);
+	if (o->peers_max < (NCASES - 1) * o->b.spread)
 		die("--peers-max %u cannot hold %u destinations for each of %d cases", o->peers_max,
-		    o->spread, NCASES - 1);
+		    o->b.spread, NCASES - 1);
 }
 
 static cJSON *result_json(const struct bench_case *bc, unsigned int peers, unsigned int dests,
-			  const struct result *r)
+			  const struct bench_result *r)
 {
-	cJSON *j = cJSON_CreateObject();
+	cJSON *j = bench_result_json(bc->id, bc->title);
 
-	cJSON_AddStringToObject(j, "case", bc->id);
-	cJSON_AddStringToObject(j, "title", bc->title);
 	cJSON_AddNumberToObject(j, "peers", peers);
 	cJSON_AddNumberToObject(j, "destinations", dests);
 	cJSON_AddBoolToObject(j, "encapsulates", bc->nsegs > 0);
 	cJSON_AddNumberToObject(j, "sids", bc->nsegs);
-	cJSON_AddNumberToObject(j, "ns_per_packet", r->single_ns);
-	cJSON_AddItemToObject(j, "single_shot",
-			      measure_json(r->single_ns, r->single_raw, r->single_base));
-	if (bc->nsegs == 0)
-		cJSON_AddItemToObject(j, "repeat_loop",
-				      measure_json(r->loop_ns, r->loop_raw, r->loop_base));
-	else
-		cJSON_AddNullToObject(j, "repeat_loop");
-	cJSON_AddNumberToObject(j, "packets_verified", (double)r->packets_verified);
+	bench_result_measures(j, r, bc->nsegs == 0);
 	return j;
 }
 
@@ -523,57 +385,34 @@ static void datapath_for(const struct opts *o, const struct config *cf, const st
 
 	datapath_load(dp, o->peers_max);
 	if (cf->peers != 1) {
-		datapath_fill_full(dp, o->spread, o->payload);
+		datapath_fill_full(dp, o->b.spread, o->b.payload);
 		return;
 	}
-	workload_build(&cases[CASE_V6_1SID], 1, o->payload, &other);
+	workload_build(&cases[CASE_V6_1SID], 1, o->b.payload, &other);
 	if (srv6_peers_update(&dp->maps, w->bc->nsegs ? w->peers : other.peers, 1))
 		die("cannot add a peer to srv6_peers");
 	workload_free(&other);
 }
 
-int main(int argc, char **argv)
+/* One row of the table and of the JSON per case and map configuration; the
+ * worst ns per encapsulated packet. */
+static double run_configs(const struct opts *o, int empty_fd, cJSON *results)
 {
-	struct opts o;
-	cJSON *root = cJSON_CreateObject(), *results, *method;
 	double worst_encap = 0;
-	int empty_fd;
 
-	parse_opts(argc, argv, &o);
-	pin_cpu(&o.cpu);
-	libbpf_set_print(libbpf_print);
-	empty_fd = empty_prog_load();
-
-	cJSON_AddStringToObject(root, "title", "TC program srv6_encap: ns per packet (BPF_PROG_TEST_RUN)");
-	method = cJSON_AddObjectToObject(root, "method");
-	cJSON_AddNumberToObject(method, "trials", o.trials);
-	cJSON_AddNumberToObject(method, "single_shots_per_trial", o.shots);
-	cJSON_AddNumberToObject(method, "repeat", o.repeat);
-	cJSON_AddNumberToObject(method, "tcp_payload_bytes", o.payload);
-	cJSON_AddNumberToObject(method, "cpu", o.cpu);
-	cJSON_AddStringToObject(method, "ns_per_packet",
-				"single shot: median over trials of (mean kernel-timed ns of one srv6_encap run per BPF_PROG_TEST_RUN call) - (the same for an empty TC program)");
-	cJSON_AddItemToObject(method, "plain_repeat_reruns_own_output", repeat_demo(o.payload));
-	results = cJSON_AddArrayToObject(root, "results");
-
-	printf("TC program srv6_encap: ns per packet via BPF_PROG_TEST_RUN\n"
-	       "(median of %u trials x %u one-packet calls, net of an empty program; CPU %d)\n\n",
-	       o.trials, o.shots, o.cpu);
-	printf("%-26s %6s %6s %8s %10s %10s %10s\n", "case", "peers", "dests", "ns/pkt",
-	       "raw", "empty", "hot loop");
-	for (size_t k = 0; k < sizeof(configs) / sizeof(configs[0]); k++) {
-		unsigned int peers = configs[k].peers ? configs[k].peers : o.peers_max;
-		unsigned int dests = configs[k].dests ? configs[k].dests : o.spread;
+	for (size_t k = 0; k < ARRAY_SIZE(configs); k++) {
+		unsigned int peers = configs[k].peers ? configs[k].peers : o->peers_max;
+		unsigned int dests = configs[k].dests ? configs[k].dests : o->b.spread;
 
 		for (unsigned int c = 0; c < NCASES; c++) {
 			struct datapath dp;
 			struct workload w;
-			struct result r;
+			struct bench_result r;
 			char loop[32] = "-";
 
-			workload_build(&cases[c], dests, o.payload, &w);
-			datapath_for(&o, &configs[k], &w, &dp);
-			run_case(&o, &dp, empty_fd, &w, &r);
+			workload_build(&cases[c], dests, o->b.payload, &w);
+			datapath_for(o, &configs[k], &w, &dp);
+			run_case(o, &dp, empty_fd, &w, &r);
 			if (cases[c].nsegs && r.single_ns > worst_encap)
 				worst_encap = r.single_ns;
 			if (!cases[c].nsegs)
@@ -586,20 +425,42 @@ int main(int argc, char **argv)
 			datapath_free(&dp);
 		}
 	}
+	return worst_encap;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	cJSON *root = cJSON_CreateObject(), *results, *method;
+	double worst_encap;
+	int empty_fd;
+
+	parse_opts(argc, argv, &o);
+	empty_fd = bench_empty_prog(BPF_PROG_TYPE_SCHED_CLS, TC_ACT_OK, NULL);
+
+	cJSON_AddStringToObject(root, "title", "TC program srv6_encap: ns per packet (BPF_PROG_TEST_RUN)");
+	method = bench_method_json(root, &o.b,
+				   "single shot: median over trials of (mean kernel-timed ns of one srv6_encap run per BPF_PROG_TEST_RUN call) - (the same for an empty TC program)");
+	cJSON_AddItemToObject(method, "plain_repeat_reruns_own_output", repeat_demo(o.b.payload));
+	results = cJSON_AddArrayToObject(root, "results");
+
+	printf("TC program srv6_encap: ns per packet via BPF_PROG_TEST_RUN\n"
+	       "(median of %u trials x %u one-packet calls, net of an empty program; CPU %d)\n\n",
+	       o.b.trials, o.b.shots, o.b.cpu);
+	printf("%-26s %6s %6s %8s %10s %10s %10s\n", "case", "peers", "dests", "ns/pkt",
+	       "raw", "empty", "hot loop");
+	worst_encap = run_configs(&o, empty_fd, results);
 	printf("\nns/pkt = raw - empty: kernel-timed ns of one run per BPF_PROG_TEST_RUN call, for\n"
 	       "  srv6_encap and for an empty TC program (timer and call overhead), medians.\n"
 	       "  Each packet meets caches the syscall path has just stirred: pessimistic.\n"
 	       "hot loop: %u runs per call (repeat), net of an empty program's loop. repeat\n"
 	       "  cannot time encapsulation: each run gets the previous run's output.\n"
 	       "dests: packets cycle over this many peers. Every output is checked byte for byte.\n",
-	       o.repeat);
+	       o.b.repeat);
 	printf("Target <= 50 ns per encapsulated packet: worst case %.1f ns: %s\n", worst_encap,
 	       worst_encap <= 50 ? "met" : "NOT met");
 
 	cJSON_AddItemToArray(cJSON_AddArrayToObject(root, "targets"), target_json(worst_encap));
-	if (o.json)
-		json_write(o.json, root);
-	cJSON_Delete(root);
-	close(empty_fd);
+	bench_finish(&o.b, root, empty_fd);
 	return 0;
 }

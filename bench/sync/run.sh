@@ -33,7 +33,7 @@ NS=$BENCH_PREFIX-sync
 bench_tmpdir TMP sync
 bench_bpffs BPFFS
 
-"$BENCH_PY" "$JAL/gen_fabric.py" --spines 16 --leaves 32 --hosts-per-leaf 32 -o "$TMP/fabric.json"
+"$BENCH_PY" "$JAL/gen_fabric.py" leaf-spine 32 16 --hosts-per-leaf 32 --lab-data -o "$TMP/fabric.json"
 HOSTS=$("$BENCH_PY" -c 'print(",".join("host%02d" % i for i in range(1024)))')
 
 # host00's namespace: its address, and every SID routed out of sy0.

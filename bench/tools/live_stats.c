@@ -24,6 +24,7 @@
 #include <cjson/cJSON.h>
 #include <linux/pkt_cls.h>
 #include "platform/datapath.h" /* SRV6_TC_HANDLE, SRV6_TC_PRIORITY */
+#include "util/array.h"
 
 #define EMPTY_HANDLE 1
 #define EMPTY_PRIORITY 1 /* runs before srv6-bpf's filter */
@@ -54,7 +55,7 @@ static int empty_prog_load(void)
 	};
 
 	return bpf_prog_load(BPF_PROG_TYPE_SCHED_CLS, "bench_empty", "GPL", insns,
-			     sizeof(insns) / sizeof(insns[0]), NULL);
+			     ARRAY_SIZE(insns), NULL);
 }
 
 static int run_command(char **argv)

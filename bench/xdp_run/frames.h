@@ -2,13 +2,13 @@
 /*
  * SRv6 frames as the decapsulating host receives them: the last SID of the path
  * in the outer destination and no SRH, or an SRH with Segments Left 0. Built
- * around prog_run's test packets (bench/prog_run/packets.h), so the inner packet
+ * around prog_run's test packets (bench/lib/packets.h), so the inner packet
  * is the very frame the XDP program must hand back.
  */
 #ifndef BENCH_FRAMES_H
 #define BENCH_FRAMES_H
 
-#include "../prog_run/packets.h"
+#include "../lib/packets.h"
 
 /*
  * The frame carrying `inner` (flow f) over path p as it arrives at p's last SID:

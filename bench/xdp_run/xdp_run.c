@@ -34,41 +34,31 @@
  * was given, or the benchmark fails.
  */
 #include <errno.h>
-#include <sched.h>
-#include <getopt.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <arpa/inet.h>
-#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <cjson/cJSON.h>
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
-#include "../lib/prog_test.h"
+#include "../lib/driver.h"
 #include "frames.h"
 #include "sid_table.h"
 #include "srv6_decap.skel.h"
 #include "srv6_maps.h"
 #include "srv6_outer.h"
+#include "util/array.h"
 
 #define SPREAD_MAX 500 /* destinations per case; IPv4 ones come from two /24s */
 
 /* Which cases run (--set). */
 enum { SET_DECAP = 1, SET_END = 2, SET_ALL = SET_DECAP | SET_END };
 
+/* The common options (driver.h) and xdp-run's own. */
 struct opts {
-	unsigned int trials;  /* median over these */
-	unsigned int shots;   /* one-packet calls per trial */
-	unsigned int repeat;  /* runs per call in the pass cases' hot loop */
-	unsigned int payload; /* TCP payload bytes */
-	unsigned int spread;  /* destinations per case with the full table */
-	int cpu;              /* pinned to this CPU; -1: the current one */
-	unsigned int sets;    /* SET_* */
-	const char *json;
+	struct bench_opts b;
+	unsigned int sets; /* SET_* */
 };
 
 enum {
@@ -145,34 +135,15 @@ struct workload {
 	int *sid; /* index in the SID table (its counters), -1: none */
 };
 
-/* Medians over trials; *_base is the empty program, the figure is the difference. */
-struct result {
-	double single_ns, single_raw, single_base; /* one packet per call */
-	double loop_ns, loop_raw, loop_base;       /* `repeat` loop, pass cases only */
-	unsigned long long packets_verified;
-};
-
 /* Inner packet i: 2001:db8:1::1 -> 2001:db8:2::<i + 2>, or 192.0.2.1 ->
  * 198.51.100.<i + 2> then 203.0.113.x. */
 static void case_flow(const struct bench_case *bc, unsigned int i, struct pkt_flow *f)
 {
 	unsigned int host = i + 2;
 
-	memset(f, 0, sizeof(*f));
-	f->ipv4 = bc->ipv4;
-	f->sport = 40000;
-	f->dport = 5201;
-	f->tclass = 0x28;
-	if (bc->ipv4) {
-		__u8 s[4] = { 192, 0, 2, 1 }, d[4] = { 198, 51, 100, (__u8)host };
-
-		if (host >= 256) {
-			d[0] = 203, d[1] = 0, d[2] = 113, d[3] = (__u8)(host - 256);
-		}
-		memcpy(f->saddr + 12, s, 4);
-		memcpy(f->daddr + 12, d, 4);
+	pkt_flow_init(f, bc->ipv4, host);
+	if (bc->ipv4)
 		return;
-	}
 	in6("2001:db8:1::1", f->saddr);
 	in6("2001:db8:2::", f->daddr);
 	f->daddr[14] = (__u8)(host >> 8);
@@ -184,11 +155,7 @@ static void case_flow(const struct bench_case *bc, unsigned int i, struct pkt_fl
 static void case_path(const struct bench_case *bc, unsigned int i, bool spread,
 		      struct srv6_path *p)
 {
-	memset(p, 0, sizeof(*p));
-	p->seg_count = (__u8)bc->nsegs;
-	p->weight = 1;
-	for (unsigned int s = 0; s < bc->nsegs; s++)
-		in6(bc->segs[s], p->segs[s]);
+	pkt_path(p, bc->segs, bc->nsegs);
 	if (spread && bc->kind == KIND_DECAP)
 		sid_table_other_sid(i, !bc->ipv4, p->segs[bc->nsegs - 1]);
 	else if (spread)
@@ -275,19 +242,13 @@ struct datapath {
 
 static void datapath_load(struct datapath *dp, const struct sid_table *t)
 {
-	struct bpf_map *map;
 	int rc;
 
 	dp->skel = srv6_decap__open();
 	if (!dp->skel)
 		die("cannot open the BPF object: %s", strerror(errno));
-	/* The maps say pin-by-name; a benchmark must not pin anything. */
-	bpf_object__for_each_map(map, dp->skel->obj)
-		bpf_map__set_pin_path(map, NULL);
-	rc = srv6_decap__load(dp->skel);
-	if (rc)
-		die("cannot load the BPF program: %s (BENCH_DEBUG=1 shows libbpf's log)",
-		    strerror(-rc));
+	bench_unpin_maps(dp->skel->obj);
+	bench_loaded(srv6_decap__load(dp->skel));
 	dp->prog_fd = bpf_program__fd(dp->skel->progs.srv6_decap);
 	/* Every fd this benchmark does not open (the encap maps) reads as -1. */
 	memset(&dp->maps, 0xff, sizeof(dp->maps));
@@ -313,18 +274,10 @@ static void datapath_free(struct datapath *dp)
  * the kernel prepares the same buffer for both: the cost of the measurement itself. */
 static int empty_prog_load(void)
 {
-	const struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_PASS },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
 	LIBBPF_OPTS(bpf_prog_load_opts, lo, .expected_attach_type = BPF_XDP,
 		    .prog_flags = BPF_F_XDP_HAS_FRAGS);
-	int fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "bench_empty", "GPL", insns,
-			       sizeof(insns) / sizeof(insns[0]), &lo);
 
-	if (fd < 0)
-		die("cannot load the empty calibration program: %s", strerror(errno));
-	return fd;
+	return bench_empty_prog(BPF_PROG_TYPE_XDP, XDP_PASS, &lo);
 }
 
 /* Everything srv6_decap counts: its reasons and each SID's packets and bytes. */
@@ -344,7 +297,7 @@ static const struct {
 	REASON(drop_adjust_failed), REASON(end_next_csid), REASON(end_srh),
 	REASON(end_bytes),	    REASON(pass_hop_limit),	  REASON(pass_last_sid),
 };
-_Static_assert(sizeof(reasons) / sizeof(reasons[0]) * sizeof(__u64) ==
+_Static_assert(ARRAY_SIZE(reasons) * sizeof(__u64) ==
 		       sizeof(struct srv6_decap_counters),
 	       "every reason counter is checked");
 
@@ -410,7 +363,7 @@ static void counts_check(const struct workload *w, const struct datapath *dp,
 	struct counts *after = xcalloc(1, sizeof(*after));
 
 	counts_read(dp, after);
-	for (size_t r = 0; r < sizeof(reasons) / sizeof(reasons[0]); r++) {
+	for (size_t r = 0; r < ARRAY_SIZE(reasons); r++) {
 		__u64 got = reason_of(&after->reasons, r) - reason_of(&before->reasons, r);
 
 		if (got != reason_of(&expected->reasons, r))
@@ -431,96 +384,43 @@ static void counts_check(const struct workload *w, const struct datapath *dp,
 	free(after);
 }
 
-#define PROG_NAME(decap) ((decap) ? "srv6_decap" : "the empty program")
+/* A case on srv6_decap, for the driver's check: what its runs must count. */
+struct case_check {
+	const struct workload *w;
+	struct counts *expected;
+};
 
 /* srv6_decap must hand back the expected frame (for a pass: want = in), the
- * empty program its input. */
-static void check_run(const struct workload *w, unsigned int i, const void *out,
-		      const struct bpf_test_run_opts *o, bool decap)
+ * empty program its input; srv6_decap's runs go into the expected counts. */
+static void check_run(void *ctx, unsigned int i, const struct bench_run_out *out, bool decap,
+		      unsigned int runs)
 {
-	const struct pkt *want = decap ? &w->want[i] : &w->in[i];
-	const __u8 *got = out;
+	struct case_check *cc = ctx;
+	const struct workload *w = cc->w;
+	const char *name = decap ? "srv6_decap" : "the empty program";
 
-	if (o->retval != XDP_PASS)
-		die("%s: %s returned %u, expected XDP_PASS (%d)", w->bc->id, PROG_NAME(decap),
-		    o->retval, XDP_PASS);
-	if (o->data_size_out != want->len)
-		die("%s: %s handed back a %u-byte frame, expected %u bytes", w->bc->id,
-		    PROG_NAME(decap), o->data_size_out, want->len);
-	for (__u32 b = 0; b < want->len; b++)
-		if (got[b] != want->data[b])
-			die("%s: %s output byte %u of packet %u is 0x%02x, expected 0x%02x",
-			    w->bc->id, PROG_NAME(decap), b, i, got[b], want->data[b]);
-}
-
-/* `shots` calls of one run each, over the workload's packets in turn; the
- * kernel's ns per call, mean. decap: srv6_decap, whose runs go into *e. */
-static double shots_trial(int prog_fd, bool decap, const struct workload *w, unsigned int shots,
-			  struct counts *e, unsigned long long *verified)
-{
-	__u8 out[PKT_MAX];
-	unsigned long long total = 0;
-
-	for (unsigned int s = 0; s < shots; s++) {
-		unsigned int i = s % w->n;
-		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = w->in[i].data,
-			    .data_size_in = w->in[i].len, .data_out = out,
-			    .data_size_out = sizeof(out), .repeat = 1);
-
-		if (bpf_prog_test_run_opts(prog_fd, &o))
-			die("%s: BPF_PROG_TEST_RUN failed: %s", w->bc->id, strerror(errno));
-		check_run(w, i, out, &o, decap);
-		if (decap) {
-			expect_run(e, w, i, 1);
-			(*verified)++;
-		}
-		total += o.duration;
-	}
-	return (double)total / shots;
-}
-
-/* One call of `repeat` runs on the first packet (pass cases: it stays as it is). */
-static double repeat_trial(int prog_fd, bool decap, const struct workload *w, unsigned int repeat,
-			   struct counts *e, unsigned long long *verified)
-{
-	__u8 out[PKT_MAX];
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = w->in[0].data, .data_size_in = w->in[0].len,
-		    .data_out = out, .data_size_out = sizeof(out), .repeat = repeat);
-
-	if (bpf_prog_test_run_opts(prog_fd, &o))
-		die("%s: BPF_PROG_TEST_RUN failed: %s", w->bc->id, strerror(errno));
-	check_run(w, 0, out, &o, decap);
-	if (decap) {
-		expect_run(e, w, 0, repeat);
-		(*verified)++;
-	}
-	return o.duration;
+	if (out->retval != XDP_PASS)
+		die("%s: %s returned %u, expected XDP_PASS (%d)", w->bc->id, name, out->retval,
+		    XDP_PASS);
+	bench_compare(w->bc->id, name, "frame", i, out, decap ? &w->want[i] : &w->in[i]);
+	if (decap)
+		expect_run(cc->expected, w, i, runs);
 }
 
 static void run_case(const struct opts *o, const struct datapath *dp, int empty_fd,
-		     const struct workload *w, struct result *r)
+		     const struct workload *w, struct bench_result *r)
 {
-	bool pass = w->bc->kind == KIND_PASS;
-	struct samples single, loop;
 	struct counts *before = xcalloc(1, sizeof(*before)), *expected = xcalloc(1, sizeof(*expected));
-	unsigned long long *verified = &r->packets_verified;
+	struct case_check cc = { w, expected };
+	const struct bench_case_run c = {
+		.id = w->bc->id, .n = w->n, .in = w->in, .prog_fd = dp->prog_fd,
+		.empty_fd = empty_fd, .loop = w->bc->kind == KIND_PASS, .check = check_run,
+		.ctx = &cc,
+	};
 
-	memset(r, 0, sizeof(*r));
-	samples_alloc(&single, o->trials);
-	samples_alloc(&loop, o->trials);
 	counts_read(dp, before);
-	for (unsigned int t = 0; t < o->trials; t++) {
-		/* Baseline next to the measurement: drift on a shared machine hits both. */
-		single.base[t] = shots_trial(empty_fd, false, w, o->shots, expected, verified);
-		single.raw[t] = shots_trial(dp->prog_fd, true, w, o->shots, expected, verified);
-		if (pass) {
-			loop.base[t] = repeat_trial(empty_fd, false, w, o->repeat, expected, verified);
-			loop.raw[t] = repeat_trial(dp->prog_fd, true, w, o->repeat, expected, verified);
-		}
-	}
+	bench_run_case(&o->b, &c, r);
 	counts_check(w, dp, before, expected);
-	samples_done(&single, o->trials, &r->single_ns, &r->single_raw, &r->single_base);
-	samples_done(&loop, o->trials, &r->loop_ns, &r->loop_raw, &r->loop_base);
 	free(before);
 	free(expected);
 }
@@ -534,7 +434,7 @@ static cJSON *repeat_demo(unsigned int payload, unsigned int c)
 	struct counts *before = xcalloc(1, sizeof(*before)), *after = xcalloc(1, sizeof(*after));
 	struct datapath dp;
 	struct workload w;
-	__u8 out[PKT_MAX];
+	struct bench_run_out out;
 	cJSON *j = cJSON_CreateObject();
 
 	if (cases[c].set == SET_END)
@@ -544,10 +444,7 @@ static cJSON *repeat_demo(unsigned int payload, unsigned int c)
 	datapath_load(&dp, t);
 	workload_build(&cases[c], 1, payload, t, &w);
 	counts_read(&dp, before);
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = w.in[0].data, .data_size_in = w.in[0].len,
-		    .data_out = out, .data_size_out = sizeof(out), .repeat = repeat);
-	if (bpf_prog_test_run_opts(dp.prog_fd, &o))
-		die("BPF_PROG_TEST_RUN failed: %s", strerror(errno));
+	bench_test_run(dp.prog_fd, w.bc->id, &w.in[0], repeat, &out);
 	counts_read(&dp, after);
 	cJSON_AddStringToObject(j, "case", w.bc->id);
 	cJSON_AddNumberToObject(j, "repeat", repeat);
@@ -559,8 +456,7 @@ static cJSON *repeat_demo(unsigned int payload, unsigned int c)
 				(double)(after->reasons.pass_no_sid - before->reasons.pass_no_sid));
 	cJSON_AddBoolToObject(j, cases[c].kind == KIND_DECAP ? "output_is_inner_frame"
 							     : "output_is_shifted_frame",
-			      o.data_size_out == w.want[0].len &&
-				      !memcmp(out, w.want[0].data, w.want[0].len));
+			      out.len == w.want[0].len && !memcmp(out.data, w.want[0].data, w.want[0].len));
 	workload_free(&w);
 	datapath_free(&dp);
 	free(before);
@@ -583,45 +479,35 @@ static void usage(FILE *f)
 		SRV6_SIDS_MAX, SRV6_SIDS_MAX);
 }
 
+static void own_opt(int c, const char *arg, void *ctx)
+{
+	struct opts *o = ctx;
+
+	if (c != 'S')
+		return;
+	if (!strcmp(arg, "decap"))
+		o->sets = SET_DECAP;
+	else if (!strcmp(arg, "end"))
+		o->sets = SET_END;
+	else if (!strcmp(arg, "all"))
+		o->sets = SET_ALL;
+	else
+		die("invalid --set \"%s\": give decap, end or all", arg);
+}
+
 static void parse_opts(int argc, char **argv, struct opts *o)
 {
-	static const struct option longopts[] = {
-		{ "trials", required_argument, NULL, 't' }, { "shots", required_argument, NULL, 's' },
-		{ "repeat", required_argument, NULL, 'r' }, { "payload", required_argument, NULL, 'p' },
-		{ "spread", required_argument, NULL, 'd' }, { "cpu", required_argument, NULL, 'c' },
-		{ "json", required_argument, NULL, 'j' },   { "set", required_argument, NULL, 'S' },
-		{ "help", no_argument, NULL, 'h' },
+	static const struct option own[] = {
+		{ "set", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	const struct bench_cli cli = {
+		.name = "xdp-run", .spread_default = 256, .spread_min = 2, .spread_max = SPREAD_MAX,
+		.own = own, .own_opt = own_opt, .usage = usage, .ctx = o,
+	};
 
-	*o = (struct opts){ .trials = 5, .shots = 10000, .repeat = 1000000, .payload = 64,
-			    .spread = 256, .cpu = -1, .sets = SET_ALL };
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 't': o->trials = opt_uint("--trials", optarg, 1, 1000); break;
-		case 's': o->shots = opt_uint("--shots", optarg, 1, 100000000); break;
-		case 'r': o->repeat = opt_uint("--repeat", optarg, 1, 100000000); break;
-		case 'p': o->payload = opt_uint("--payload", optarg, 0, 256); break;
-		case 'd': o->spread = opt_uint("--spread", optarg, 2, SPREAD_MAX); break;
-		case 'c': o->cpu = (int)opt_uint("--cpu", optarg, 0, CPU_SETSIZE - 1); break;
-		case 'j': o->json = optarg; break;
-		case 'S':
-			if (!strcmp(optarg, "decap"))
-				o->sets = SET_DECAP;
-			else if (!strcmp(optarg, "end"))
-				o->sets = SET_END;
-			else if (!strcmp(optarg, "all"))
-				o->sets = SET_ALL;
-			else
-				die("invalid --set \"%s\": give decap, end or all", optarg);
-			break;
-		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); exit(1);
-		}
-	}
-	if (optind != argc)
-		die("unexpected argument \"%s\" (see: xdp-run --help)", argv[optind]);
+	o->sets = SET_ALL;
+	bench_start(argc, argv, &cli, &o->b);
 	_Static_assert(SPREAD_MAX <= SID_TABLE_OTHER_NODES && SPREAD_MAX <= SID_TABLE_OTHER_ROUTERS,
 		       "spread destinations are distinct SIDs");
 }
@@ -633,38 +519,28 @@ static void warm_up(const struct opts *o, const struct sid_table *t, unsigned in
 	struct opts once = *o;
 	struct datapath dp;
 	struct workload w;
-	struct result r;
+	struct bench_result r;
 
-	once.trials = 1;
+	once.b.trials = 1;
 	datapath_load(&dp, t);
-	workload_build(&cases[c], 1, o->payload, t, &w);
+	workload_build(&cases[c], 1, o->b.payload, t, &w);
 	run_case(&once, &dp, empty_fd, &w, &r);
 	workload_free(&w);
 	datapath_free(&dp);
 }
 
 static cJSON *result_json(const struct bench_case *bc, unsigned int sids, unsigned int dests,
-			  const struct result *r)
+			  const struct bench_result *r)
 {
-	cJSON *j = cJSON_CreateObject();
+	cJSON *j = bench_result_json(bc->id, bc->title);
 
-	cJSON_AddStringToObject(j, "case", bc->id);
-	cJSON_AddStringToObject(j, "title", bc->title);
 	cJSON_AddNumberToObject(j, "sids", sids);
 	cJSON_AddNumberToObject(j, "destinations", dests);
 	cJSON_AddStringToObject(j, "set", bc->set == SET_END ? "end" : "decap");
 	cJSON_AddStringToObject(j, "behaviour", kind_name[bc->kind]);
 	cJSON_AddBoolToObject(j, "decapsulates", bc->kind == KIND_DECAP);
 	cJSON_AddBoolToObject(j, "srh", bc->nsegs > 1);
-	cJSON_AddNumberToObject(j, "ns_per_packet", r->single_ns);
-	cJSON_AddItemToObject(j, "single_shot",
-			      measure_json(r->single_ns, r->single_raw, r->single_base));
-	if (bc->kind == KIND_PASS)
-		cJSON_AddItemToObject(j, "repeat_loop",
-				      measure_json(r->loop_ns, r->loop_raw, r->loop_base));
-	else
-		cJSON_AddNullToObject(j, "repeat_loop");
-	cJSON_AddNumberToObject(j, "packets_verified", (double)r->packets_verified);
+	bench_result_measures(j, r, bc->kind == KIND_PASS);
 	return j;
 }
 
@@ -702,17 +578,95 @@ static const char *set_title(unsigned int sets)
 				 : "XDP program srv6_decap: ns per packet (BPF_PROG_TEST_RUN)";
 }
 
+/* The rows of one set: its SID tables, and on each its cases. */
+static void run_set(const struct opts *o, unsigned int set, const struct sid_table *tables,
+		    int empty_fd, cJSON *results)
+{
+	bool warm = false;
+
+	for (size_t k = 0; k < ARRAY_SIZE(configs); k++) {
+		const struct sid_table *t = &tables[configs[k].table];
+		unsigned int dests = configs[k].dests ? configs[k].dests : o->b.spread;
+		struct datapath dp;
+
+		if (configs[k].set != set)
+			continue;
+		if (!warm) {
+			warm_up(o, t, first_case(set), empty_fd);
+			warm = true;
+		}
+		datapath_load(&dp, t);
+		for (unsigned int c = 0; c < NCASES; c++) {
+			struct workload w;
+			struct bench_result r;
+			char loop[32] = "-";
+
+			if (cases[c].set != set)
+				continue;
+			workload_build(&cases[c], dests, o->b.payload, t, &w);
+			run_case(o, &dp, empty_fd, &w, &r);
+			if (cases[c].kind == KIND_PASS)
+				snprintf(loop, sizeof(loop), "%.1f", r.loop_ns);
+			printf("%-32s %5u %6u %8.1f %8.1f %8.1f %9s\n", cases[c].title, t->n,
+			       dests, r.single_ns, r.single_raw, r.single_base, loop);
+			fflush(stdout);
+			cJSON_AddItemToArray(results, result_json(&cases[c], t->n, dests, &r));
+			workload_free(&w);
+		}
+		datapath_free(&dp);
+	}
+}
+
+/* The method: the common options, what is checked, and the repeat demos. */
+static void method_json(cJSON *root, const struct opts *o)
+{
+	cJSON *method = bench_method_json(root, &o->b,
+					  "single shot: median over trials of (mean kernel-timed ns of one srv6_decap run per BPF_PROG_TEST_RUN call) - (the same for an empty XDP program)");
+
+	cJSON_AddStringToObject(method, "checks",
+				"every output frame byte for byte (the inner frame with its Ethernet type fixed; after End the frame with the new destination, and Segments Left 0 for the SRH case, built from the case's literal SIDs; or the input untouched), return code XDP_PASS, and every reason and per-SID counter");
+	if (o->sets & SET_DECAP)
+		cJSON_AddItemToObject(method, "repeat_sees_inner_packet",
+				      repeat_demo(o->b.payload, CASE_USID_V6));
+	if (o->sets & SET_END)
+		cJSON_AddItemToObject(method, "repeat_sees_shifted_packet",
+				      repeat_demo(o->b.payload, CASE_END_SHIFT));
+}
+
+/* What the table's columns mean, after it. */
+static void legend(const struct opts *o, const double load_end[3])
+{
+	printf("\nns/pkt = raw - empty: kernel-timed ns of one run per BPF_PROG_TEST_RUN call, for\n"
+	       "  srv6_decap and for an empty XDP program (timer and call overhead), medians.\n"
+	       "  Each packet meets caches the syscall path has just stirred: pessimistic.\n"
+	       "hot loop: %u runs per call (repeat), net of an empty program's loop. repeat\n"
+	       "  cannot time decapsulation or End: from the second run on, the program sees\n"
+	       "  the inner packet it has just uncovered, or a destination that is no longer\n"
+	       "  this router's, and passes it as a miss.\n",
+	       o->b.repeat);
+	if (o->sets & SET_DECAP)
+		printf("sids (decap): the host's table (3: its locator and two function SIDs; %d:\n"
+		       "  full). dests: packets cycle over this many SIDs (or inner destinations).\n",
+		       SRV6_SIDS_MAX);
+	if (o->sets & SET_END)
+		printf("sids (End): a router's table of End SIDs with NEXT-C-SID (1: its own\n"
+		       "  fc00:0:100::/48; %d: other routers' too). dests: packets cycle over this\n"
+		       "  many routers' carriers. After End the new destination (fc00:0:2:e006::)\n"
+		       "  is no local SID: one lookup more, then the kernel would forward it.\n",
+		       SRV6_SIDS_MAX);
+	printf("Every output frame and every counter is checked. Load average %.2f %.2f %.2f at end.\n",
+	       load_end[0], load_end[1], load_end[2]);
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
 	struct sid_table *tables = xcalloc(NTABLES, sizeof(*tables));
-	cJSON *root = cJSON_CreateObject(), *results, *method, *load;
+	cJSON *root = cJSON_CreateObject(), *results, *load;
 	double load_start[3], load_end[3];
 	int empty_fd;
 
 	parse_opts(argc, argv, &o);
-	pin_cpu(&o.cpu);
-	libbpf_set_print(libbpf_print);
 	loadavg(load_start);
 	empty_fd = empty_prog_load();
 	sid_table_own(&tables[TABLE_OWN]);
@@ -721,99 +675,28 @@ int main(int argc, char **argv)
 	sid_table_router_full(&tables[TABLE_ROUTER_FULL]);
 
 	cJSON_AddStringToObject(root, "title", set_title(o.sets));
-	method = cJSON_AddObjectToObject(root, "method");
-	cJSON_AddNumberToObject(method, "trials", o.trials);
-	cJSON_AddNumberToObject(method, "single_shots_per_trial", o.shots);
-	cJSON_AddNumberToObject(method, "repeat", o.repeat);
-	cJSON_AddNumberToObject(method, "tcp_payload_bytes", o.payload);
-	cJSON_AddNumberToObject(method, "cpu", o.cpu);
-	cJSON_AddStringToObject(method, "ns_per_packet",
-				"single shot: median over trials of (mean kernel-timed ns of one srv6_decap run per BPF_PROG_TEST_RUN call) - (the same for an empty XDP program)");
-	cJSON_AddStringToObject(method, "checks",
-				"every output frame byte for byte (the inner frame with its Ethernet type fixed; after End the frame with the new destination, and Segments Left 0 for the SRH case, built from the case's literal SIDs; or the input untouched), return code XDP_PASS, and every reason and per-SID counter");
-	if (o.sets & SET_DECAP)
-		cJSON_AddItemToObject(method, "repeat_sees_inner_packet",
-				      repeat_demo(o.payload, CASE_USID_V6));
-	if (o.sets & SET_END)
-		cJSON_AddItemToObject(method, "repeat_sees_shifted_packet",
-				      repeat_demo(o.payload, CASE_END_SHIFT));
+	method_json(root, &o);
 	results = cJSON_AddArrayToObject(root, "results");
 
 	printf("%s\n"
 	       "(median of %u trials x %u one-packet calls, net of an empty XDP program; CPU %d;\n"
 	       " load average %.2f %.2f %.2f at start)\n\n",
-	       set_title(o.sets), o.trials, o.shots, o.cpu, load_start[0], load_start[1],
+	       set_title(o.sets), o.b.trials, o.b.shots, o.b.cpu, load_start[0], load_start[1],
 	       load_start[2]);
 	printf("%-32s %5s %6s %8s %8s %8s %9s\n", "case", "sids", "dests", "ns/pkt", "raw", "empty",
 	       "hot loop");
-	for (unsigned int set = SET_DECAP; set <= SET_END; set <<= 1) {
-		bool warm = false;
-
-		if (!(o.sets & set))
-			continue;
-		for (size_t k = 0; k < sizeof(configs) / sizeof(configs[0]); k++) {
-			const struct sid_table *t = &tables[configs[k].table];
-			unsigned int dests = configs[k].dests ? configs[k].dests : o.spread;
-			struct datapath dp;
-
-			if (configs[k].set != set)
-				continue;
-			if (!warm) {
-				warm_up(&o, t, first_case(set), empty_fd);
-				warm = true;
-			}
-			datapath_load(&dp, t);
-			for (unsigned int c = 0; c < NCASES; c++) {
-				struct workload w;
-				struct result r;
-				char loop[32] = "-";
-
-				if (cases[c].set != set)
-					continue;
-				workload_build(&cases[c], dests, o.payload, t, &w);
-				run_case(&o, &dp, empty_fd, &w, &r);
-				if (cases[c].kind == KIND_PASS)
-					snprintf(loop, sizeof(loop), "%.1f", r.loop_ns);
-				printf("%-32s %5u %6u %8.1f %8.1f %8.1f %9s\n", cases[c].title, t->n,
-				       dests, r.single_ns, r.single_raw, r.single_base, loop);
-				fflush(stdout);
-				cJSON_AddItemToArray(results, result_json(&cases[c], t->n, dests, &r));
-				workload_free(&w);
-			}
-			datapath_free(&dp);
-		}
-	}
+	for (unsigned int set = SET_DECAP; set <= SET_END; set <<= 1)
+		if (o.sets & set)
+			run_set(&o, set, tables, empty_fd, results);
 	loadavg(load_end);
-	printf("\nns/pkt = raw - empty: kernel-timed ns of one run per BPF_PROG_TEST_RUN call, for\n"
-	       "  srv6_decap and for an empty XDP program (timer and call overhead), medians.\n"
-	       "  Each packet meets caches the syscall path has just stirred: pessimistic.\n"
-	       "hot loop: %u runs per call (repeat), net of an empty program's loop. repeat\n"
-	       "  cannot time decapsulation or End: from the second run on, the program sees\n"
-	       "  the inner packet it has just uncovered, or a destination that is no longer\n"
-	       "  this router's, and passes it as a miss.\n",
-	       o.repeat);
-	if (o.sets & SET_DECAP)
-		printf("sids (decap): the host's table (3: its locator and two function SIDs; %d:\n"
-		       "  full). dests: packets cycle over this many SIDs (or inner destinations).\n",
-		       SRV6_SIDS_MAX);
-	if (o.sets & SET_END)
-		printf("sids (End): a router's table of End SIDs with NEXT-C-SID (1: its own\n"
-		       "  fc00:0:100::/48; %d: other routers' too). dests: packets cycle over this\n"
-		       "  many routers' carriers. After End the new destination (fc00:0:2:e006::)\n"
-		       "  is no local SID: one lookup more, then the kernel would forward it.\n",
-		       SRV6_SIDS_MAX);
-	printf("Every output frame and every counter is checked. Load average %.2f %.2f %.2f at end.\n",
-	       load_end[0], load_end[1], load_end[2]);
+	legend(&o, load_end);
 
 	load = cJSON_AddObjectToObject(root, "load_average");
 	cJSON_AddItemToObject(load, "start", loadavg_json(load_start));
 	cJSON_AddItemToObject(load, "end", loadavg_json(load_end));
 	/* No ns target for decapsulation or End: the figures are reported, not judged. */
 	cJSON_AddArrayToObject(root, "targets");
-	if (o.json)
-		json_write(o.json, root);
-	cJSON_Delete(root);
-	close(empty_fd);
+	bench_finish(&o.b, root, empty_fd);
 	free(tables);
 	return 0;
 }

@@ -5,7 +5,7 @@
                      [--hosts-per-leaf H] [--rate-mbit R] [--mtu M] [--router kernel|bpf]
 
 reads the description (tests/lab/fabric.conf, then the flags), has
-bench/plan/gen_fabric.py write the Jalapeño topology JSON, and derives
+tests/jalapeno/gen_fabric.py write the Jalapeño topology JSON, and derives
 everything else from that JSON alone, so the lab and the topology the test
 server and the planner read cannot disagree:
 
@@ -42,7 +42,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
-GEN_FABRIC = os.path.join(ROOT, "bench", "plan", "gen_fabric.py")
+GEN_FABRIC = os.path.join(ROOT, "tests", "jalapeno", "gen_fabric.py")
 DEFAULT_CONF = os.path.join(HERE, "fabric.conf")
 
 ROUTER_LINK_NET = "2001:db8:ff:%x::/64"   # leaf-spine link K; leaf ::1, spine ::2
@@ -321,7 +321,7 @@ def pairs(a):
                 if k < len(nxt) and nxt[k] != name:
                     print("%s %s" % (name, nxt[k]))
         return 0
-    # random: bench/plan/gen_fabric.py's permutation for the same fabric and seed.
+    # random: tests/jalapeno/gen_fabric.py's permutation for the same fabric and seed.
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "pairs")
         subprocess.run([sys.executable, GEN_FABRIC, "leaf-spine", str(lab["leaves"]),

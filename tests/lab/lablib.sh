@@ -223,7 +223,7 @@ lab_run() {
 
 # lab_pairs ring|random SEED OUT: a scenario's flows, one "SRC DST" a line
 # (tests/lab/fabric.py pairs): ring, host k of each leaf sends to host k of the
-# next leaf; random, bench/plan/gen_fabric.py's permutation for SEED.
+# next leaf; random, tests/jalapeno/gen_fabric.py's permutation for SEED.
 lab_pairs() {
 	"$KT_PYTHON" "$LAB_HOME/fabric.py" pairs "$1" --lab "$LAB_DIR" --seed "$2" >"$3"
 }

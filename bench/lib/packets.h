@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Test packets for the TC program benchmark: Ethernet + IPv6 or IPv4 + TCP, and
+ * Test packets for the BPF_PROG_TEST_RUN benchmarks (bench/prog_run, and the
+ * inner packets of bench/xdp_run): Ethernet + IPv6 or IPv4 + TCP, and
  * the exact bytes the program must hand back for each (encapsulated or not), so
  * a broken program cannot produce a fast number.
  */
@@ -26,6 +27,16 @@ struct pkt_flow {
 	__u16 sport, dport;
 	__u8 tclass; /* IPv6 traffic class or IPv4 TOS */
 };
+
+/*
+ * The benchmarks' TCP flow of one family: port 40000 to 5201, traffic class
+ * 0x28; IPv4 192.0.2.1 to 198.51.100.<host>, from host 256 on 203.0.113.<host -
+ * 256>. IPv6 addresses are left zero for the caller.
+ */
+void pkt_flow_init(struct pkt_flow *f, bool ipv4, unsigned int host);
+
+/* Path p over the SIDs given as literals, weight 1. */
+void pkt_path(struct srv6_path *p, const char *const *segs, unsigned int nsegs);
 
 /* Ethernet + IP + TCP header + payload bytes; 0, or -1 if it would not fit PKT_MAX. */
 int pkt_build(const struct pkt_flow *f, size_t payload, struct pkt *out);

@@ -8,6 +8,7 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/tcp.h>
+#include "prog_test.h"
 #include "srv6_outer.h"
 
 static const __u8 mac_dst[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x02 };
@@ -133,4 +134,31 @@ void pkt_expect_encap(const struct pkt_flow *f, const struct pkt *in, const stru
 	memcpy(out->data + ETH_HLEN, &outer, encap_len);
 	memcpy(out->data + ETH_HLEN + encap_len, in->data + ETH_HLEN, inner_len);
 	out->len = in->len + encap_len;
+}
+
+void pkt_flow_init(struct pkt_flow *f, bool ipv4, unsigned int host)
+{
+	memset(f, 0, sizeof(*f));
+	f->ipv4 = ipv4;
+	f->sport = 40000;
+	f->dport = 5201;
+	f->tclass = 0x28;
+	if (ipv4) {
+		__u8 s[4] = { 192, 0, 2, 1 }, d[4] = { 198, 51, 100, (__u8)host };
+
+		if (host >= 256) {
+			d[0] = 203, d[1] = 0, d[2] = 113, d[3] = (__u8)(host - 256);
+		}
+		memcpy(f->saddr + 12, s, 4);
+		memcpy(f->daddr + 12, d, 4);
+	}
+}
+
+void pkt_path(struct srv6_path *p, const char *const *segs, unsigned int nsegs)
+{
+	memset(p, 0, sizeof(*p));
+	p->seg_count = (__u8)nsegs;
+	p->weight = 1;
+	for (unsigned int s = 0; s < nsegs; s++)
+		in6(segs[s], p->segs[s]);
 }

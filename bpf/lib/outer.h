@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* Writing the outer header (include/srv6_outer.h) into the packet. */
-#ifndef SRV6_BPF_LIB_SRH_H
-#define SRV6_BPF_LIB_SRH_H
+/* Writing the whole outer header (include/srv6_outer.h: IPv6, and the SRH when
+ * there is one) into the packet. */
+#ifndef SRV6_BPF_LIB_OUTER_H
+#define SRV6_BPF_LIB_OUTER_H
 
 #include "common.h"
 #include "srv6_outer.h"
