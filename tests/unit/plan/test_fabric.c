@@ -120,13 +120,13 @@ char *fab_json(const struct fab *f, int *nhosts)
 
 		for (int s = 0; s < f->spines; s++) {
 			snprintf(name, sizeof(name), "spine%02d", s);
-			spines[s] = vertex_switch(&g, name, 0x2000u + (unsigned int)s);
+			spines[s] = vertex_switch(&g, name, 0x1000u + (unsigned int)s);
 		}
 		for (int l = 0; l < f->leaves; l++) {
 			const char *leaf;
 
 			snprintf(name, sizeof(name), "leaf%02d", l);
-			leaf = vertex_switch(&g, name, 0x1000u + (unsigned int)l);
+			leaf = vertex_switch(&g, name, 0x2000u + (unsigned int)l);
 			for (int s = 0; s < f->spines; s++)
 				fab_link(&g, leaf, spines[s], true);
 			for (int h = 0; h < hosts; h++)
@@ -140,7 +140,7 @@ char *fab_json(const struct fab *f, int *nhosts)
 
 		for (int c = 0; c < half * half; c++) {
 			snprintf(name, sizeof(name), "core%03d", c);
-			cores[c] = vertex_switch(&g, name, 0x2000u + (unsigned int)c);
+			cores[c] = vertex_switch(&g, name, 0x1000u + (unsigned int)c);
 		}
 		for (int pod = 0; pod < f->fat_k; pod++) {
 			for (int a = 0; a < half; a++) {
@@ -153,7 +153,7 @@ char *fab_json(const struct fab *f, int *nhosts)
 				const char *edge;
 
 				snprintf(name, sizeof(name), "edge%03d", pod * half + e);
-				edge = vertex_switch(&g, name, 0x1000u + (unsigned int)(pod * half + e));
+				edge = vertex_switch(&g, name, 0x2000u + (unsigned int)(pod * half + e));
 				for (int a = 0; a < half; a++)
 					fab_link(&g, edge, aggs[a], false);
 				for (int h = 0; h < hosts; h++)

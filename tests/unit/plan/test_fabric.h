@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * Generated fabrics for the planner's tests, in the shape Jalapeño's topology
- * endpoint gives (and named as bench/plan/gen_fabric.py names them): leaves
+ * endpoint gives, named and numbered as tests/jalapeno/gen_fabric.py does: leaves
  * leafNN, spines spineNN (or edgeNNN, aggNNN, coreNNN for a k-ary fat-tree),
  * hosts hostNNNN with ipv6_address 2001:db8:1:N::2, every vertex one uN SID in
- * fc00:0::/32. Shuffled variants hold the same fabric in another order.
+ * fc00:0::/32 (spines and cores 1xxx, leaves and edges 2xxx, aggregation 3xxx).
+ * Shuffled variants hold the same fabric in another order.
  */
 #ifndef SRV6_TEST_PLAN_FABRIC_H
 #define SRV6_TEST_PLAN_FABRIC_H

@@ -193,7 +193,7 @@ Test(plan_routes, local_flows_as_route_requests)
 	for (int i = 0; i < 2; i++) {
 		char want[64];
 
-		snprintf(want, sizeof(want), "fc00:0:1000:%x:1001:e002:fe06::", 0x2000 + i);
+		snprintf(want, sizeof(want), "fc00:0:2000:%x:2001:e002:fe06::", 0x1000 + i);
 		cr_assert_eq(r[0].peer.paths[i].seg_count, 1);
 		cr_assert_eq(r[0].peer.paths[i].weight, 1);
 		assert_seg(r[0].peer.paths[i].segs[0], want);
