@@ -55,6 +55,48 @@ static __always_inline int parse_inner(struct __sk_buff *skb, struct inner_flow 
 	return -1;
 }
 
+/* The path of this flow among the peer's, or NULL for a corrupt entry. */
+static __always_inline const struct srv6_path *choose_path(const struct srv6_peer *peer,
+							  __u32 hash, int *index)
+{
+	const struct srv6_path *path;
+
+	*index = srv6_select_path(peer, hash);
+	if (*index < 0 || *index >= SRV6_MAX_PATHS)
+		return NULL;
+	path = &peer->paths[*index];
+	if (path->seg_count < 1 || path->seg_count > SRV6_MAX_SEGS)
+		return NULL;
+	return path;
+}
+
+/*
+ * Make room for the outer headers and write them. ENCAP_L3_IPV6 marks the skb
+ * as tunnelled so GSO segments the inner packet; it also turns skb->protocol
+ * of an IPv4 packet into IPv6. The peer route's MTU already left room for the
+ * outer headers, so segments keep their size (FIXED_GSO); a GSO packet sized
+ * without that room (a stale PMTU, a forwarded GRO packet) has gso_size shrunk
+ * instead. Returns 0, or -1 when the packet could not take them.
+ */
+static __always_inline int push_outer(struct __sk_buff *skb, const struct srv6_outer *outer,
+				      __u32 nsegs, __u32 segs, __u32 hdr_len, __u32 mtu_len,
+				      bool inner_ipv4)
+{
+	__u32 encap_len = SRV6_ENCAP_LEN(nsegs);
+	__u64 flags = BPF_F_ADJ_ROOM_ENCAP_L3_IPV6;
+	__be16 ipv6 = bpf_htons(ETH_P_IPV6);
+
+	if (segs > 1 && skb->gso_size + hdr_len + encap_len <= mtu_len)
+		flags |= BPF_F_ADJ_ROOM_FIXED_GSO;
+	if (bpf_skb_adjust_room(skb, encap_len, BPF_ADJ_ROOM_MAC, flags) ||
+	    srv6_outer_store(skb, outer, nsegs) < 0)
+		return -1;
+	if (inner_ipv4 && bpf_skb_store_bytes(skb, offsetof(struct ethhdr, h_proto), &ipv6,
+					      sizeof(ipv6), 0) < 0)
+		return -1;
+	return 0;
+}
+
 SEC("tc")
 int srv6_encap(struct __sk_buff *skb)
 {
@@ -64,8 +106,7 @@ int srv6_encap(struct __sk_buff *skb)
 	const struct srv6_config *cfg;
 	const struct srv6_peer *peer;
 	const struct srv6_path *path;
-	__u32 zero = 0, hash, nsegs, encap_len, inner_len, mtu_len = 0, segs;
-	__u64 adjust_flags;
+	__u32 zero = 0, hash, inner_len, mtu_len = 0, segs;
 	__u16 eth_proto = 0;
 	int index;
 
@@ -83,76 +124,41 @@ int srv6_encap(struct __sk_buff *skb)
 		COUNT(ctrs, pass_already_encapsulated);
 		return TC_ACT_OK;
 	}
-
 	peer = bpf_map_lookup_elem(&srv6_peers, &flow.key);
 	if (!peer) {
 		COUNT(ctrs, pass_no_peer);
 		return TC_ACT_OK;
 	}
-
 	hash = srv6_flow_hash(flow.saddr, flow.daddr, flow.ports, flow.proto);
-	index = srv6_select_path(peer, hash);
-	if (index < 0 || index >= SRV6_MAX_PATHS) {
+	path = choose_path(peer, hash, &index);
+	if (!path) {
 		COUNT(ctrs, drop_bad_path);
 		return TC_ACT_SHOT;
 	}
-	path = &peer->paths[index];
-	nsegs = path->seg_count;
-	if (nsegs < 1 || nsegs > SRV6_MAX_SEGS) {
-		COUNT(ctrs, drop_bad_path);
-		return TC_ACT_SHOT;
-	}
-	encap_len = SRV6_ENCAP_LEN(nsegs);
-	inner_len = skb->len - ETH_HLEN;
 	/* A GSO packet leaves as gso_segs packets, each with its own headers.
 	 * Read before adjust_room, which zeroes gso_segs for GSO to recount. */
 	segs = skb->gso_segs ? skb->gso_segs : 1;
-	inner_len += (segs - 1) * flow.hdr_len;
-
+	inner_len = skb->len - ETH_HLEN + (segs - 1) * flow.hdr_len;
 	/* adjust_room checks no MTU: refuse what the device would drop anyway.
 	 * On success mtu_len holds the device MTU. */
-	if (bpf_check_mtu(skb, 0, &mtu_len, encap_len, 0) != BPF_MTU_CHK_RET_SUCCESS) {
+	if (bpf_check_mtu(skb, 0, &mtu_len, SRV6_ENCAP_LEN(path->seg_count), 0) !=
+	    BPF_MTU_CHK_RET_SUCCESS) {
 		COUNT(ctrs, drop_too_big);
 		return TC_ACT_SHOT;
 	}
-
 	srv6_outer_fill(&outer, path, cfg->src, cfg->hop_limit, flow.tclass,
 			srv6_flow_label(hash), skb->len - ETH_HLEN,
 			flow.is_ipv4 ? SRV6_NEXTHDR_IPIP : SRV6_NEXTHDR_IPV6);
-
-	/* ENCAP_L3_IPV6 marks the skb as tunnelled so GSO segments the inner
-	 * packet; it also turns skb->protocol of an IPv4 packet into IPv6.
-	 * The peer route's MTU already left room for the outer headers, so
-	 * segments keep their size (FIXED_GSO); a GSO packet sized without that
-	 * room (a stale PMTU, a forwarded GRO packet) has gso_size shrunk instead. */
-	adjust_flags = BPF_F_ADJ_ROOM_ENCAP_L3_IPV6;
-	if (segs > 1 && skb->gso_size + flow.hdr_len + encap_len <= mtu_len)
-		adjust_flags |= BPF_F_ADJ_ROOM_FIXED_GSO;
-	if (bpf_skb_adjust_room(skb, encap_len, BPF_ADJ_ROOM_MAC, adjust_flags)) {
+	if (push_outer(skb, &outer, path->seg_count, segs, flow.hdr_len, mtu_len, flow.is_ipv4)) {
 		COUNT(ctrs, drop_no_room);
 		return TC_ACT_SHOT;
 	}
-	if (srv6_outer_store(skb, &outer, nsegs) < 0) {
-		COUNT(ctrs, drop_no_room);
-		return TC_ACT_SHOT;
-	}
-	if (flow.is_ipv4) {
-		__be16 ipv6 = bpf_htons(ETH_P_IPV6);
-
-		if (bpf_skb_store_bytes(skb, offsetof(struct ethhdr, h_proto), &ipv6,
-					sizeof(ipv6), 0) < 0) {
-			COUNT(ctrs, drop_no_room);
-			return TC_ACT_SHOT;
-		}
-	}
-
 	COUNT_OBJECT(&srv6_path_ctrs, struct srv6_path_counters, peer->counters_base + index,
 		     segs, inner_len);
 	if (ctrs) {
 		ctrs->encap_packets += segs;
 		ctrs->encap_bytes += inner_len;
 	}
-
 	/* The Ethernet header still addresses the inner destination's next hop.
 	 * When the first SID is reached through another one, let the FIB pick it. */
 	if (path->flags & SRV6_PATH_F_REROUTE)
