@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "util/addr.h"
+#include "util/array.h"
+#include "util/lines.h"
 #include "model.h"
 
 void plan_pairs_free(struct plan_pairs *p)
@@ -21,75 +23,62 @@ static long member_index(const struct membership *m, const char *name)
 	return mem ? (long)(mem - m->v) : -1;
 }
 
+/* "SRC DST [DEMAND]" (w: nw words, 1 to 3) into pair. */
+static int pair_line(const struct membership *m, char **w, int nw, const char *path,
+		     size_t lineno, struct plan_pair *pair, struct err *e)
+{
+	long src = member_index(m, w[0]), dst = member_index(m, w[nw > 1 ? 1 : 0]);
+	unsigned long demand = 1;
+
+	if (nw < 2)
+		return errf(e, "%s:%zu: expected \"SRC DST [DEMAND]\"", path, lineno);
+	if (src < 0 || dst < 0)
+		return errf(e, "%s:%zu: unknown host \"%.64s\": not in the job's hosts (HOSTS or --hosts-file)",
+			    path, lineno, src < 0 ? w[0] : w[1]);
+	if (src == dst)
+		return errf(e, "%s:%zu: flow from %s to itself", path, lineno, w[0]);
+	if (nw == 3 && parse_uint(w[2], 1, PLAN_DEMAND_MAX, &demand))
+		return errf(e, "%s:%zu: invalid demand \"%.32s\": give an integer from 1 to %u",
+			    path, lineno, w[2], PLAN_DEMAND_MAX);
+	*pair = (struct plan_pair){ (size_t)src, (size_t)dst, (uint32_t)demand };
+	return 0;
+}
+
 int plan_pairs_load(const char *path, const struct membership *m, struct plan_pairs *out,
 		    struct err *e)
 {
-	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t linecap = 0, cap = 0, lineno = 0;
+	struct line_reader r;
+	size_t cap = 0;
+	int rc;
 
 	out->v = NULL;
 	out->n = 0;
-	if (!f)
+	if (line_reader_open(&r, path, LINES_COMMENTS | LINES_SKIP_BLANK))
 		return errf(e, "cannot read pairs file %s: %s", path, strerror(errno));
-	while (getline(&line, &linecap, f) >= 0) {
-		char *save = NULL, *w[4];
-		int nw = 0;
-		long src, dst;
-		unsigned long demand = 1;
+	while ((rc = line_reader_next(&r)) > 0) {
+		char *w[3];
+		int nw = line_words(r.line, w, 3);
+		struct plan_pair pair;
 
-		lineno++;
-		for (char *t = strtok_r(line, " \t\r\n", &save); t && nw < 4;
-		     t = strtok_r(NULL, " \t\r\n", &save)) {
-			if (t[0] == '#')
-				break;
-			w[nw++] = t;
-		}
-		if (nw == 0)
-			continue;
 		if (nw > 3) {
-			errf(e, "%s:%zu: expected \"SRC DST [DEMAND]\"", path, lineno);
+			errf(e, "%s:%zu: expected \"SRC DST [DEMAND]\"", path, r.lineno);
 			goto fail;
 		}
-		src = member_index(m, w[0]);
-		dst = member_index(m, w[nw > 1 ? 1 : 0]);
-		if (nw < 2) {
-			errf(e, "%s:%zu: expected \"SRC DST [DEMAND]\"", path, lineno);
+		if (pair_line(m, w, nw, path, r.lineno, &pair, e))
+			goto fail;
+		if (!array_append((void **)&out->v, &out->n, &cap, &pair, sizeof(pair))) {
+			errf(e, "out of memory");
 			goto fail;
 		}
-		if (src < 0 || dst < 0) {
-			errf(e, "%s:%zu: unknown host \"%.64s\": not in the job's hosts (HOSTS or --hosts-file)",
-			     path, lineno, src < 0 ? w[0] : w[1]);
-			goto fail;
-		}
-		if (src == dst) {
-			errf(e, "%s:%zu: flow from %s to itself", path, lineno, w[0]);
-			goto fail;
-		}
-		if (nw == 3 && parse_uint(w[2], 1, PLAN_DEMAND_MAX, &demand)) {
-			errf(e, "%s:%zu: invalid demand \"%.32s\": give an integer from 1 to %u", path,
-			     lineno, w[2], PLAN_DEMAND_MAX);
-			goto fail;
-		}
-		if (out->n == cap) {
-			size_t ncap = cap ? cap * 2 : 256;
-			struct plan_pair *nv = realloc(out->v, ncap * sizeof(*nv));
-
-			if (!nv) {
-				errf(e, "out of memory");
-				goto fail;
-			}
-			out->v = nv;
-			cap = ncap;
-		}
-		out->v[out->n++] = (struct plan_pair){ (size_t)src, (size_t)dst, (uint32_t)demand };
 	}
-	free(line);
-	fclose(f);
+	if (rc < 0) {
+		errf(e, "cannot read pairs file %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	line_reader_close(&r);
 	return 0;
 fail:
-	free(line);
-	fclose(f);
+	line_reader_close(&r);
 	plan_pairs_free(out);
 	return -1;
 }
