@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <cjson/cJSON.h>
+#include "util/array.h"
 #include "sync/sync.h"
 #include "http_server.h"
 #include "unit_helpers.h"
@@ -24,7 +25,7 @@ static const char *const plugin_env[] = {
 
 static void clean_env(void)
 {
-	for (size_t i = 0; i < sizeof(plugin_env) / sizeof(plugin_env[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(plugin_env); i++)
 		unsetenv(plugin_env[i]);
 }
 
