@@ -653,7 +653,8 @@ static void print_text(const struct sync_job *job)
 	}
 }
 
-static cJSON *plan_json(const struct sync_job *job)
+/* A sync job as JSON (--dry-run --json): the peers and the paths they would get. */
+static cJSON *job_json(const struct sync_job *job)
 {
 	cJSON *root = cJSON_CreateObject(), *peers;
 
@@ -773,7 +774,7 @@ int sync_once(struct ctx *c, const struct sync_opts *o, struct sync_report *r, s
 		rc = job_check(&job, e);
 	if (!rc && o->dry_run) {
 		if (c->json) {
-			cJSON *root = plan_json(&job);
+			cJSON *root = job_json(&job);
 
 			out_json(root);
 			cJSON_Delete(root);
