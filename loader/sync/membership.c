@@ -2,7 +2,6 @@
 #include "membership.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,16 +106,24 @@ fail:
 	return -1;
 }
 
-/* "name [rank] [address]" (words: nw of them, 1 to 3) into mem. */
-static int member_line(char **words, int nw, const char *path, size_t lineno,
-		       struct member *mem, struct err *e)
+/* The membership a hosts file fills, and its room. */
+struct hosts_file {
+	struct membership *m;
+	size_t cap;
+};
+
+/* A hosts file line, "name [rank] [address]" (words: nw of them, 1 to 3). */
+static int member_line(void *arg, char **words, int nw, const char *path, size_t lineno,
+		       struct err *e)
 {
+	struct hosts_file *h = arg;
+	struct member mem = { .rank = (int)h->m->n };
 	bool rank_set = false;
 	unsigned long rank;
 
 	if (!name_ok(words[0]))
 		return errf(e, "%s:%zu: invalid host name \"%.64s\"", path, lineno, words[0]);
-	strcpy(mem->name, words[0]);
+	strcpy(mem.name, words[0]);
 	for (int w = 1; w < nw; w++) {
 		if (isdigit((unsigned char)words[w][0]) && !strchr(words[w], '.') &&
 		    !strchr(words[w], ':')) {
@@ -127,56 +134,33 @@ static int member_line(char **words, int nw, const char *path, size_t lineno,
 			if (parse_uint(words[w], 0, RANK_MAX, &rank))
 				return errf(e, "%s:%zu: invalid rank \"%.32s\"", path, lineno,
 					    words[w]);
-			mem->rank = (int)rank;
+			mem.rank = (int)rank;
 		} else {
-			if (mem->has_addr)
+			if (mem.has_addr)
 				return errf(e, "%s:%zu: two addresses: expected \"name [rank] [address]\"",
 					    path, lineno);
-			if (addr_parse_peer(words[w], &mem->addr, &mem->family, e)) {
+			if (addr_parse_peer(words[w], &mem.addr, &mem.family, e)) {
 				err_prefix(e, "%s:%zu", path, lineno);
 				return -1;
 			}
-			mem->has_addr = true;
+			mem.has_addr = true;
 		}
 	}
-	return 0;
+	return push(h->m, &h->cap, &mem, e);
 }
 
 int membership_from_file(const char *path, struct membership *m, struct err *e)
 {
-	struct line_reader r;
-	size_t cap = 0;
-	int rc;
+	struct hosts_file h = { m, 0 };
 
 	m->v = NULL;
 	m->n = 0;
-	if (line_reader_open(&r, path, LINES_COMMENTS | LINES_SKIP_BLANK))
-		return errf(e, "cannot read hosts file %s: %s", path, strerror(errno));
-	while ((rc = line_reader_next(&r)) > 0) {
-		char *words[3];
-		int nw = line_words(r.line, words, 3);
-		struct member mem = { .rank = (int)m->n };
-
-		if (nw > 3) {
-			errf(e, "%s:%zu: expected \"name [rank] [address]\"", path, r.lineno);
-			goto fail;
-		}
-		if (member_line(words, nw, path, r.lineno, &mem, e) || push(m, &cap, &mem, e))
-			goto fail;
+	if (lines_each(path, "hosts file", 3, "name [rank] [address]", member_line, &h, e) ||
+	    finish(m, path, e)) {
+		membership_free(m);
+		return -1;
 	}
-	if (rc < 0) {
-		errf(e, "cannot read hosts file %s: %s", path, strerror(errno));
-		goto fail;
-	}
-	line_reader_close(&r);
-	if (finish(m, path, e) == 0)
-		return 0;
-	membership_free(m);
-	return -1;
-fail:
-	line_reader_close(&r);
-	membership_free(m);
-	return -1;
+	return 0;
 }
 
 void membership_free(struct membership *m)

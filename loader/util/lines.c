@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include "lines.h"
+#include "array.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -80,4 +81,29 @@ int line_words(char *line, char **words, int max)
 		words[n++] = t;
 	}
 	return n;
+}
+
+int lines_each(const char *path, const char *what, int max, const char *usage, lines_fn fn,
+	       void *arg, struct err *e)
+{
+	struct line_reader r;
+	char *words[16];
+	int rc, failed = 0;
+
+	if (max < 1 || max > (int)ARRAY_SIZE(words))
+		return errf(e, "%s: at most %zu words a line", what, ARRAY_SIZE(words));
+	if (line_reader_open(&r, path, LINES_COMMENTS | LINES_SKIP_BLANK))
+		return errf(e, "cannot read %s %s: %s", what, path, strerror(errno));
+	while (!failed && (rc = line_reader_next(&r)) > 0) {
+		int n = line_words(r.line, words, max);
+
+		if (n > max)
+			failed = errf(e, "%s:%zu: expected \"%s\"", path, r.lineno, usage);
+		else
+			failed = fn(arg, words, n, path, r.lineno, e);
+	}
+	if (!failed && rc < 0)
+		failed = errf(e, "cannot read %s %s: %s", what, path, strerror(errno));
+	line_reader_close(&r);
+	return failed ? -1 : 0;
 }

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include "util/err.h"
 
 enum {
 	LINES_COMMENTS = 1 << 0,   /* a word starting with '#' ends the line */
@@ -43,5 +44,18 @@ void line_reader_close(struct line_reader *r);
  * Returns the number of words, or max + 1 when the line has more than max.
  */
 int line_words(char *line, char **words, int max);
+
+/* One line's words (1 to the max given to lines_each) and its number. */
+typedef int (*lines_fn)(void *arg, char **words, int n, const char *path, size_t lineno,
+			struct err *e);
+
+/*
+ * A word file: each line of path ("-" for stdin), '#' comments cut and blank
+ * lines skipped, split into words for fn. A line with more than max words
+ * (max <= 16) fails as "PATH:LINE: expected \"usage\""; what names the file
+ * in "cannot read WHAT PATH: ...". Stops at the first fn that fails.
+ */
+int lines_each(const char *path, const char *what, int max, const char *usage, lines_fn fn,
+	       void *arg, struct err *e);
 
 #endif

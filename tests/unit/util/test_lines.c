@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "util/lines.h"
 #include "unit_helpers.h"
 
@@ -15,22 +16,24 @@ static FILE *text(const char *s)
 	return f;
 }
 
+/* The next line is text, numbered lineno. */
+static void expect_line(struct line_reader *r, const char *text, size_t lineno)
+{
+	cr_assert_eq(line_reader_next(r), 1, "line %zu", lineno);
+	cr_assert_str_eq(r->line, text);
+	cr_assert_eq(r->lineno, lineno);
+}
+
 Test(lines, raw_lines_keep_blanks_and_comments)
 {
 	FILE *f = text("a b\n\n# c\nlast");
 	struct line_reader r;
 
 	line_reader_init(&r, f, 0);
-	cr_assert_eq(line_reader_next(&r), 1);
-	cr_assert_str_eq(r.line, "a b");
-	cr_assert_eq(r.lineno, 1);
-	cr_assert_eq(line_reader_next(&r), 1);
-	cr_assert_str_eq(r.line, "");
-	cr_assert_eq(line_reader_next(&r), 1);
-	cr_assert_str_eq(r.line, "# c");
-	cr_assert_eq(line_reader_next(&r), 1);
-	cr_assert_str_eq(r.line, "last");
-	cr_assert_eq(r.lineno, 4);
+	expect_line(&r, "a b", 1);
+	expect_line(&r, "", 2);
+	expect_line(&r, "# c", 3);
+	expect_line(&r, "last", 4);
 	cr_assert_eq(line_reader_next(&r), 0);
 	line_reader_close(&r);
 	fclose(f);
@@ -42,14 +45,9 @@ Test(lines, comments_cut_and_blank_lines_skipped_numbers_kept)
 	struct line_reader r;
 
 	line_reader_init(&r, f, LINES_COMMENTS | LINES_SKIP_BLANK);
-	cr_assert_eq(line_reader_next(&r), 1);
-	cr_assert_str_eq(r.line, "h1 3 ");
-	cr_assert_eq(r.lineno, 3);
-	cr_assert_eq(line_reader_next(&r), 1);
-	cr_assert_str_eq(r.line, "h#2 x", "a '#' inside a word is not a comment");
-	cr_assert_eq(line_reader_next(&r), 1);
-	cr_assert_str_eq(r.line, " h3");
-	cr_assert_eq(r.lineno, 6);
+	expect_line(&r, "h1 3 ", 3);
+	expect_line(&r, "h#2 x", 4); /* a '#' inside a word is not a comment */
+	expect_line(&r, " h3", 6);
 	cr_assert_eq(line_reader_next(&r), 0);
 	line_reader_close(&r);
 	fclose(f);
@@ -75,4 +73,67 @@ Test(lines, words_split_stop_at_comment_and_count_overflow)
 	cr_assert_eq(line_words(b, w, 3), 2);
 	cr_assert_eq(line_words(c, w, 3), 4, "more than max: max + 1");
 	cr_assert_eq(line_words(d, w, 3), 0);
+}
+
+struct collected {
+	char text[256];
+	size_t calls;
+};
+
+static int collect(void *arg, char **words, int n, const char *path, size_t lineno,
+		   struct err *e)
+{
+	struct collected *c = arg;
+	size_t len = strlen(c->text);
+
+	(void)path;
+	c->calls++;
+	if (!strcmp(words[0], "stop"))
+		return errf(e, "stopped at %zu", lineno);
+	len += (size_t)snprintf(c->text + len, sizeof(c->text) - len, "%zu:", lineno);
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(c->text + len, sizeof(c->text) - len, "%s%s", i ? "," : "",
+					words[i]);
+	snprintf(c->text + len, sizeof(c->text) - len, ";");
+	return 0;
+}
+
+static char *temp_text(const char *text)
+{
+	static char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/tmp/test_lines.XXXXXX");
+	cr_assert_neq(mkstemp(path), -1);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+Test(lines, each_gives_words_with_line_numbers_and_stops_on_errors)
+{
+	struct collected c = { "", 0 };
+	struct err e = { "" };
+	char *path = temp_text("# hosts\na 1\n\nb  2 x # c\n");
+
+	cr_assert_eq(lines_each(path, "hosts file", 3, "name [rank] [address]", collect, &c, &e), 0);
+	cr_assert_str_eq(c.text, "2:a,1;4:b,2,x;");
+	unlink(path);
+
+	path = temp_text("a\na b c d\n");
+	cr_assert_eq(lines_each(path, "hosts file", 3, "name [rank] [address]", collect, &c, &e), -1);
+	cr_assert(strstr(e.msg, ":2: expected \"name [rank] [address]\""), "%s", e.msg);
+	unlink(path);
+
+	c.calls = 0;
+	path = temp_text("stop\nnever\n");
+	cr_assert_eq(lines_each(path, "pairs file", 3, "SRC DST", collect, &c, &e), -1);
+	cr_assert_str_eq(e.msg, "stopped at 1");
+	cr_assert_eq(c.calls, 1);
+	unlink(path);
+
+	cr_assert_eq(lines_each("/nonexistent/x", "pairs file", 3, "SRC DST", collect, &c, &e), -1);
+	cr_assert_str_eq(e.msg, "cannot read pairs file /nonexistent/x: No such file or directory");
 }
