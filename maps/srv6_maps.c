@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "util/array.h"
 
 /* The kernel answers ENOTSUPP (524, not in libc) for batch ops a map type lacks. */
 #define KERNEL_ENOTSUPP 524
@@ -95,7 +96,7 @@ void srv6_maps_close(struct srv6_maps *maps)
 		       &maps->config_fd,	&maps->local_sids_fd, &maps->sid_ctrs_fd,
 		       &maps->decap_ctrs_fd };
 
-	close_fds(fds, sizeof(fds) / sizeof(fds[0]));
+	close_fds(fds, ARRAY_SIZE(fds));
 }
 
 int srv6_config_read_pinned(const char *pin_dir, struct srv6_config *cfg)

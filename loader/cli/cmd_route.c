@@ -8,6 +8,7 @@
 #include <string.h>
 #include "device/route.h"
 #include "device/route_parse.h"
+#include "util/lines.h"
 
 const char usage_route[] =
 	"Usage: srv6-bpf route add|replace PEER dev DEV segs SID[,SID...] [weight W]\n"
@@ -27,47 +28,56 @@ const char usage_route[] =
 	"output reads back. A batch is applied entirely or not at all.\n";
 
 /* Read FILE (or stdin for "-") into requests, one per non-empty line. */
+/* Make room for one more request (and its line number). */
+static int batch_grow(struct route_req **v, unsigned int **l, size_t n, size_t *cap,
+		      struct err *e)
+{
+	size_t ncap = *cap ? *cap * 2 : 1024;
+	void *nv, *nl;
+
+	if (n < *cap)
+		return 0;
+	nv = realloc(*v, ncap * sizeof(**v));
+	if (nv)
+		*v = nv;
+	nl = nv ? realloc(*l, ncap * sizeof(**l)) : NULL;
+	if (!nl)
+		return errf(e, "out of memory");
+	*l = nl;
+	*cap = ncap;
+	return 0;
+}
+
+/* Read FILE (or stdin for "-") into requests, one per non-empty line. */
 static int read_batch(const char *file, enum route_verb verb, struct route_req **reqs,
 		      unsigned int **lines, size_t *count, struct err *e)
 {
-	FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
-	char *line = NULL;
-	size_t cap = 0, n = 0, linecap = 0;
-	unsigned int lineno = 0, *l = NULL;
+	struct line_reader r;
+	size_t cap = 0, n = 0;
+	unsigned int *l = NULL;
 	struct route_req *v = NULL;
-	int rc = 0;
+	int rc = 0, more;
 
-	if (!f)
+	if (line_reader_open(&r, file, 0))
 		return errf(e, "cannot read %s: %s", file, strerror(errno));
-	while (getline(&line, &linecap, f) >= 0) {
+	while ((more = line_reader_next(&r)) > 0) {
 		bool empty;
 
-		lineno++;
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 1024;
-			void *nv = realloc(v, ncap * sizeof(*v)), *nl;
-
-			if (nv)
-				v = nv;
-			nl = nv ? realloc(l, ncap * sizeof(*l)) : NULL;
-			if (!nl) {
-				rc = errf(e, "out of memory");
-				break;
-			}
-			l = nl;
-			cap = ncap;
+		if (batch_grow(&v, &l, n, &cap, e)) {
+			rc = -1;
+			break;
 		}
-		if (route_line_parse(verb, line, &v[n], &empty, e)) {
-			err_prefix(e, "%s:%u", file, lineno);
+		if (route_line_parse(verb, r.line, &v[n], &empty, e)) {
+			err_prefix(e, "%s:%zu", file, r.lineno);
 			rc = -1;
 			break;
 		}
 		if (!empty)
-			l[n++] = lineno;
+			l[n++] = (unsigned int)r.lineno;
 	}
-	free(line);
-	if (f != stdin)
-		fclose(f);
+	if (more < 0 && rc == 0)
+		rc = errf(e, "cannot read %s: %s", file, strerror(errno));
+	line_reader_close(&r);
 	*reqs = v;
 	*lines = l;
 	*count = n;

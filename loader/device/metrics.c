@@ -14,31 +14,15 @@
 #include "util/addr.h"
 #include "platform/datapath.h"
 #include "util/output.h"
+#include "util/array.h"
+#include "util/prom.h"
 
-/* A label value with \, " and newline escaped. */
-static void label_value(FILE *out, const char *v)
+/* metric{dev="DEV"} value. */
+static void dev_sample(FILE *out, const char *metric, const char *dev, unsigned long long value)
 {
-	for (; *v; v++) {
-		if (*v == '\\' || *v == '"')
-			fputc('\\', out), fputc(*v, out);
-		else if (*v == '\n')
-			fputs("\\n", out);
-		else
-			fputc(*v, out);
-	}
-}
+	const struct prom_label l[] = { { "dev", dev } };
 
-/* metric{dev="DEV"<extra>} value-format follows. */
-static void dev_sample(FILE *out, const char *metric, const char *dev, const char *extra)
-{
-	fprintf(out, "%s{dev=\"", metric);
-	label_value(out, dev);
-	fprintf(out, "\"%s} ", extra);
-}
-
-static void family(FILE *out, const char *name, const char *type, const char *help)
-{
-	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+	prom_sample_u64(out, metric, l, ARRAY_SIZE(l), value);
 }
 
 /* One device's maps and status, read once for all families. */
@@ -107,28 +91,36 @@ out:
 	return rc;
 }
 
-static void peer_labels(FILE *out, const struct dev_snapshot *s, size_t i, unsigned int p)
+/* One path's sample: dev, peer, path (its index) and segs (SID,SID,...). */
+static void path_sample(FILE *out, const char *metric, const struct dev_snapshot *s, size_t i,
+			unsigned int p, unsigned long long value)
 {
 	const struct srv6_path *path = &s->peers[i].value.paths[p];
-	char text[ADDR_STR_LEN];
+	char peer[ADDR_STR_LEN], index[16], segs[SRV6_MAX_SEGS * ADDR_STR_LEN] = "", text[ADDR_STR_LEN];
+	size_t len = 0;
 
-	fprintf(out, "{dev=\"");
-	label_value(out, s->dev);
-	fprintf(out, "\",peer=\"%s\",path=\"%u\",segs=\"", addr_key_str(&s->peers[i].key, text), p);
 	for (unsigned int k = 0; k < path->seg_count && k < SRV6_MAX_SEGS; k++)
-		fprintf(out, "%s%s", k ? "," : "", addr_sid_str(path->segs[k], text));
-	fputs("\"}", out);
+		len += (size_t)snprintf(segs + len, sizeof(segs) - len, "%s%s", k ? "," : "",
+					addr_sid_str(path->segs[k], text));
+	snprintf(index, sizeof(index), "%u", p);
+	const struct prom_label l[] = { { "dev", s->dev },
+					{ "peer", addr_key_str(&s->peers[i].key, peer) },
+					{ "path", index },
+					{ "segs", segs } };
+
+	prom_sample_u64(out, metric, l, ARRAY_SIZE(l), value);
 }
 
-/* A counter field name "pass_no_peer" as result="pass", reason="no_peer". */
-static void reason_labels(FILE *out, const char *dev, const char *field)
+/* A reason counter's sample: dev, result and reason. */
+static void reason_sample(FILE *out, const char *metric, const char *dev, const char *result,
+			  size_t result_len, const char *reason, unsigned long long value)
 {
-	const char *us = strchr(field, '_');
-	size_t len = us ? (size_t)(us - field) : strlen(field);
+	char res[64];
 
-	fputs("{dev=\"", out);
-	label_value(out, dev);
-	fprintf(out, "\",result=\"%.*s\",reason=\"%s\"}", (int)len, field, us ? us + 1 : "");
+	snprintf(res, sizeof(res), "%.*s", (int)result_len, result);
+	const struct prom_label l[] = { { "dev", dev }, { "result", res }, { "reason", reason } };
+
+	prom_sample_u64(out, metric, l, ARRAY_SIZE(l), value);
 }
 
 /* One device's reason counters, except the *_bytes ones, which have their own family. */
@@ -141,16 +133,16 @@ static void reason_samples(FILE *out, const char *metric, const char *dev, const
 
 		if (len > 6 && !strcmp(name + len - 6, "_bytes"))
 			continue;
-		fputs(metric, out);
-		/* "encap_packets" is the success count: result encap, reason ok. */
-		if (len > 8 && !strcmp(name + len - 8, "_packets")) {
-			fputs("{dev=\"", out);
-			label_value(out, dev);
-			fprintf(out, "\",result=\"%.*s\",reason=\"ok\"}", (int)(len - 8), name);
-		} else {
-			reason_labels(out, dev, name);
-		}
-		fprintf(out, " %llu\n", (unsigned long long)counter_value(ctrs, &fields[i]));
+		/* "encap_packets" is the success count: result encap, reason ok; else a
+		 * field name "pass_no_peer" is result="pass", reason="no_peer". */
+		const char *us = strchr(name, '_');
+		unsigned long long v = counter_value(ctrs, &fields[i]);
+
+		if (len > 8 && !strcmp(name + len - 8, "_packets"))
+			reason_sample(out, metric, dev, name, len - 8, "ok", v);
+		else
+			reason_sample(out, metric, dev, name, us ? (size_t)(us - name) : len,
+				      us ? us + 1 : "", v);
 	}
 }
 
@@ -158,15 +150,12 @@ static void reason_samples(FILE *out, const char *metric, const char *dev, const
 static void path_family(FILE *out, const struct dev_snapshot *s, size_t n, const char *name,
 			const char *help, size_t offset)
 {
-	family(out, name, "counter", help);
+	prom_family(out, name, "counter", help);
 	for (size_t d = 0; d < n; d++)
 		for (size_t i = 0; i < s[d].npeers; i++)
-			for (unsigned int p = 0; p < s[d].peers[i].value.path_count && p < SRV6_MAX_PATHS; p++) {
-				fputs(name, out);
-				peer_labels(out, &s[d], i, p);
-				fprintf(out, " %llu\n",
-					(unsigned long long)*(const __u64 *)((const char *)&s[d].path_ctrs[i][p] + offset));
-			}
+			for (unsigned int p = 0; p < s[d].peers[i].value.path_count && p < SRV6_MAX_PATHS; p++)
+				path_sample(out, name, &s[d], i, p,
+					    *(const __u64 *)((const char *)&s[d].path_ctrs[i][p] + offset));
 }
 
 /* A counter family with one sample per device: the __u64 at offset in its
@@ -174,52 +163,74 @@ static void path_family(FILE *out, const struct dev_snapshot *s, size_t n, const
 static void dev_counter_family(FILE *out, const struct dev_snapshot *s, size_t n,
 			       const char *name, const char *help, size_t offset, bool decap)
 {
-	family(out, name, "counter", help);
+	prom_family(out, name, "counter", help);
 	for (size_t d = 0; d < n; d++) {
 		if (decap && !s[d].have_decap)
 			continue;
-		dev_sample(out, name, s[d].dev, "");
-		fprintf(out, "%llu\n", (unsigned long long)*(const __u64 *)((const char *)&s[d] + offset));
+		dev_sample(out, name, s[d].dev, *(const __u64 *)((const char *)&s[d] + offset));
 	}
+}
+
+/* A gauge per device: peers, capacity, and whether each hook has the program. */
+static void status_families(FILE *out, const struct dev_snapshot *s, size_t n)
+{
+	prom_family(out, "srv6_bpf_peers", "gauge", "Peers programmed in the datapath.");
+	for (size_t d = 0; d < n; d++)
+		dev_sample(out, "srv6_bpf_peers", s[d].dev, s[d].npeers);
+	prom_family(out, "srv6_bpf_peers_max", "gauge", "Capacity of the peers map.");
+	for (size_t d = 0; d < n; d++)
+		dev_sample(out, "srv6_bpf_peers_max", s[d].dev, s[d].st.peers_max);
+	prom_family(out, "srv6_bpf_attached", "gauge",
+		    "1 when srv6-bpf's program is attached to the hook.");
+	for (size_t d = 0; d < n; d++) {
+		struct prom_label l[] = { { "dev", s[d].dev }, { "hook", "tc_egress" } };
+
+		prom_sample_u64(out, "srv6_bpf_attached", l, ARRAY_SIZE(l), (unsigned)s[d].st.attached);
+		if (s[d].have_decap) {
+			l[1].value = s[d].st.cfg.xdp_mode == SRV6_XDP_TC ? "tc_ingress" : "xdp";
+			prom_sample_u64(out, "srv6_bpf_attached", l, ARRAY_SIZE(l),
+					(unsigned)s[d].st.xdp_attached);
+		}
+	}
+}
+
+/* A per-local-SID counter family: packets or bytes (bytes: true). */
+static void sid_family(FILE *out, const struct dev_snapshot *s, size_t n, const char *name,
+		       const char *help, bool bytes)
+{
+	prom_family(out, name, "counter", help);
+	for (size_t d = 0; d < n; d++)
+		for (size_t i = 0; i < s[d].nsids; i++) {
+			char text[ADDR_STR_LEN], sid[ADDR_STR_LEN + 8];
+			const struct srv6_sid_counters *c = &s[d].sid_ctrs[i];
+
+			snprintf(sid, sizeof(sid), "%s/%u", addr_sid_str(s[d].sids[i].key.addr, text),
+				 s[d].sids[i].key.prefixlen);
+			const struct prom_label l[] = { { "dev", s[d].dev }, { "sid", sid } };
+
+			prom_sample_u64(out, name, l, ARRAY_SIZE(l), bytes ? c->bytes : c->packets);
+		}
 }
 
 static void render(FILE *out, const struct dev_snapshot *s, size_t n)
 {
-	family(out, "srv6_bpf_peers", "gauge", "Peers programmed in the datapath.");
-	for (size_t d = 0; d < n; d++)
-		dev_sample(out, "srv6_bpf_peers", s[d].dev, ""), fprintf(out, "%zu\n", s[d].npeers);
-	family(out, "srv6_bpf_peers_max", "gauge", "Capacity of the peers map.");
-	for (size_t d = 0; d < n; d++)
-		dev_sample(out, "srv6_bpf_peers_max", s[d].dev, ""), fprintf(out, "%u\n", s[d].st.peers_max);
-	family(out, "srv6_bpf_attached", "gauge",
-	       "1 when srv6-bpf's program is attached to the hook.");
-	for (size_t d = 0; d < n; d++) {
-		dev_sample(out, "srv6_bpf_attached", s[d].dev, ",hook=\"tc_egress\"");
-		fprintf(out, "%d\n", s[d].st.attached);
-		if (s[d].have_decap) {
-			dev_sample(out, "srv6_bpf_attached", s[d].dev,
-				   s[d].st.cfg.xdp_mode == SRV6_XDP_TC ? ",hook=\"tc_ingress\""
-								       : ",hook=\"xdp\"");
-			fprintf(out, "%d\n", s[d].st.xdp_attached);
-		}
-	}
-
+	status_families(out, s, n);
 	path_family(out, s, n, "srv6_bpf_path_packets_total",
 		    "Packets encapsulated onto a path (a GSO packet counts as its segments).",
 		    offsetof(struct srv6_path_counters, packets));
 	path_family(out, s, n, "srv6_bpf_path_bytes_total", "Inner IP bytes encapsulated onto a path.",
 		    offsetof(struct srv6_path_counters, bytes));
 
-	family(out, "srv6_bpf_tc_packets_total", "counter",
-	       "Packets the TC egress program saw, by result (encap, pass, drop) and reason.");
+	prom_family(out, "srv6_bpf_tc_packets_total", "counter",
+		    "Packets the TC egress program saw, by result (encap, pass, drop) and reason.");
 	for (size_t d = 0; d < n; d++)
 		reason_samples(out, "srv6_bpf_tc_packets_total", s[d].dev, &s[d].encap,
 			       encap_counter_fields, encap_counter_count);
 	dev_counter_family(out, s, n, "srv6_bpf_tc_encap_bytes_total", "Inner IP bytes encapsulated.",
 			   offsetof(struct dev_snapshot, encap.encap_bytes), false);
 
-	family(out, "srv6_bpf_xdp_packets_total", "counter",
-	       "Packets the local-SID program (XDP, or clsact ingress with xdp tc) saw, by result (decap, end, pass, drop) and reason.");
+	prom_family(out, "srv6_bpf_xdp_packets_total", "counter",
+		    "Packets the local-SID program (XDP, or clsact ingress with xdp tc) saw, by result (decap, end, pass, drop) and reason.");
 	for (size_t d = 0; d < n; d++)
 		if (s[d].have_decap)
 			reason_samples(out, "srv6_bpf_xdp_packets_total", s[d].dev, &s[d].decap,
@@ -230,32 +241,10 @@ static void render(FILE *out, const struct dev_snapshot *s, size_t n)
 			   "IPv6 bytes End SIDs forwarded (micro-SID shift or SRH).",
 			   offsetof(struct dev_snapshot, decap.end_bytes), true);
 
-	family(out, "srv6_bpf_sid_packets_total", "counter",
-	       "Packets a local SID handled (decapsulated, or forwarded by End).");
-	for (size_t d = 0; d < n; d++)
-		for (size_t i = 0; i < s[d].nsids; i++) {
-			char text[ADDR_STR_LEN];
-
-			char extra[ADDR_STR_LEN + 16];
-
-			snprintf(extra, sizeof(extra), ",sid=\"%s/%u\"",
-				 addr_sid_str(s[d].sids[i].key.addr, text), s[d].sids[i].key.prefixlen);
-			dev_sample(out, "srv6_bpf_sid_packets_total", s[d].dev, extra);
-			fprintf(out, "%llu\n", (unsigned long long)s[d].sid_ctrs[i].packets);
-		}
-	family(out, "srv6_bpf_sid_bytes_total", "counter",
-	       "Bytes a local SID handled (decap: inner IP bytes; End: IPv6 bytes).");
-	for (size_t d = 0; d < n; d++)
-		for (size_t i = 0; i < s[d].nsids; i++) {
-			char text[ADDR_STR_LEN];
-
-			char extra[ADDR_STR_LEN + 16];
-
-			snprintf(extra, sizeof(extra), ",sid=\"%s/%u\"",
-				 addr_sid_str(s[d].sids[i].key.addr, text), s[d].sids[i].key.prefixlen);
-			dev_sample(out, "srv6_bpf_sid_bytes_total", s[d].dev, extra);
-			fprintf(out, "%llu\n", (unsigned long long)s[d].sid_ctrs[i].bytes);
-		}
+	sid_family(out, s, n, "srv6_bpf_sid_packets_total",
+		   "Packets a local SID handled (decapsulated, or forwarded by End).", false);
+	sid_family(out, s, n, "srv6_bpf_sid_bytes_total",
+		   "Bytes a local SID handled (decap: inner IP bytes; End: IPv6 bytes).", true);
 }
 
 int metrics_write(struct ctx *c, const char *dev, FILE *out, struct err *e)

@@ -3,6 +3,8 @@
 
 #include <string.h>
 #include "util/addr.h"
+#include "util/array.h"
+#include "util/lines.h"
 
 #define LINE_ARGS_MAX 64
 
@@ -19,7 +21,7 @@ const char *route_verb_name(enum route_verb verb)
 
 int route_verb_parse(const char *word, enum route_verb *verb)
 {
-	for (size_t i = 0; i < sizeof(verb_names) / sizeof(verb_names[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(verb_names); i++) {
 		if (strcmp(word, verb_names[i]) == 0) {
 			*verb = (enum route_verb)i;
 			return 0;
@@ -128,18 +130,12 @@ int route_line_parse(enum route_verb default_verb, char *line, struct route_req 
 		     bool *empty, struct err *e)
 {
 	char *argv[LINE_ARGS_MAX];
-	int argc = 0, first = 0;
+	int argc, first = 0;
 	enum route_verb verb = default_verb;
-	char *save = NULL;
 
-	for (char *tok = strtok_r(line, " \t\r\n", &save); tok;
-	     tok = strtok_r(NULL, " \t\r\n", &save)) {
-		if (tok[0] == '#') /* a comment runs to the end of the line */
-			break;
-		if (argc == LINE_ARGS_MAX)
-			return errf(e, "line too long: more than %d words", LINE_ARGS_MAX);
-		argv[argc++] = tok;
-	}
+	argc = line_words(line, argv, LINE_ARGS_MAX);
+	if (argc > LINE_ARGS_MAX)
+		return errf(e, "line too long: more than %d words", LINE_ARGS_MAX);
 	*empty = argc == 0;
 	if (*empty)
 		return 0;

@@ -488,7 +488,7 @@ int nlx_host_routes(struct nlx *n, unsigned int table, struct host_route **route
 	static const int families[] = { AF_INET6, AF_INET };
 	struct host_routes acc = { .table = table };
 
-	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
 		if (nlx_routes_dump(n, families[i], host_route_parse, &acc, e) || acc.oom) {
 			free(acc.v);
 			return acc.oom ? errf(e, "netlink: cannot list routes: out of memory") : -1;
@@ -639,7 +639,7 @@ int nlx_seg6_peers(struct nlx *n, unsigned int table, int ifindex,
 	static const int families[] = { AF_INET6, AF_INET };
 	struct seg6_peers acc = { .table = table, .ifindex = ifindex };
 
-	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
 		if (nlx_routes_dump(n, families[i], seg6_peer_parse, &acc, e) || acc.oom) {
 			free(acc.v);
 			free(acc.ifindexes);

@@ -1,98 +1,9 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* The traffic pattern as flows: all-to-all, ring, or a pairs file. */
-#include <errno.h>
+/* The traffic pattern as flows: all-to-all, ring, or the pairs (pairs.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "util/addr.h"
 #include "model.h"
-
-void plan_pairs_free(struct plan_pairs *p)
-{
-	free(p->v);
-	p->v = NULL;
-	p->n = 0;
-}
-
-static long member_index(const struct membership *m, const char *name)
-{
-	const struct member *mem = membership_find(m, name);
-
-	return mem ? (long)(mem - m->v) : -1;
-}
-
-int plan_pairs_load(const char *path, const struct membership *m, struct plan_pairs *out,
-		    struct err *e)
-{
-	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t linecap = 0, cap = 0, lineno = 0;
-
-	out->v = NULL;
-	out->n = 0;
-	if (!f)
-		return errf(e, "cannot read pairs file %s: %s", path, strerror(errno));
-	while (getline(&line, &linecap, f) >= 0) {
-		char *save = NULL, *w[4];
-		int nw = 0;
-		long src, dst;
-		unsigned long demand = 1;
-
-		lineno++;
-		for (char *t = strtok_r(line, " \t\r\n", &save); t && nw < 4;
-		     t = strtok_r(NULL, " \t\r\n", &save)) {
-			if (t[0] == '#')
-				break;
-			w[nw++] = t;
-		}
-		if (nw == 0)
-			continue;
-		if (nw > 3) {
-			errf(e, "%s:%zu: expected \"SRC DST [DEMAND]\"", path, lineno);
-			goto fail;
-		}
-		src = member_index(m, w[0]);
-		dst = member_index(m, w[nw > 1 ? 1 : 0]);
-		if (nw < 2) {
-			errf(e, "%s:%zu: expected \"SRC DST [DEMAND]\"", path, lineno);
-			goto fail;
-		}
-		if (src < 0 || dst < 0) {
-			errf(e, "%s:%zu: unknown host \"%.64s\": not in the job's hosts (HOSTS or --hosts-file)",
-			     path, lineno, src < 0 ? w[0] : w[1]);
-			goto fail;
-		}
-		if (src == dst) {
-			errf(e, "%s:%zu: flow from %s to itself", path, lineno, w[0]);
-			goto fail;
-		}
-		if (nw == 3 && parse_uint(w[2], 1, PLAN_DEMAND_MAX, &demand)) {
-			errf(e, "%s:%zu: invalid demand \"%.32s\": give an integer from 1 to %u", path,
-			     lineno, w[2], PLAN_DEMAND_MAX);
-			goto fail;
-		}
-		if (out->n == cap) {
-			size_t ncap = cap ? cap * 2 : 256;
-			struct plan_pair *nv = realloc(out->v, ncap * sizeof(*nv));
-
-			if (!nv) {
-				errf(e, "out of memory");
-				goto fail;
-			}
-			out->v = nv;
-			cap = ncap;
-		}
-		out->v[out->n++] = (struct plan_pair){ (size_t)src, (size_t)dst, (uint32_t)demand };
-	}
-	free(line);
-	fclose(f);
-	return 0;
-fail:
-	free(line);
-	fclose(f);
-	plan_pairs_free(out);
-	return -1;
-}
 
 static int flow_cmp(const void *a, const void *b)
 {

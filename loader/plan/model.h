@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * The planner's internal state, shared by the plan_*.c files: the graph of up
+ * The planner's internal state, shared by the files in plan/: the graph of up
  * links, hosts' attachments, candidate path sets, flows split into subflows,
  * and link loads. Everything is indexed in canonical order (vertex ids sorted,
  * edges by (from, to), flows by (src, dst)) so no result depends on input order.
@@ -10,7 +10,10 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "plan.h"
+#include "util/err.h"
+#include "sync/membership.h"
+#include "sync/topology.h"
+#include "types.h"
 
 #define NONE UINT32_MAX
 #define PLAN_CANDS_MAX 256 /* candidate paths kept per flow */
@@ -56,6 +59,29 @@ struct pm_map {
 	uint64_t *keys;
 	uint32_t *vals;
 	size_t cap, n;
+};
+
+/* A previous plan (previous.c reads it, churn.c keeps its paths). */
+struct prev_path {
+	uint32_t first, n; /* vertex names in verts[] */
+	uint32_t weight;
+};
+
+struct prev_flow {
+	uint32_t src, dst;         /* names */
+	uint32_t first, npaths;    /* in paths[] */
+};
+
+struct plan_prev {
+	char **names; /* interned vertex ids */
+	uint32_t nnames, names_cap;
+	struct pm_map name_of;
+	uint32_t *verts;
+	size_t nverts, verts_cap;
+	struct prev_path *paths;
+	size_t npaths, paths_cap;
+	struct prev_flow *flows;
+	size_t nflows;
 };
 
 struct plan {
@@ -111,7 +137,7 @@ struct plan {
 	double plan_s, baselines_s; /* wall clock, for --timing */
 };
 
-/* plan_graph.c: graph, distances, attachments, candidate sets. */
+/* graph.c: graph, distances, attachments, candidate sets. */
 int pm_graph_build(struct plan *p, struct err *e);
 int pm_cset_for(struct plan *p, uint32_t src, uint32_t dst, uint32_t *cset, struct err *e);
 /* Edges of candidate c of flow f (host links included); returns the count. */
@@ -127,10 +153,10 @@ void pm_map_free(struct pm_map *m);
 uint32_t pm_map_get(const struct pm_map *m, uint64_t key);
 int pm_map_put(struct pm_map *m, uint64_t key, uint32_t val);
 
-/* plan_flows.c: the traffic pattern as flows. */
+/* flows.c: the traffic pattern as flows. */
 int pm_flows_build(struct plan *p, struct err *e);
 
-/* plan_load.c: link loads and the lower bound. */
+/* load.c: link loads and the lower bound. */
 static inline uint64_t pm_gcd(uint64_t a, uint64_t b)
 {
 	while (b) {
@@ -154,22 +180,22 @@ void pm_loads_recompute(struct plan *p);
 uint32_t pm_max_edge(const struct plan *p, struct plan_ratio *r);
 int pm_lower_bound(struct plan *p, struct err *e);
 
-/* plan_colour.c: exact assignments for leaf-spine and fat-tree fabrics. */
+/* colour.c: exact assignments for leaf-spine and fat-tree fabrics. */
 enum plan_method pm_colour(struct plan *p, struct err *e, int *rc);
 /* Colour items (left[i], right[i]) with ncol colours so that at every vertex
  * each colour is used at most ceil(degree / ncol) times (König). */
 int pm_balanced_colour(uint32_t nleft, uint32_t nright, uint32_t ncol, const uint32_t *left,
 		       const uint32_t *right, size_t n, uint32_t *colour, struct err *e);
 
-/* plan_search.c: greedy least-loaded, then bounded local search. */
+/* search.c: greedy least-loaded, then bounded local search. */
 int pm_greedy(struct plan *p, const bool *fixed, struct err *e);
 int pm_local_search(struct plan *p, struct err *e);
 
-/* plan_baseline.c: what ECMP hashing and Jalapeño's load endpoint would do. */
+/* baseline.c: what ECMP hashing and Jalapeño's load endpoint would do. */
 int pm_ecmp(struct plan *p, struct err *e);
 int pm_jalapeno_load(struct plan *p, struct err *e);
 
-/* plan_churn.c: keep the previous plan's paths where they cost nothing. */
+/* churn.c: keep the previous plan's paths where they cost nothing. */
 int pm_churn(struct plan *p, struct err *e);
 /* The flow (src, dst) or NONE. */
 uint32_t pm_flow_find(const struct plan *p, uint32_t src, uint32_t dst);

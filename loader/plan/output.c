@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* A plan as JSON (sorted keys, streamed flow by flow), as text, and as the
- * local host's route requests. */
+ * local host's paths per destination. */
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 #include "util/addr.h"
+#include "plan.h"
 #include "model.h"
 
 /* A flow's distinct paths (candidate indexes, ascending) and their weights. */
@@ -310,37 +311,62 @@ int plan_write_text(const struct plan *p, bool summary_only, const char *local, 
 	return ferror(f) ? errf(e, "cannot write the plan") : 0;
 }
 
-/* --- route requests for sync ----------------------------------------------------------- */
+/* --- the local host's paths ------------------------------------------------------------ */
 
-static int peer_key(const struct plan *p, uint32_t dst, int family, struct route_req *req,
+static int peer_key(const struct plan *p, uint32_t dst, int family, struct plan_peer_paths *pp,
 		    struct err *e)
 {
 	const struct topo_vertex *v = &p->t->v[dst];
 	uint32_t mi = p->member_of[dst];
 	const struct member *m = mi == NONE ? NULL : &p->m->v[mi];
 
-	req->family = family;
+	pp->family = family;
 	if (m && m->has_addr && m->family == family) {
-		req->key = m->addr;
+		pp->key = m->addr;
 		return 0;
 	}
 	if (family == AF_INET6 ? !v->has_ipv6 : !v->has_ipv4)
 		return errf(e, "peer %s has no %s address (give %s in the topology or an address in the hosts file)",
 			    v->id, family == AF_INET6 ? "IPv6" : "IPv4",
 			    family == AF_INET6 ? "ipv6_address" : "ipv4_address");
-	req->key = family == AF_INET6 ? v->ipv6 : v->ipv4;
+	pp->key = family == AF_INET6 ? v->ipv6 : v->ipv4;
 	return 0;
 }
 
-int plan_local_routes(const struct plan *p, const char *local, int family,
-		      struct route_req **reqs, size_t *n, struct err *e)
+/* Flow i's distinct paths, composed into segments, with their weights. */
+static int flow_peer_paths(const struct plan *p, size_t i, int family, struct plan_peer_paths *pp,
+			   struct err *e)
 {
-	char id[sizeof(TOPO_HOST_PREFIX) + MEMBER_NAME_MAX], via[512];
+	const struct pm_flow *f = &p->flows[i];
+	struct flow_paths fp;
+	char via[512];
+
+	if (peer_key(p, f->dst, family, pp, e))
+		return -1;
+	flow_paths(p, i, &fp);
+	for (uint32_t q = 0; q < fp.n; q++) {
+		struct srv6_path *sp = &pp->paths[q];
+
+		if (compose(p, f, fp.cand[q], sp, e)) {
+			describe_path(p, f, fp.cand[q], via, sizeof(via));
+			err_prefix(e, "peer %s, path via %s", p->t->v[f->dst].id, via);
+			return -1;
+		}
+		sp->weight = (__u8)fp.weight[q];
+	}
+	pp->path_count = fp.n;
+	return 0;
+}
+
+int plan_local_paths(const struct plan *p, const char *local, int family,
+		     struct plan_peer_paths **out, size_t *n, struct err *e)
+{
+	char id[sizeof(TOPO_HOST_PREFIX) + MEMBER_NAME_MAX];
 	long v;
 	size_t count = 0;
-	struct route_req *out;
+	struct plan_peer_paths *pp;
 
-	*reqs = NULL;
+	*out = NULL;
 	*n = 0;
 	snprintf(id, sizeof(id), TOPO_HOST_PREFIX "%s", local);
 	v = topology_find(p->t, id);
@@ -350,38 +376,19 @@ int plan_local_routes(const struct plan *p, const char *local, int family,
 		count += p->flows[i].src == (uint32_t)v && p->flows[i].cset != NONE;
 	if (!count)
 		return 0;
-	out = calloc(count, sizeof(*out));
-	if (!out)
+	pp = calloc(count, sizeof(*pp));
+	if (!pp)
 		return errf(e, "out of memory");
 	count = 0;
 	for (size_t i = 0; i < p->nflows; i++) {
-		const struct pm_flow *f = &p->flows[i];
-		struct route_req *r = &out[count];
-		struct flow_paths fp;
-
-		if (f->src != (uint32_t)v || f->cset == NONE)
+		if (p->flows[i].src != (uint32_t)v || p->flows[i].cset == NONE)
 			continue;
-		r->verb = ROUTE_REPLACE;
-		if (peer_key(p, f->dst, family, r, e))
-			goto fail;
-		flow_paths(p, i, &fp);
-		for (uint32_t q = 0; q < fp.n; q++) {
-			struct srv6_path *sp = &r->peer.paths[q];
-
-			if (compose(p, f, fp.cand[q], sp, e)) {
-				describe_path(p, f, fp.cand[q], via, sizeof(via));
-				err_prefix(e, "peer %s, path via %s", p->t->v[f->dst].id, via);
-				goto fail;
-			}
-			sp->weight = (__u8)fp.weight[q];
+		if (flow_peer_paths(p, i, family, &pp[count++], e)) {
+			free(pp);
+			return -1;
 		}
-		r->peer.path_count = (__u8)fp.n;
-		count++;
 	}
-	*reqs = out;
+	*out = pp;
 	*n = count;
 	return 0;
-fail:
-	free(out);
-	return -1;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include "util/clock.h"
+#include "plan.h"
 #include "model.h"
 
 void plan_opts_init(struct plan_opts *o)

@@ -11,38 +11,23 @@
  * split into K equal subflows, each on one path, so a path's weight is the
  * number of subflows on it. Loads count in those 1/K units.
  */
+/*
+ * Layers: types.h (value types) below model.h (the internal model) and this
+ * API; the step files (graph, flows, load, colour, search, churn, baseline)
+ * include model.h only; plan.c (the orchestrator), output.c, pairs.c and
+ * previous.c implement this API on top of them.
+ */
 #ifndef SRV6_PLAN_H
 #define SRV6_PLAN_H
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <cjson/cJSON.h>
 #include "util/err.h"
 #include "sync/membership.h"
-#include "device/route_parse.h"
 #include "sync/topology.h"
-#include "sync/usid.h"
-
-#define PLAN_DEMAND_MAX 1000000u
-
-enum plan_pattern {
-	PLAN_ALL_TO_ALL, /* every ordered pair of hosts */
-	PLAN_RING,       /* rank i to rank i+1 (mod N), in rank order */
-	PLAN_PAIRS,      /* explicit flows */
-};
-
-/* One explicit flow (a --pairs line): member indexes into the membership. */
-struct plan_pair {
-	size_t src, dst;
-	uint32_t demand;
-};
-
-struct plan_pairs {
-	struct plan_pair *v;
-	size_t n;
-};
+#include "types.h"
 
 /* "SRC DST [DEMAND]" a line, '#' comments; hosts must be members. Flows given
  * twice add up. */
@@ -50,55 +35,17 @@ int plan_pairs_load(const char *path, const struct membership *m, struct plan_pa
 		    struct err *e);
 void plan_pairs_free(struct plan_pairs *p);
 
-/* A previous plan (its flows' paths), to keep where that costs nothing. */
-struct plan_prev;
+/* A previous plan (plan_write_json's output) from a file. */
 int plan_prev_load(const char *path, struct plan_prev **out, struct err *e);
 /* The same from a parsed plan document (what plan_write_json printed). */
 int plan_prev_from_json(const cJSON *root, struct plan_prev **out, struct err *e);
 void plan_prev_free(struct plan_prev *p);
-
-struct plan_opts {
-	enum plan_pattern pattern;
-	const struct plan_pairs *pairs; /* with PLAN_PAIRS */
-	unsigned int paths;             /* K: 1..SRV6_MAX_PATHS */
-	bool has_function;              /* DEST_FUNCTION, appended to each path */
-	uint16_t function;
-	bool block_auto;                /* micro-SID block from each path's first SID */
-	struct usid_block block;        /* else this one (fc00:0::/32 by default) */
-	const struct plan_prev *previous;
-	bool no_baselines;              /* skip the ECMP and Jalapeño-load simulations
-					   (sync needs paths, not the comparison) */
-};
 
 /* The defaults: all-to-all, one path per flow, block fc00:0::/32. */
 void plan_opts_init(struct plan_opts *o);
 
 /* --pattern's names: "all-to-all" or "ring"; -1 for anything else. */
 int plan_pattern_parse(const char *name, enum plan_pattern *pattern);
-
-enum plan_method {
-	PLAN_METHOD_NONE,       /* no flow to route */
-	PLAN_METHOD_LEAF_SPINE, /* König edge colouring, colour = spine */
-	PLAN_METHOD_FAT_TREE,   /* the same, per tier: aggregation, then core */
-	PLAN_METHOD_GREEDY,     /* greedy least-loaded + bounded local search */
-};
-
-/* Loads are ratios load/capacity; each is num/den exactly. */
-struct plan_ratio {
-	uint64_t num, den;
-};
-
-struct plan_summary {
-	size_t hosts, flows, unroutable, moved;
-	unsigned int paths; /* K */
-	enum plan_method method;
-	struct plan_ratio max_load, lower_bound, jalapeno_load_max_load;
-	struct plan_ratio ecmp_max_load; /* mean over PLAN_ECMP_SEEDS hashings */
-};
-
-#define PLAN_ECMP_SEEDS 8
-
-struct plan;
 
 /*
  * Plan the job m on topology t (both must outlive the plan). Fails, with one
@@ -129,13 +76,12 @@ int plan_write_text(const struct plan *p, bool summary_only, const char *local, 
 		    struct err *e);
 
 /*
- * The flows local (a host name) sends, as route requests for route_sync: key =
- * the destination's address of family (AF_INET6 or AF_INET; a hosts-file
- * address of that family wins over the topology's), one path per distinct
- * route with its weight (subflows on it). Unroutable flows are left out.
- * *reqs is malloc'ed (NULL when n is 0); verb ROUTE_REPLACE, dev empty.
+ * The flows local (a host name) sends, per destination (see struct
+ * plan_peer_paths): key = the destination's address of family (AF_INET6 or
+ * AF_INET; a hosts-file address of that family wins over the topology's).
+ * Unroutable flows are left out. *out is malloc'ed (NULL when *n is 0).
  */
-int plan_local_routes(const struct plan *p, const char *local, int family,
-		      struct route_req **reqs, size_t *n, struct err *e);
+int plan_local_paths(const struct plan *p, const char *local, int family,
+		     struct plan_peer_paths **out, size_t *n, struct err *e);
 
 #endif

@@ -17,9 +17,11 @@
 #include <string.h>
 #include <time.h>
 #include "util/addr.h"
+#include "util/array.h"
 #include "util/clock.h"
 #include "platform/datapath.h"
 #include "util/log.h"
+#include "util/prom.h"
 #include "device/metrics.h"
 #include "net/metrics_http.h"
 #include "plan/plan.h"
@@ -39,11 +41,38 @@ struct daemon_state {
 	struct sync_report last; /* of the last successful sync */
 };
 
-static void gauge(FILE *out, const char *name, const char *help, const char *dev,
-		  const char *labels, double value)
+/* A gauge family with its one sample, {dev="DEV"}. */
+static void gauge(FILE *out, const char *name, const char *help, const char *dev, double value)
 {
-	fprintf(out, "# HELP %s %s\n# TYPE %s gauge\n%s{dev=\"%s\"%s} %.17g\n", name, help, name,
-		name, dev, labels, value);
+	const struct prom_label l[] = { { "dev", dev } };
+
+	prom_family(out, name, "gauge", help);
+	prom_sample_double(out, name, l, ARRAY_SIZE(l), value);
+}
+
+/* What the last successful sync did: peers by change, and the plan's loads. */
+static void render_last_sync(FILE *out, const struct daemon_state *d)
+{
+	static const char *const changes[] = { "added", "replaced", "unchanged", "removed" };
+	const size_t counts[] = { d->last.counts.added, d->last.counts.replaced,
+				  d->last.counts.unchanged, d->last.counts.removed };
+
+	gauge(out, "srv6_bpf_sync_last_success_timestamp_seconds",
+	      "When the last successful sync ended (Unix time).", d->dev, d->last_success_time);
+	prom_family(out, "srv6_bpf_sync_peers", "gauge",
+		    "Peers the last successful sync changed or left alone.");
+	for (size_t i = 0; i < ARRAY_SIZE(changes); i++) {
+		const struct prom_label l[] = { { "dev", d->dev }, { "change", changes[i] } };
+
+		prom_sample_u64(out, "srv6_bpf_sync_peers", l, ARRAY_SIZE(l), counts[i]);
+	}
+	if (d->last.has_plan) {
+		gauge(out, "srv6_bpf_plan_max_link_load",
+		      "Busiest link's load in the plan (flows per unit of capacity).", d->dev,
+		      d->last.plan_max_load);
+		gauge(out, "srv6_bpf_plan_lower_bound", "The lowest max link load any plan could reach.",
+		      d->dev, d->last.plan_lower_bound);
+	}
 }
 
 static int render(FILE *out, void *arg)
@@ -53,44 +82,23 @@ static int render(FILE *out, void *arg)
 	/* The kernel platform has no datapath counters: the daemon's own only. */
 	int rc = d->metrics_ctx->ops->datapath ?
 			 metrics_write(d->metrics_ctx, d->dev, out, &e) : 0;
+	struct prom_label l[] = { { "dev", d->dev }, { "result", "ok" } };
 
 	pthread_mutex_lock(&d->lock);
-	fprintf(out,
-		"# HELP srv6_bpf_syncs_total Syncs the daemon ran, by result.\n"
-		"# TYPE srv6_bpf_syncs_total counter\n"
-		"srv6_bpf_syncs_total{dev=\"%s\",result=\"ok\"} %llu\n"
-		"srv6_bpf_syncs_total{dev=\"%s\",result=\"error\"} %llu\n",
-		d->dev, d->syncs_ok, d->dev, d->syncs_error);
+	prom_family(out, "srv6_bpf_syncs_total", "counter", "Syncs the daemon ran, by result.");
+	prom_sample_u64(out, "srv6_bpf_syncs_total", l, ARRAY_SIZE(l), d->syncs_ok);
+	l[1].value = "error";
+	prom_sample_u64(out, "srv6_bpf_syncs_total", l, ARRAY_SIZE(l), d->syncs_error);
 	if (d->last_time > 0) {
 		gauge(out, "srv6_bpf_sync_last_timestamp_seconds", "When the last sync ended (Unix time).",
-		      d->dev, "", d->last_time);
-		gauge(out, "srv6_bpf_sync_last_success", "1 when the last sync succeeded.", d->dev, "",
+		      d->dev, d->last_time);
+		gauge(out, "srv6_bpf_sync_last_success", "1 when the last sync succeeded.", d->dev,
 		      d->last_ok);
 		gauge(out, "srv6_bpf_sync_duration_seconds", "How long the last sync took.", d->dev,
-		      "", d->last_duration);
+		      d->last_duration);
 	}
-	if (d->synced) {
-		static const char *const changes[] = { "added", "replaced", "unchanged", "removed" };
-		const size_t counts[] = { d->last.counts.added, d->last.counts.replaced,
-					  d->last.counts.unchanged, d->last.counts.removed };
-
-		gauge(out, "srv6_bpf_sync_last_success_timestamp_seconds",
-		      "When the last successful sync ended (Unix time).", d->dev, "",
-		      d->last_success_time);
-		fprintf(out, "# HELP srv6_bpf_sync_peers Peers the last successful sync changed or left alone.\n"
-			     "# TYPE srv6_bpf_sync_peers gauge\n");
-		for (size_t i = 0; i < 4; i++)
-			fprintf(out, "srv6_bpf_sync_peers{dev=\"%s\",change=\"%s\"} %zu\n", d->dev,
-				changes[i], counts[i]);
-		if (d->last.has_plan) {
-			gauge(out, "srv6_bpf_plan_max_link_load",
-			      "Busiest link's load in the plan (flows per unit of capacity).", d->dev, "",
-			      d->last.plan_max_load);
-			gauge(out, "srv6_bpf_plan_lower_bound",
-			      "The lowest max link load any plan could reach.", d->dev, "",
-			      d->last.plan_lower_bound);
-		}
-	}
+	if (d->synced)
+		render_last_sync(out, d);
 	pthread_mutex_unlock(&d->lock);
 	return rc;
 }

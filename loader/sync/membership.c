@@ -2,11 +2,11 @@
 #include "membership.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "util/addr.h"
+#include "util/lines.h"
 
 #define RANK_MAX 1000000
 
@@ -106,83 +106,61 @@ fail:
 	return -1;
 }
 
+/* The membership a hosts file fills, and its room. */
+struct hosts_file {
+	struct membership *m;
+	size_t cap;
+};
+
+/* A hosts file line, "name [rank] [address]" (words: nw of them, 1 to 3). */
+static int member_line(void *arg, char **words, int nw, const char *path, size_t lineno,
+		       struct err *e)
+{
+	struct hosts_file *h = arg;
+	struct member mem = { .rank = (int)h->m->n };
+	bool rank_set = false;
+	unsigned long rank;
+
+	if (!name_ok(words[0]))
+		return errf(e, "%s:%zu: invalid host name \"%.64s\"", path, lineno, words[0]);
+	strcpy(mem.name, words[0]);
+	for (int w = 1; w < nw; w++) {
+		if (isdigit((unsigned char)words[w][0]) && !strchr(words[w], '.') &&
+		    !strchr(words[w], ':')) {
+			if (rank_set)
+				return errf(e, "%s:%zu: two ranks: expected \"name [rank] [address]\"",
+					    path, lineno);
+			rank_set = true;
+			if (parse_uint(words[w], 0, RANK_MAX, &rank))
+				return errf(e, "%s:%zu: invalid rank \"%.32s\"", path, lineno,
+					    words[w]);
+			mem.rank = (int)rank;
+		} else {
+			if (mem.has_addr)
+				return errf(e, "%s:%zu: two addresses: expected \"name [rank] [address]\"",
+					    path, lineno);
+			if (addr_parse_peer(words[w], &mem.addr, &mem.family, e)) {
+				err_prefix(e, "%s:%zu", path, lineno);
+				return -1;
+			}
+			mem.has_addr = true;
+		}
+	}
+	return push(h->m, &h->cap, &mem, e);
+}
+
 int membership_from_file(const char *path, struct membership *m, struct err *e)
 {
-	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t linecap = 0, cap = 0, lineno = 0;
+	struct hosts_file h = { m, 0 };
 
 	m->v = NULL;
 	m->n = 0;
-	if (!f)
-		return errf(e, "cannot read hosts file %s: %s", path, strerror(errno));
-	while (getline(&line, &linecap, f) >= 0) {
-		char *save = NULL, *words[4];
-		int nw = 0;
-		struct member mem = { .rank = (int)m->n };
-		unsigned long rank;
-
-		lineno++;
-		for (char *t = strtok_r(line, " \t\r\n", &save); t && nw < 4;
-		     t = strtok_r(NULL, " \t\r\n", &save)) {
-			if (t[0] == '#')
-				break;
-			words[nw++] = t;
-		}
-		if (nw == 0)
-			continue;
-		if (nw > 3) {
-			errf(e, "%s:%zu: expected \"name [rank] [address]\"", path, lineno);
-			goto fail;
-		}
-		if (!name_ok(words[0])) {
-			errf(e, "%s:%zu: invalid host name \"%.64s\"", path, lineno, words[0]);
-			goto fail;
-		}
-		strcpy(mem.name, words[0]);
-		bool rank_set = false;
-
-		for (int w = 1; w < nw; w++) {
-			if (isdigit((unsigned char)words[w][0]) && !strchr(words[w], '.') &&
-			    !strchr(words[w], ':')) {
-				if (rank_set) {
-					errf(e, "%s:%zu: two ranks: expected \"name [rank] [address]\"",
-					     path, lineno);
-					goto fail;
-				}
-				rank_set = true;
-				if (parse_uint(words[w], 0, RANK_MAX, &rank)) {
-					errf(e, "%s:%zu: invalid rank \"%.32s\"", path, lineno, words[w]);
-					goto fail;
-				}
-				mem.rank = (int)rank;
-			} else {
-				if (mem.has_addr) {
-					errf(e, "%s:%zu: two addresses: expected \"name [rank] [address]\"",
-					     path, lineno);
-					goto fail;
-				}
-				if (addr_parse_peer(words[w], &mem.addr, &mem.family, e)) {
-					err_prefix(e, "%s:%zu", path, lineno);
-					goto fail;
-				}
-				mem.has_addr = true;
-			}
-		}
-		if (push(m, &cap, &mem, e))
-			goto fail;
+	if (lines_each(path, "hosts file", 3, "name [rank] [address]", member_line, &h, e) ||
+	    finish(m, path, e)) {
+		membership_free(m);
+		return -1;
 	}
-	free(line);
-	fclose(f);
-	if (finish(m, path, e) == 0)
-		return 0;
-	membership_free(m);
-	return -1;
-fail:
-	free(line);
-	fclose(f);
-	membership_free(m);
-	return -1;
+	return 0;
 }
 
 void membership_free(struct membership *m)

@@ -308,6 +308,36 @@ static char *plan_to_json(const struct plan *p, struct err *e)
 }
 
 /*
+ * The one place a plan becomes route requests: the local host's paths per
+ * destination, each as a request (verb replace, dev empty) for route_sync.
+ */
+static int routes_from_plan(const struct plan *plan, const char *local, int family,
+			    struct route_req **reqs, size_t *n, struct err *e)
+{
+	struct plan_peer_paths *pp;
+	struct route_req *out = NULL;
+
+	*reqs = NULL;
+	if (plan_local_paths(plan, local, family, &pp, n, e))
+		return -1;
+	if (*n && !(out = calloc(*n, sizeof(*out)))) {
+		free(pp);
+		*n = 0;
+		return errf(e, "out of memory");
+	}
+	for (size_t i = 0; i < *n; i++) {
+		out[i].verb = ROUTE_REPLACE;
+		out[i].key = pp[i].key;
+		out[i].family = pp[i].family;
+		out[i].peer.path_count = (__u8)pp[i].path_count;
+		memcpy(out[i].peer.paths, pp[i].paths, sizeof(pp[i].paths));
+	}
+	free(pp);
+	*reqs = out;
+	return 0;
+}
+
+/*
  * Plan every flow of the job's pattern, then program the local host's share:
  * the peers it sends to get their planned paths; the others are left alone
  * (plain routing), since the plan puts no traffic of ours on them.
@@ -345,7 +375,7 @@ static int source_topology(struct sync_job *job, struct err *e)
 		po.previous = prev_file;
 	}
 	if (plan_compute(&t, &job->members, &po, &plan, e) ||
-	    plan_local_routes(plan, job->local->name, o->family, &reqs, &n, e))
+	    routes_from_plan(plan, job->local->name, o->family, &reqs, &n, e))
 		goto out;
 	/* A peer's key: the hosts file's address, else its vertex's of the family. */
 	for (size_t i = 0; i < job->npeers; i++) {
@@ -405,7 +435,8 @@ static void print_text(const struct sync_job *job)
 	}
 }
 
-static cJSON *plan_json(const struct sync_job *job)
+/* A sync job as JSON (--dry-run --json): the peers and the paths they would get. */
+static cJSON *job_json(const struct sync_job *job)
 {
 	cJSON *root = cJSON_CreateObject(), *peers;
 
@@ -489,7 +520,7 @@ int sync_once(struct ctx *c, const struct sync_opts *o, struct sync_report *r, s
 		rc = job_check(&job, e);
 	if (!rc && o->dry_run) {
 		if (c->json) {
-			cJSON *root = plan_json(&job);
+			cJSON *root = job_json(&job);
 
 			out_json(root);
 			cJSON_Delete(root);

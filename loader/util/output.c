@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "array.h"
 
 void out_json(const cJSON *root)
 {
@@ -30,10 +31,9 @@ const struct counter_field encap_counter_fields[] = {
 	ENCAP_FIELD(drop_bad_path),
 };
 
-const unsigned int encap_counter_count =
-	sizeof(encap_counter_fields) / sizeof(encap_counter_fields[0]);
+const unsigned int encap_counter_count = ARRAY_SIZE(encap_counter_fields);
 
-_Static_assert(sizeof(encap_counter_fields) / sizeof(encap_counter_fields[0]) ==
+_Static_assert(ARRAY_SIZE(encap_counter_fields) ==
 		       sizeof(struct srv6_encap_counters) / sizeof(__u64),
 	       "every encap counter has a name");
 
@@ -50,9 +50,8 @@ const struct counter_field decap_counter_fields[] = {
 	DECAP_FIELD(pass_last_sid),
 };
 
-const unsigned int decap_counter_count =
-	sizeof(decap_counter_fields) / sizeof(decap_counter_fields[0]);
+const unsigned int decap_counter_count = ARRAY_SIZE(decap_counter_fields);
 
-_Static_assert(sizeof(decap_counter_fields) / sizeof(decap_counter_fields[0]) ==
+_Static_assert(ARRAY_SIZE(decap_counter_fields) ==
 		       sizeof(struct srv6_decap_counters) / sizeof(__u64),
 	       "every decap counter has a name");

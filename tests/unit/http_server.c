@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include "util/array.h"
 
 struct uts_conn {
 	struct uts_server *s;
@@ -64,7 +65,7 @@ static unsigned int count_path(struct uts_server *s, const char *target)
 			break;
 		}
 	}
-	if (!n && s->npaths < sizeof(s->paths) / sizeof(s->paths[0]) && len < sizeof(s->paths[0].path)) {
+	if (!n && s->npaths < ARRAY_SIZE(s->paths) && len < sizeof(s->paths[0].path)) {
 		memcpy(s->paths[s->npaths].path, target, len);
 		s->paths[s->npaths].path[len] = '\0';
 		n = s->paths[s->npaths++].n = 1;

@@ -163,14 +163,14 @@ static void assert_seg(const __u8 *seg, const char *text)
 	ut_assert_bytes_eq(seg, want, SRV6_ADDR_LEN, text);
 }
 
-Test(plan_routes, local_flows_as_route_requests)
+Test(plan_routes, local_flows_as_paths_per_destination)
 {
 	struct fab f = { .leaves = 2, .spines = 2 };
 	struct topology t;
 	struct membership m;
 	struct plan_opts o;
 	struct plan *p;
-	struct route_req *r;
+	struct plan_peer_paths *r;
 	size_t n;
 	struct err e = { "" };
 
@@ -183,29 +183,27 @@ Test(plan_routes, local_flows_as_route_requests)
 	o.function = 0xfe06;
 	cr_assert_eq(plan_compute(&t, &m, &o, &p, &e), 0, "%s", e.msg);
 	/* host0001 (leaf00) sends to host0002 (leaf01), split over both spines. */
-	cr_assert_eq(plan_local_routes(p, "host0001", AF_INET6, &r, &n, &e), 0, "%s", e.msg);
+	cr_assert_eq(plan_local_paths(p, "host0001", AF_INET6, &r, &n, &e), 0, "%s", e.msg);
 	cr_assert_eq(n, 1);
-	cr_assert_eq(r[0].verb, ROUTE_REPLACE);
 	cr_assert_eq(r[0].family, AF_INET6);
-	cr_assert_str_eq(r[0].dev, "");
 	assert_key(&r[0].key, "2001:db8:1:2::2");
-	cr_assert_eq(r[0].peer.path_count, 2);
+	cr_assert_eq(r[0].path_count, 2);
 	for (int i = 0; i < 2; i++) {
 		char want[64];
 
 		snprintf(want, sizeof(want), "fc00:0:2000:%x:2001:e002:fe06::", 0x1000 + i);
-		cr_assert_eq(r[0].peer.paths[i].seg_count, 1);
-		cr_assert_eq(r[0].peer.paths[i].weight, 1);
-		assert_seg(r[0].peer.paths[i].segs[0], want);
+		cr_assert_eq(r[0].paths[i].seg_count, 1);
+		cr_assert_eq(r[0].paths[i].weight, 1);
+		assert_seg(r[0].paths[i].segs[0], want);
 	}
 	free(r);
 	/* IPv4 keys from ipv4_address. */
-	cr_assert_eq(plan_local_routes(p, "host0003", AF_INET, &r, &n, &e), 0, "%s", e.msg);
+	cr_assert_eq(plan_local_paths(p, "host0003", AF_INET, &r, &n, &e), 0, "%s", e.msg);
 	cr_assert_eq(n, 1);
 	cr_assert_eq(r[0].family, AF_INET);
 	assert_key(&r[0].key, "198.51.100.1");
 	free(r);
-	cr_assert_eq(plan_local_routes(p, "host0009", AF_INET6, &r, &n, &e), -1);
+	cr_assert_eq(plan_local_paths(p, "host0009", AF_INET6, &r, &n, &e), -1);
 	cr_assert_str_eq(e.msg, "local host host0009 is not in the job's hosts");
 	plan_free(p);
 	membership_free(&m);
@@ -219,7 +217,7 @@ Test(plan_routes, hosts_file_address_wins_and_missing_ones_fail)
 	struct membership m;
 	struct plan_opts o;
 	struct plan *p;
-	struct route_req *r;
+	struct plan_peer_paths *r;
 	size_t n;
 	struct err e = { "" };
 	char *path = temp_file("host0000 0\nhost0001 1 2001:db8:ff::1\n");
@@ -237,11 +235,11 @@ Test(plan_routes, hosts_file_address_wins_and_missing_ones_fail)
 	cr_assert_eq(membership_from_file(path, &m, &e), 0, "%s", e.msg);
 	plan_opts_init(&o);
 	cr_assert_eq(plan_compute(&t, &m, &o, &p, &e), 0, "%s", e.msg);
-	cr_assert_eq(plan_local_routes(p, "host0000", AF_INET6, &r, &n, &e), 0, "%s", e.msg);
+	cr_assert_eq(plan_local_paths(p, "host0000", AF_INET6, &r, &n, &e), 0, "%s", e.msg);
 	cr_assert_eq(n, 1);
 	assert_key(&r[0].key, "2001:db8:ff::1");
 	free(r);
-	cr_assert_eq(plan_local_routes(p, "host0001", AF_INET6, &r, &n, &e), -1);
+	cr_assert_eq(plan_local_paths(p, "host0001", AF_INET6, &r, &n, &e), -1);
 	cr_assert_str_eq(e.msg, "peer hosts/host0000 has no IPv6 address (give ipv6_address in the "
 				"topology or an address in the hosts file)");
 	cr_assert_null(r);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "util/array.h"
 #include "util/addr.h"
 #include "plan/plan.h"
 #include "test_fabric.h"
@@ -512,7 +513,7 @@ Test(plan_output, json_keys_sorted_and_complete)
 	cr_assert_str_eq(w.json->child->string, "flows");
 	cr_assert_str_eq(w.json->child->next->string, "links");
 	cr_assert_str_eq(w.json->child->next->next->string, "summary");
-	for (size_t i = 0; i < sizeof(summary_fields) / sizeof(summary_fields[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(summary_fields); i++)
 		summary(&w, summary_fields[i]);
 	cJSON_ArrayForEach(l, cJSON_GetObjectItem(w.json, "links")) {
 		cr_assert(cJSON_IsString(cJSON_GetObjectItem(l, "from")));
@@ -546,7 +547,7 @@ Test(plan_output, summary_only_json_and_text)
 		cr_assert_eq(cJSON_GetArraySize(root), 1, "summary only: %s", text);
 		cJSON_ArrayForEach(c, s)
 			cr_assert_str_eq(c->string, keys[i++]);
-		cr_assert_eq(i, sizeof(keys) / sizeof(keys[0]));
+		cr_assert_eq(i, ARRAY_SIZE(keys));
 		cr_assert_eq(cJSON_GetObjectItem(s, "flows")->valueint, 2);
 		cr_assert_eq(cJSON_GetObjectItem(s, "hosts")->valueint, 4);
 		cr_assert_eq(cJSON_GetObjectItem(s, "max_load")->valueint, 1);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "util/array.h"
 #include "sync/jalapeno.h"
 #include "unit_helpers.h"
 
@@ -211,7 +212,7 @@ Test(jalapeno_url, bad_endpoints)
 	const char *bad[] = { "ftp://x/api/v1", "jalapeno:30800/api/v1", "http://x/api v1",
 			      "http://x/api/v1?x=1", "http://x/api/v1#f", "" };
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		struct err e = { "" };
 		char *url = (char *)1;
 

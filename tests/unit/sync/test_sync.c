@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <cjson/cJSON.h>
 #include "cli/commands.h"
+#include "util/array.h"
 #include "sync/sync.h"
 #include "http_server.h"
 #include "unit_helpers.h"
@@ -26,7 +27,7 @@ static const char *const plugin_env[] = {
 
 static void clean_env(void)
 {
-	for (size_t i = 0; i < sizeof(plugin_env) / sizeof(plugin_env[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(plugin_env); i++)
 		unsetenv(plugin_env[i]);
 }
 

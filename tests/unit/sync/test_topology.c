@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "util/array.h"
 #include "util/addr.h"
 #include "sync/topology.h"
 #include "unit_helpers.h"
@@ -253,7 +254,7 @@ Test(topology_errors, edges)
 		  "edges[1]: capacity must be a positive integer" },
 	};
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		char json[512];
 
 		snprintf(json, sizeof(json), "%s%s", v, cases[i].edge);

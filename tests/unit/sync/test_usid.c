@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
+#include "util/array.h"
 #include "sync/usid.h"
 #include "unit_helpers.h"
 
@@ -79,7 +80,7 @@ Test(usid_block, bad_lengths)
 				    "fc00:0::/128", "fc00:0::/",  "fc00:0::/x",  "fc00:0::/-32",
 				    "fc00:0::/ 32", "fc00:0::/32 " };
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
 		block_bad(bad[i], "length must be 16-112 in steps of 16");
 }
 

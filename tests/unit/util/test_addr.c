@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include "util/array.h"
 #include "util/addr.h"
 #include "unit_helpers.h"
 
@@ -276,7 +277,7 @@ Test(addr_uint, rejects_and_leaves_out_alone)
 				    "256", "18446744073709551616" };
 	unsigned long v = 42;
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		cr_assert_eq(parse_uint(bad[i], 1, 255, &v), -1, "\"%s\" accepted", bad[i]);
 		cr_assert_eq(v, 42, "\"%s\" changed the output", bad[i]);
 	}
@@ -320,7 +321,7 @@ Test(addr_text, parsed_peers_read_back)
 	const char *const out[] = { "2001:db8::2", "2001:db8::a", "192.0.2.1", "203.0.113.9" };
 	char buf[ADDR_STR_LEN];
 
-	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(in); i++) {
 		struct srv6_peer_key key;
 		struct err e = { "" };
 		int family;
