@@ -10,10 +10,10 @@
 #include "util/addr.h"
 #include "util/clock.h"
 #include "util/env.h"
-#include "sync/membership.h"
+#include "fabric/membership.h"
 #include "plan/plan.h"
-#include "sync/topology.h"
-#include "sync/usid.h"
+#include "fabric/topology.h"
+#include "fabric/usid.h"
 
 const char usage_plan[] =
 	"Usage: srv6-bpf [-j] plan --topology-file FILE [--hosts-file FILE]\n"

@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 #include <linux/types.h>
-#include "util/ctx.h"
+#include "platform/ctx.h"
 #include "platform/platform.h"
 #include "util/err.h"
 #include "sync/daemon.h"

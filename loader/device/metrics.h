@@ -4,7 +4,7 @@
 #define SRV6_METRICS_H
 
 #include <stdio.h>
-#include "util/ctx.h"
+#include "platform/ctx.h"
 #include "util/err.h"
 
 /* Every metric family for dev, or for every loaded device when dev is NULL. */

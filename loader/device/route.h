@@ -4,7 +4,7 @@
 #define SRV6_ROUTE_H
 
 #include <stddef.h>
-#include "util/ctx.h"
+#include "platform/ctx.h"
 #include "util/err.h"
 #include "route_parse.h"
 

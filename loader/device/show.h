@@ -3,7 +3,7 @@
 #ifndef SRV6_SHOW_H
 #define SRV6_SHOW_H
 
-#include "util/ctx.h"
+#include "platform/ctx.h"
 #include "util/err.h"
 
 int show_datapath(struct ctx *c, const char *dev, struct err *e);

@@ -9,7 +9,7 @@
 #define SRV6_SID_H
 
 #include <net/if.h>
-#include "util/ctx.h"
+#include "platform/ctx.h"
 #include "util/err.h"
 #include "route_parse.h"
 

@@ -11,8 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "util/err.h"
-#include "sync/membership.h"
-#include "sync/topology.h"
+#include "fabric/membership.h"
+#include "fabric/topology.h"
 #include "types.h"
 
 #define NONE UINT32_MAX

@@ -25,8 +25,8 @@
 #include <stdio.h>
 #include <cjson/cJSON.h>
 #include "util/err.h"
-#include "sync/membership.h"
-#include "sync/topology.h"
+#include "fabric/membership.h"
+#include "fabric/topology.h"
 #include "types.h"
 
 /* "SRC DST [DEMAND]" a line, '#' comments; hosts must be members. Flows given

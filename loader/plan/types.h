@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "sync/usid.h"
+#include "fabric/usid.h"
 
 #define PLAN_DEMAND_MAX 1000000u
 

@@ -51,7 +51,7 @@
 #include <stdio.h>
 #include <net/if.h>
 #include <cjson/cJSON.h>
-#include "util/ctx.h"
+#include "ctx.h"
 #include "util/err.h"
 
 enum check_state {

@@ -10,7 +10,7 @@
 #include <limits.h>
 #include <net/if.h>
 #include <stdbool.h>
-#include "util/ctx.h"
+#include "ctx.h"
 #include "util/err.h"
 #include "srv6_maps.h"
 

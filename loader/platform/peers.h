@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "net/netlink.h"
-#include "util/ctx.h"
+#include "ctx.h"
 #include "util/err.h"
 #include "request.h"
 #include "srv6_maps.h"

@@ -14,7 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "util/ctx.h"
+#include "ctx.h"
 #include "util/err.h"
 #include "request.h"
 

@@ -5,7 +5,7 @@
 #define SRV6_DAEMON_H
 
 #include <stdbool.h>
-#include "util/ctx.h"
+#include "platform/ctx.h"
 #include "util/err.h"
 #include "sync.h"
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include "util/addr.h"
 #include "net/http.h"
-#include "usid.h"
+#include "fabric/usid.h"
 
 /* More SIDs than SRV6_MAX_SEGS carriers could ever hold: refused unread. */
 #define SID_LIST_MAX (SRV6_MAX_SEGS * 8)

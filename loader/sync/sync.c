@@ -16,7 +16,7 @@
 #include "util/output.h"
 #include "device/route.h"
 #include "util/sys.h"
-#include "usid.h"
+#include "fabric/usid.h"
 
 #define BACKOFF_MS 200
 

@@ -9,9 +9,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "util/ctx.h"
+#include "platform/ctx.h"
 #include "util/err.h"
-#include "membership.h"
+#include "fabric/membership.h"
 #include "plan/plan.h"
 #include "device/route.h"
 #include "device/route_parse.h"

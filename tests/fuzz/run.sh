@@ -26,7 +26,7 @@ command -v "$clang" >/dev/null || { echo "ERROR: $clang not found (apt-get insta
 mkdir -p "$out"
 
 # The code under test, as the loader builds it (C11, our warnings), plus cJSON.
-srcs=(loader/sync/jalapeno.c loader/sync/usid.c loader/util/addr.c loader/util/err.c loader/net/http.c)
+srcs=(loader/sync/jalapeno.c loader/fabric/usid.c loader/util/addr.c loader/util/err.c loader/net/http.c)
 flags=(-g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
        -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
        -Iinclude -Iloader $(pkg-config --cflags libcjson libcurl))

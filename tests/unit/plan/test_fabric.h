@@ -12,9 +12,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "sync/membership.h"
+#include "fabric/membership.h"
 #include "plan/plan.h"
-#include "sync/topology.h"
+#include "fabric/topology.h"
 
 struct fab {
 	int leaves, spines;  /* a 2-tier leaf-spine, unless fat_k is set */

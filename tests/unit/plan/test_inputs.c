@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "util/addr.h"
-#include "util/ctx.h"
+#include "platform/ctx.h"
 #include "cli/commands.h"
 #include "test_fabric.h"
 #include "unit_helpers.h"

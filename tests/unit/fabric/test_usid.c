@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* loader/sync/usid.c: micro-SID block, uSID of a SID, carrier composition. */
+/* loader/fabric/usid.c: micro-SID block, uSID of a SID, carrier composition. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
 #include "util/array.h"
-#include "sync/usid.h"
+#include "fabric/usid.h"
 #include "unit_helpers.h"
 
 #define SIDS_MAX 40

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* loader/sync/topology.c: the Jalapeño topology JSON as a graph, and its errors. */
+/* loader/fabric/topology.c: the Jalapeño topology JSON as a graph, and its errors. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +7,7 @@
 #include <unistd.h>
 #include "util/array.h"
 #include "util/addr.h"
-#include "sync/topology.h"
+#include "fabric/topology.h"
 #include "unit_helpers.h"
 
 static void parse_ok(const char *json, int algo, struct topology *t)

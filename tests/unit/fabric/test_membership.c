@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* loader/sync/membership.c: HOSTS lists, hosts files, the local host name. */
+/* loader/fabric/membership.c: HOSTS lists, hosts files, the local host name. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "sync/membership.h"
+#include "fabric/membership.h"
 #include "unit_helpers.h"
 
 static void assert_member(const struct membership *m, size_t i, const char *name, int rank)
