@@ -183,21 +183,28 @@ fail:
 	return -1;
 }
 
-static int source_jalapeno(struct sync_job *job, struct err *e)
+/* The HTTP client's settings from sync's options. */
+static struct http_opts http_opts_of(const struct sync_opts *o, unsigned int concurrency,
+				     size_t max_body)
 {
-	const struct sync_opts *o = job->o;
-	bool load = o->source == SYNC_SOURCE_JALAPENO_LOAD;
-	struct http_req *reqs = calloc(job->npeers ? job->npeers : 1, sizeof(*reqs));
-	struct http_opts ho = {
-		.concurrency = o->concurrency,
+	return (struct http_opts){
+		.concurrency = concurrency,
 		.connect_timeout_ms = o->connect_timeout_ms,
 		.timeout_ms = o->timeout_ms,
 		.retries = o->retries,
 		.backoff_ms = BACKOFF_MS,
 		.cacert = o->cacert,
 		.header = o->header,
-		.max_body = JALAPENO_PATH_BODY_MAX,
+		.max_body = max_body,
 	};
+}
+
+static int source_jalapeno(struct sync_job *job, struct err *e)
+{
+	const struct sync_opts *o = job->o;
+	bool load = o->source == SYNC_SOURCE_JALAPENO_LOAD;
+	struct http_req *reqs = calloc(job->npeers ? job->npeers : 1, sizeof(*reqs));
+	struct http_opts ho = http_opts_of(o, o->concurrency, JALAPENO_PATH_BODY_MAX);
 	int rc = -1;
 
 	if (!reqs)
@@ -242,16 +249,7 @@ static int get_done(struct http_req *r, void *arg, struct err *e)
 int sync_http_get(const struct sync_opts *o, const char *url, size_t max, char **body,
 		  size_t *len, struct err *e)
 {
-	struct http_opts ho = {
-		.concurrency = 1,
-		.connect_timeout_ms = o->connect_timeout_ms,
-		.timeout_ms = o->timeout_ms,
-		.retries = o->retries,
-		.backoff_ms = BACKOFF_MS,
-		.cacert = o->cacert,
-		.header = o->header,
-		.max_body = max,
-	};
+	struct http_opts ho = http_opts_of(o, 1, max);
 	struct http_req req = { .url = url, .retry = HTTP_RETRY_IDEMPOTENT };
 	struct get_result g = { .max = max };
 
