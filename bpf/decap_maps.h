@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * The maps of the XDP decapsulation program, pinned by name beside the
- * encapsulation program's (see encap_maps.bpf.h).
+ * encapsulation program's (see encap_maps.h).
  */
-#ifndef SRV6_DECAP_MAPS_BPF_H
-#define SRV6_DECAP_MAPS_BPF_H
+#ifndef SRV6_DECAP_MAPS_H
+#define SRV6_DECAP_MAPS_H
 
 #include "srv6_bpf.h"
 

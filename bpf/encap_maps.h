@@ -4,8 +4,8 @@
  * pin directory, so a reload reuses them and bpftool finds them by path.
  * Sizes here are defaults; the loader sets the real ones before loading.
  */
-#ifndef SRV6_ENCAP_MAPS_BPF_H
-#define SRV6_ENCAP_MAPS_BPF_H
+#ifndef SRV6_ENCAP_MAPS_H
+#define SRV6_ENCAP_MAPS_H
 
 #include "srv6_bpf.h"
 

@@ -106,7 +106,7 @@ int srv6_encap(struct __sk_buff *skb)
 	const struct srv6_config *cfg;
 	const struct srv6_peer *peer;
 	const struct srv6_path *path;
-	__u32 zero = 0, hash, inner_len, mtu_len = 0, segs;
+	__u32 zero = 0, hash, nsegs, inner_len, mtu_len = 0, segs;
 	__u16 eth_proto = 0;
 	int index;
 
@@ -135,13 +135,14 @@ int srv6_encap(struct __sk_buff *skb)
 		COUNT(ctrs, drop_bad_path);
 		return TC_ACT_SHOT;
 	}
+	nsegs = path->seg_count; /* 1..SRV6_MAX_SEGS: choose_path checked it */
 	/* A GSO packet leaves as gso_segs packets, each with its own headers.
 	 * Read before adjust_room, which zeroes gso_segs for GSO to recount. */
 	segs = skb->gso_segs ? skb->gso_segs : 1;
 	inner_len = skb->len - ETH_HLEN + (segs - 1) * flow.hdr_len;
 	/* adjust_room checks no MTU: refuse what the device would drop anyway.
 	 * On success mtu_len holds the device MTU. */
-	if (bpf_check_mtu(skb, 0, &mtu_len, SRV6_ENCAP_LEN(path->seg_count), 0) !=
+	if (bpf_check_mtu(skb, 0, &mtu_len, SRV6_ENCAP_LEN(nsegs), 0) !=
 	    BPF_MTU_CHK_RET_SUCCESS) {
 		COUNT(ctrs, drop_too_big);
 		return TC_ACT_SHOT;
@@ -149,7 +150,7 @@ int srv6_encap(struct __sk_buff *skb)
 	srv6_outer_fill(&outer, path, cfg->src, cfg->hop_limit, flow.tclass,
 			srv6_flow_label(hash), skb->len - ETH_HLEN,
 			flow.is_ipv4 ? SRV6_NEXTHDR_IPIP : SRV6_NEXTHDR_IPV6);
-	if (push_outer(skb, &outer, path->seg_count, segs, flow.hdr_len, mtu_len, flow.is_ipv4)) {
+	if (push_outer(skb, &outer, nsegs, segs, flow.hdr_len, mtu_len, flow.is_ipv4)) {
 		COUNT(ctrs, drop_no_room);
 		return TC_ACT_SHOT;
 	}

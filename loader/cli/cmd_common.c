@@ -5,7 +5,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include "device/route.h"
 #include "util/sys.h"
 
 int parse_opt_dev(int argc, char **argv, const char **dev, const char *cmd, struct err *e)

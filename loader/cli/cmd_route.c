@@ -27,7 +27,6 @@ const char usage_route[] =
 	"starting with \"route\" and a verb; '#' starts a comment, so `route show`\n"
 	"output reads back. A batch is applied entirely or not at all.\n";
 
-/* Read FILE (or stdin for "-") into requests, one per non-empty line. */
 /* Make room for one more request (and its line number). */
 static int batch_grow(struct route_req **v, unsigned int **l, size_t n, size_t *cap,
 		      struct err *e)

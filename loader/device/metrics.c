@@ -96,12 +96,9 @@ static void path_sample(FILE *out, const char *metric, const struct dev_snapshot
 			unsigned int p, unsigned long long value)
 {
 	const struct srv6_path *path = &s->peers[i].value.paths[p];
-	char peer[ADDR_STR_LEN], index[16], segs[SRV6_MAX_SEGS * ADDR_STR_LEN] = "", text[ADDR_STR_LEN];
-	size_t len = 0;
+	char peer[ADDR_STR_LEN], index[16], segs[ADDR_SEGS_STR_LEN];
 
-	for (unsigned int k = 0; k < path->seg_count && k < SRV6_MAX_SEGS; k++)
-		len += (size_t)snprintf(segs + len, sizeof(segs) - len, "%s%s", k ? "," : "",
-					addr_sid_str(path->segs[k], text));
+	addr_segs_str(path, segs);
 	snprintf(index, sizeof(index), "%u", p);
 	const struct prom_label l[] = { { "dev", s->dev },
 					{ "peer", addr_key_str(&s->peers[i].key, peer) },

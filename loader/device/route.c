@@ -7,12 +7,10 @@
  */
 #include "route.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cjson/cJSON.h>
-#include <linux/rtnetlink.h>
 #include "util/addr.h"
 #include "platform/platform.h"
 #include "platform/peers.h"
@@ -416,27 +414,16 @@ static bool path_counters(const struct peer_table *t, const struct srv6_peer *pe
 	return t && t->ops->path_counters(t, peer, i, ctrs);
 }
 
-static void segs_text(const struct srv6_path *path, char *buf, size_t len)
-{
-	char sid[ADDR_STR_LEN];
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (unsigned int s = 0; s < path->seg_count && s < SRV6_MAX_SEGS; s++)
-		used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s",
-					 s ? "," : "", addr_sid_str(path->segs[s], sid));
-}
-
 /* One line per peer, in the grammar `route -batch` reads (counters after '#'). */
 static void peer_print_text(const struct peer_table *t, const char *dev,
 			    const struct srv6_peer_entry *ent)
 {
-	char peer[ADDR_STR_LEN], segs[SRV6_MAX_SEGS * (ADDR_STR_LEN + 1)];
+	char peer[ADDR_STR_LEN], segs[ADDR_SEGS_STR_LEN];
 	bool multi = ent->value.path_count > 1;
 
 	printf("%s dev %s", addr_key_str(&ent->key, peer), dev);
 	for (unsigned int i = 0; i < ent->value.path_count && i < SRV6_MAX_PATHS; i++) {
-		segs_text(&ent->value.paths[i], segs, sizeof(segs));
+		addr_segs_str(&ent->value.paths[i], segs);
 		printf("%s segs %s weight %u", multi ? " path" : "", segs,
 		       ent->value.paths[i].weight);
 	}

@@ -2,7 +2,6 @@
 #include "sid.h"
 
 #include <arpa/inet.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,7 +104,7 @@ static void row_json(cJSON *json, const struct sid_row *r)
 	cJSON_AddStringToObject(obj, "sid", sid_prefix_str(&r->key, text, sizeof(text)));
 	cJSON_AddStringToObject(obj, "dev", r->dev);
 	cJSON_AddStringToObject(obj, "action", r->action);
-	if (r->lblen) {
+	if (r->end) {
 		cJSON_AddNumberToObject(obj, "lblen", r->lblen);
 		cJSON_AddNumberToObject(obj, "nflen", r->nflen);
 	}
@@ -126,7 +125,7 @@ static void row_text(const struct sid_row *r)
 
 	printf("%s dev %s action %s", sid_prefix_str(&r->key, text, sizeof(text)), r->dev,
 	       r->action);
-	if (r->lblen)
+	if (r->end)
 		printf(" lblen %u nflen %u", r->lblen, r->nflen);
 	if (r->counted)
 		printf("  # packets %llu bytes %llu", (unsigned long long)r->packets,

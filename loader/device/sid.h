@@ -11,7 +11,7 @@
 #include <net/if.h>
 #include "platform/ctx.h"
 #include "util/err.h"
-#include "route_parse.h"
+#include "platform/request.h"
 
 /* argv is what follows "sid VERB". */
 int sid_req_parse(enum route_verb verb, int argc, char **argv, struct sid_req *req,

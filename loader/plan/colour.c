@@ -65,13 +65,6 @@ static void kempe_add(struct kempe *k, uint32_t i)
 	k->at[(size_t)k->v[i] * k->ncol + a] = i;
 }
 
-/*
- * Items of one (left, right) pair get floor(m / ncol) of every colour
- * directly; the remainders (fewer than ncol per pair) are coloured by splitting
- * each vertex into groups of ncol items and edge-colouring that graph properly
- * with Kempe chains. At every vertex a colour then appears at most
- * floor-part + ceil(remainder / ncol) = ceil(degree / ncol) times.
- */
 /* The items per (left, right) pair and the split vertexes their remainders
  * (count mod ncol) are coloured on: each vertex splits into groups of ncol. */
 struct split {
@@ -161,6 +154,13 @@ static int kempe_colour(struct kempe *k, struct split *sp, uint32_t nleft, uint3
 	return 0;
 }
 
+/*
+ * Items of one (left, right) pair get floor(m / ncol) of every colour
+ * directly; the remainders (fewer than ncol per pair) are coloured by splitting
+ * each vertex into groups of ncol items and edge-colouring that graph properly
+ * with Kempe chains. At every vertex a colour then appears at most
+ * floor-part + ceil(remainder / ncol) = ceil(degree / ncol) times.
+ */
 int pm_balanced_colour(uint32_t nleft, uint32_t nright, uint32_t ncol, const uint32_t *left,
 		       const uint32_t *right, size_t n, uint32_t *colour, struct err *e)
 {

@@ -21,17 +21,6 @@ void plan_opts_init(struct plan_opts *o)
 	usid_block_parse("fc00:0::/32", &o->block, &e);
 }
 
-int plan_pattern_parse(const char *name, enum plan_pattern *pattern)
-{
-	if (!strcmp(name, "all-to-all"))
-		*pattern = PLAN_ALL_TO_ALL;
-	else if (!strcmp(name, "ring"))
-		*pattern = PLAN_RING;
-	else
-		return -1;
-	return 0;
-}
-
 const char *plan_method_name(enum plan_method m)
 {
 	switch (m) {

@@ -44,8 +44,6 @@ void plan_prev_free(struct plan_prev *p);
 /* The defaults: all-to-all, one path per flow, block fc00:0::/32. */
 void plan_opts_init(struct plan_opts *o);
 
-/* --pattern's names: "all-to-all" or "ring"; -1 for anything else. */
-int plan_pattern_parse(const char *name, enum plan_pattern *pattern);
 
 /*
  * Plan the job m on topology t (both must outlive the plan). Fails, with one

@@ -40,10 +40,12 @@ struct peer_table {
 	size_t ncur;
 	struct host_route *routes;      /* host routes in table, sorted by key */
 	size_t nroutes;
+	bool peer_routes;               /* a host route per peer (BPF: unless loaded
+					   with peer-routes off; kernel: always) */
 	/* BPF platform */
-	bool peer_routes;               /* host routes carry each peer's MTU */
 	struct srv6_maps maps;
-	unsigned char *slot_used;       /* counter slots: one per peer, peers_max of them */
+	unsigned char *slot_used;       /* counter slots: one per peer, peers_max of them
+					   (made at the first new peer) */
 	__u32 slot_next;
 };
 
@@ -54,8 +56,10 @@ struct peer_ops {
 	/* Read dev's peers (sorted by key) and host routes into t. */
 	int (*open)(struct ctx *c, const char *dev, struct peer_table *t, struct err *e);
 	void (*close)(struct peer_table *t);
-	/* The platform's part of an add/replace: ch->route (and for BPF the
-	 * paths' flags, the MTU and a counter slot). */
+	/* The platform's part of a change, called for every change that passed
+	 * the checks, deletes too: ch->route and, to put it back, ch->old_route
+	 * (kernel: their paths), and for BPF the paths' flags, the MTU and a
+	 * counter slot. */
 	int (*prepare)(struct ctx *c, struct change *ch, struct peer_table *t, struct err *e);
 	/* Make the changes; on failure what this call changed is put back. */
 	int (*commit)(struct ctx *c, const struct peer_table *t, struct change *v, size_t n,

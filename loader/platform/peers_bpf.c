@@ -75,8 +75,6 @@ static int peers_open(struct ctx *c, const char *dev, struct peer_table *t, stru
 	    nlx_host_routes(&c->nl, t->table, &t->routes, &t->nroutes, e))
 		goto fail;
 	qsort(t->cur, t->ncur, sizeof(*t->cur), peer_entry_cmp);
-	if (slots_init(t, e))
-		goto fail;
 	return 0;
 fail:
 	peers_close(t);
@@ -119,6 +117,8 @@ static int peers_prepare(struct ctx *c, struct change *ch, struct peer_table *t,
 	} else {
 		__u32 slot;
 
+		if (!t->slot_used && slots_init(t, e))
+			return -1;
 		if (slot_alloc(t, &slot))
 			return errf(e, "the peers map of %s is full (%u peers): load with a larger peers-max",
 				    li->name, t->maps.peers_max);

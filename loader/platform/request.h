@@ -41,7 +41,8 @@ struct sid_row {
 	struct srv6_sid_key key;
 	char dev[IF_NAMESIZE];
 	const char *action; /* the sid grammar's word, or "other" */
-	__u8 lblen, nflen;  /* action end only, else 0 */
+	bool end;           /* action end: lblen and nflen are its layout */
+	__u8 lblen, nflen;
 	bool counted;       /* packets and bytes are known (BPF platform) */
 	__u64 packets, bytes;
 };

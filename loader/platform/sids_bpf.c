@@ -6,7 +6,6 @@
  */
 #include "bpf.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -303,6 +302,7 @@ static int sid_rows_of(struct ctx *c, const char *dev, void *arg, struct err *e)
 		srv6_sid_ctrs_read(&maps, v->counters_index, &ctrs);
 		snprintf(r.dev, sizeof(r.dev), "%s", dev);
 		if (v->action == SRV6_SID_END) {
+			r.end = true;
 			r.lblen = v->lblen;
 			r.nflen = v->nflen;
 		}

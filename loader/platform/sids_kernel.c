@@ -103,6 +103,7 @@ int kernel_sid_list(struct ctx *c, const char *dev, struct sid_row **v, size_t *
 			snprintf(via.name, sizeof(via.name), "if%d", cur[i].ifindex);
 		snprintf(r.dev, sizeof(r.dev), "%s", via.name);
 		if (end) {
+			r.end = true;
 			r.lblen = cur[i].lblen;
 			r.nflen = cur[i].nflen;
 		}

@@ -14,7 +14,7 @@
 #include "fabric/membership.h"
 #include "plan/plan.h"
 #include "device/route.h"
-#include "device/route_parse.h"
+#include "platform/request.h"
 
 enum sync_source_id {
 	SYNC_SOURCE_JALAPENO_LOAD,

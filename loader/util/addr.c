@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 static const __u8 v4mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
@@ -139,4 +140,16 @@ const char *addr_sid_str(const __u8 sid[SRV6_ADDR_LEN], char buf[ADDR_STR_LEN])
 bool addr_sid_key_eq(const struct srv6_sid_key *a, const struct srv6_sid_key *b)
 {
 	return a->prefixlen == b->prefixlen && !memcmp(a->addr, b->addr, SRV6_ADDR_LEN);
+}
+
+const char *addr_segs_str(const struct srv6_path *path, char buf[ADDR_SEGS_STR_LEN])
+{
+	char sid[ADDR_STR_LEN];
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned int s = 0; s < path->seg_count && s < SRV6_MAX_SEGS; s++)
+		used += (size_t)snprintf(buf + used, ADDR_SEGS_STR_LEN - used, "%s%s", s ? "," : "",
+					 addr_sid_str(path->segs[s], sid));
+	return buf;
 }

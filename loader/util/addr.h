@@ -29,6 +29,10 @@ void addr_key_from_in(struct srv6_peer_key *key, const struct in_addr *a);
 const char *addr_key_str(const struct srv6_peer_key *key, char buf[ADDR_STR_LEN]);
 const char *addr_sid_str(const __u8 sid[SRV6_ADDR_LEN], char buf[ADDR_STR_LEN]);
 
+/* "SID,SID,..." of a path: what addr_parse_segs reads back. */
+#define ADDR_SEGS_STR_LEN (SRV6_MAX_SEGS * (ADDR_STR_LEN + 1))
+const char *addr_segs_str(const struct srv6_path *path, char buf[ADDR_SEGS_STR_LEN]);
+
 /* The same SID prefix (length and address). */
 bool addr_sid_key_eq(const struct srv6_sid_key *a, const struct srv6_sid_key *b);
 

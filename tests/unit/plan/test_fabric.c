@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* Generated fabrics for the planner's tests (see test_plan_fabric.h). */
+/* Generated fabrics for the planner's tests (see test_fabric.h). */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -270,7 +270,7 @@ static void cmd_bad(const char *const *args, const char *want)
 	cr_assert(ut_one_line(e.msg));
 }
 
-Test(plan_cmd, argument_errors)
+Test(cmd_plan, argument_errors)
 {
 	unsetenv("HOSTS");
 	unsetenv("DEST_FUNCTION");
@@ -306,7 +306,7 @@ static void redirect_both(void)
 	cr_redirect_stderr();
 }
 
-Test(plan_cmd, prints_the_library_plan, .init = redirect_both)
+Test(cmd_plan, prints_the_library_plan, .init = redirect_both)
 {
 	struct fab f = { .leaves = 2, .spines = 2 };
 	char *json = fab_json(&f, NULL), *path = temp_file(json), *want;

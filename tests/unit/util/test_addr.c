@@ -342,3 +342,21 @@ Test(addr_text, sid_text_is_canonical)
 	cr_assert_eq(addr_parse_sid("fc00:0:1002:2000:1001:e002:fe06::", sid, &e), 0, "%s", e.msg);
 	cr_assert_str_eq(addr_sid_str(sid, buf), "fc00:0:1002:2000:1001:e002:fe06:0");
 }
+
+/* The longest SID text there is, four times: the list fits and reads back. */
+Test(addr_text, segs_text_of_the_longest_path_reads_back)
+{
+	const char *longest = "fc00:1111:2222:3333:4444:5555:6666:7777";
+	char text[4 * 40 + 8], buf[ADDR_SEGS_STR_LEN];
+	struct srv6_path path = { 0 }, back = { 0 };
+	struct err e = { "" };
+
+	snprintf(text, sizeof(text), "%s,%s,%s,%s", longest, longest, longest, longest);
+	cr_assert_eq(addr_parse_segs(text, &path, &e), 0, "%s", e.msg);
+	cr_assert_str_eq(addr_segs_str(&path, buf), text);
+	cr_assert_eq(addr_parse_segs(buf, &back, &e), 0, "%s", e.msg);
+	cr_assert_eq(back.seg_count, SRV6_MAX_SEGS);
+	cr_assert_arr_eq(back.segs, path.segs, sizeof(path.segs));
+	path.seg_count = 1;
+	cr_assert_str_eq(addr_segs_str(&path, buf), longest);
+}
