@@ -127,12 +127,6 @@ int srv6_config_write(const struct srv6_maps *maps, const struct srv6_config *cf
 	return bpf_map_update_elem(maps->config_fd, &zero, cfg, BPF_ANY) ? -errno : 0;
 }
 
-int srv6_peer_lookup(const struct srv6_maps *maps, const struct srv6_peer_key *key,
-		     struct srv6_peer *value)
-{
-	return bpf_map_lookup_elem(maps->peers_fd, key, value) ? -errno : 0;
-}
-
 /* Fallback for kernels without batch ops on this map type. */
 static int peers_dump_iter(const struct srv6_maps *maps, struct srv6_peer_entry *out,
 			   size_t cap, size_t *count)
@@ -350,11 +344,6 @@ static int percpu_pair_zero(int fd, __u32 index)
 		err = -errno;
 	free(zeros);
 	return err;
-}
-
-int srv6_path_ctrs_zero(const struct srv6_maps *maps, __u32 index)
-{
-	return percpu_pair_zero(maps->path_ctrs_fd, index);
 }
 
 /* Entries per batch: bounds the zero buffer at 4096 x CPUs x 16 bytes. */

@@ -46,10 +46,6 @@ int srv6_config_read(const struct srv6_maps *maps, struct srv6_config *cfg);
 int srv6_config_read_pinned(const char *pin_dir, struct srv6_config *cfg);
 int srv6_config_write(const struct srv6_maps *maps, const struct srv6_config *cfg);
 
-/* 0 and *value filled, -ENOENT when absent, other -errno on failure. */
-int srv6_peer_lookup(const struct srv6_maps *maps, const struct srv6_peer_key *key,
-		     struct srv6_peer *value);
-
 /* Every peer, in map order. *entries is malloc'ed; free() it. */
 int srv6_peers_dump(const struct srv6_maps *maps, struct srv6_peer_entry **entries,
 		    size_t *count);
@@ -75,7 +71,6 @@ int srv6_sid_delete(const struct srv6_maps *maps, const struct srv6_sid_key *key
 /* Sum over CPUs. */
 int srv6_path_ctrs_read(const struct srv6_maps *maps, __u32 index,
 			struct srv6_path_counters *sum);
-int srv6_path_ctrs_zero(const struct srv6_maps *maps, __u32 index);
 /* Zero many entries with batched updates. */
 int srv6_path_ctrs_zero_many(const struct srv6_maps *maps, const __u32 *indexes, size_t n);
 int srv6_encap_ctrs_read(const struct srv6_maps *maps, struct srv6_encap_counters *sum);

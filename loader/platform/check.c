@@ -51,11 +51,6 @@ const char *check_cap_name(enum check_cap cap)
 	return cap_names[cap];
 }
 
-const char *check_dev_cap_name(enum check_dev_cap cap)
-{
-	return dev_cap_names[cap];
-}
-
 const char *check_feature_name(enum check_feature f)
 {
 	return feature_names[f];

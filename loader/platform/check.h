@@ -129,7 +129,6 @@ void check_answer(struct check_answer *a, enum check_state s, const char *fmt, .
 	__attribute__((format(printf, 3, 4)));
 
 const char *check_cap_name(enum check_cap cap);
-const char *check_dev_cap_name(enum check_dev_cap cap);
 const char *check_feature_name(enum check_feature f);
 
 /* The features a report allows. */
