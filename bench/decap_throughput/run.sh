@@ -178,17 +178,10 @@ one_run() {
 command="bench/run.sh decap_throughput"
 overrides=$(env | grep -E '^(BENCH_DT_[A-Z_]+|BENCH_KERNEL_SEG6|LAB_ROUTER)=' | sort | tr '\n' ' ' || true)
 [ "$BENCH_QUICK" = 1 ] && command="bench/run.sh --quick decap_throughput"
-load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "decap_throughput: $RUNS runs x ${#MODES[@]} modes x ${SECS}s, interleaved" >&2
-: >"$TMP/runs.tsv"
-for i in $(seq "$RUNS"); do
-	for mode in "${MODES[@]}"; do
-		one_run "$mode" "$i"
-	done
-done
-load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+bench_interleave
 
 "$BENCH_PY" "$BENCH_ROOT/decap_throughput/summarise.py" --runs "$TMP/runs.tsv" --seconds "$SECS" \
-	--command "${overrides}${command}" --load-start "$load_start" --load-end "$load_end" \
+	--command "${overrides}${command}" --load-start "$LOAD_START" --load-end "$LOAD_END" \
 	--quick "$BENCH_QUICK" --base "$BASE" --no-dt6 "$no_dt6" --sender "$SENDER" \
 	--router "$LAB_END" --out "$BENCH_OUT/result.json"

@@ -135,3 +135,22 @@ bench_iperf_runs() {
 
 # Milliseconds since the epoch.
 bench_now_ms() { date +%s%3N; }
+
+# The interleaved sections' loop: each run goes through every mode in turn,
+# so drift on this shared machine hits all modes alike. Calls one_run MODE RUN
+# (which appends its row to $TMP/runs.tsv) for RUNS runs over MODES, and
+# leaves the load averages before and after in LOAD_START and LOAD_END.
+bench_interleave() {
+	local i mode
+
+	# shellcheck disable=SC2034 # read by the section that calls this
+	LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+	: >"$TMP/runs.tsv"
+	for i in $(seq "$RUNS"); do
+		for mode in "${MODES[@]}"; do
+			one_run "$mode" "$i"
+		done
+	done
+	# shellcheck disable=SC2034
+	LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
+}

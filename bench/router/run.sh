@@ -115,17 +115,10 @@ one_run() {
 
 echo "router: $RUNS runs x ${#MODES[@]} modes x ${SECS}s, interleaved; h1 decapsulates with" \
 	"$([ "$LAB_HOST_DECAP" = kernel ] && echo End.DT6 || echo "srv6-bpf XDP generic")" >&2
-load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-: >"$TMP/runs.tsv"
-for i in $(seq "$RUNS"); do
-	for mode in "${MODES[@]}"; do
-		one_run "$mode" "$i"
-	done
-done
-load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+bench_interleave
 lab_router_end "$P" none
 
 "$BENCH_PY" "$BENCH_ROOT/router/summarise.py" --runs "$TMP/runs.tsv" --seconds "$SECS" \
 	--xdp-run "$TMP/xdp-run.json" --host-decap "$LAB_HOST_DECAP" --kernel-end "$kernel_end" \
-	--load-start "$load_start" --load-end "$load_end" --quick "$BENCH_QUICK" \
+	--load-start "$LOAD_START" --load-end "$LOAD_END" --quick "$BENCH_QUICK" \
 	--out "$BENCH_OUT/result.json"

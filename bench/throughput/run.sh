@@ -115,12 +115,7 @@ one_run() {
 }
 
 echo "throughput: $RUNS runs x ${#MODES[@]} modes x ${SECS}s, interleaved" >&2
-: >"$TMP/runs.tsv"
-for i in $(seq "$RUNS"); do
-	for mode in "${MODES[@]}"; do
-		one_run "$mode" "$i"
-	done
-done
+bench_interleave
 
 # In situ: srv6_encap's own run time under this traffic (a fresh load, so the
 # counters hold this run only: encap_packets counts wire packets, GSO segments).
