@@ -13,7 +13,7 @@ import statistics
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from iperf_runs import iperf_received, per, ratio_target as target  # noqa: E402
+from iperf_runs import per, ratio_target as target, read_runs  # noqa: E402
 
 # mode: (title, XDP attachment the kernel must report on h1's eth0, r1 eth1's
 # tx-tcp6-segmentation, h1 eth0's GRO (None: whatever the kernel chose)).
@@ -97,35 +97,20 @@ def check_mode(mode, run):
     return None
 
 
-def parse_runs(path):
-    runs = {m: [] for m in MODES}
-    order = []
-    with open(path) as f:
-        for line in f:
-            raw = dict(zip(FIELDS, line.rstrip("\n").split("\t")))
-            bps, delivered = iperf_received(raw["iperf3_json"])
-            run = {
-                "run": int(raw["run"]),
-                "gbit_per_s": bps / 1e9,
-                "bytes": delivered,
-                "kernel_xdp_mode": raw["kernel_xdp_mode"],
-                "end_dt6_decapsulated_bytes": int(raw["end_dt6_bytes"]),
-                "xdp_decapsulated_packets": int(raw["xdp_decap_packets"]),
-                "xdp_decapsulated_bytes": int(raw["xdp_decap_bytes"]),
-                "r1_eth1_tx_skbs": int(raw["r1_tx_skbs"]),
-                "r1_eth1_tx_bytes": int(raw["r1_tx_bytes"]),
-                "r1_eth1_tx_tcp6_segmentation": raw["r1_tso"],
-                "h1_eth0_gro": raw["h1_gro"],
-                "load_1min": float(raw["load_1min"]),
-                "r1_end_packets": int(raw["r1_end_packets"]),
-                "r1_end_bytes": int(raw["r1_end_bytes"]),
-            }
-            why = check_mode(raw["mode"], run)
-            if why:
-                sys.exit(f"bench: {raw['mode']} run {run['run']}: {why}")
-            runs[raw["mode"]].append(run)
-            order.append(raw["mode"])
-    return runs, order
+def run_fields(raw):
+    return {
+        "kernel_xdp_mode": raw["kernel_xdp_mode"],
+        "end_dt6_decapsulated_bytes": int(raw["end_dt6_bytes"]),
+        "xdp_decapsulated_packets": int(raw["xdp_decap_packets"]),
+        "xdp_decapsulated_bytes": int(raw["xdp_decap_bytes"]),
+        "r1_eth1_tx_skbs": int(raw["r1_tx_skbs"]),
+        "r1_eth1_tx_bytes": int(raw["r1_tx_bytes"]),
+        "r1_eth1_tx_tcp6_segmentation": raw["r1_tso"],
+        "h1_eth0_gro": raw["h1_gro"],
+        "load_1min": float(raw["load_1min"]),
+        "r1_end_packets": int(raw["r1_end_packets"]),
+        "r1_end_bytes": int(raw["r1_end_bytes"]),
+    }
 
 
 def summarise_mode(m, rs):
@@ -160,7 +145,7 @@ def main():
     order_modes = BASES[a.base]
     base, frames = order_modes[0], order_modes[3]
 
-    runs, order = parse_runs(a.runs)
+    runs, order = read_runs(a.runs, FIELDS, run_fields, check_mode, MODES)
     for m in order_modes:
         if not runs[m]:
             sys.exit(f"bench: no {m} run recorded in {a.runs}")

@@ -12,7 +12,7 @@ import statistics
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from iperf_runs import iperf_received, per, ratio_target as target  # noqa: E402
+from iperf_runs import per, ratio_target as target, read_runs  # noqa: E402
 
 # mode: (title, r1's End, XDP mode the kernel must report on r1's eth0,
 # encapsulated by h0, through r1's End).
@@ -72,32 +72,18 @@ def check_mode(mode, run):
     return None
 
 
-def parse_runs(path):
-    runs, order = {}, []
-    with open(path) as f:
-        for line in f:
-            raw = dict(zip(FIELDS, line.rstrip("\n").split("\t")))
-            bps, delivered = iperf_received(raw["iperf3_json"])
-            run = {
-                "run": int(raw["run"]),
-                "gbit_per_s": bps / 1e9,
-                "bytes": delivered,
-                "h0_segs": raw["segs"],
-                "r1_eth0_xdp": raw["r1_xdp"],
-                "h0_eth0_tx_tcp6_segmentation": raw["h0_tso"],
-                "r1_end_runs": int(raw["r1_end_runs"]),
-                "r1_end_bytes": int(raw["r1_end_bytes"]),
-                "h1_decapsulated_bytes": int(raw["h1_decap_bytes"]),
-                "r1_eth1_tx_skbs": int(raw["r1_tx_skbs"]),
-                "r1_eth1_tx_bytes": int(raw["r1_tx_bytes"]),
-                "load_1min": float(raw["load_1min"]),
-            }
-            why = check_mode(raw["mode"], run)
-            if why:
-                sys.exit(f"bench: router {raw['mode']} run {run['run']}: {why}")
-            runs.setdefault(raw["mode"], []).append(run)
-            order.append(raw["mode"])
-    return runs, order
+def run_fields(raw):
+    return {
+        "h0_segs": raw["segs"],
+        "r1_eth0_xdp": raw["r1_xdp"],
+        "h0_eth0_tx_tcp6_segmentation": raw["h0_tso"],
+        "r1_end_runs": int(raw["r1_end_runs"]),
+        "r1_end_bytes": int(raw["r1_end_bytes"]),
+        "h1_decapsulated_bytes": int(raw["h1_decap_bytes"]),
+        "r1_eth1_tx_skbs": int(raw["r1_tx_skbs"]),
+        "r1_eth1_tx_bytes": int(raw["r1_tx_bytes"]),
+        "load_1min": float(raw["load_1min"]),
+    }
 
 
 def summarise_mode(m, rs):
@@ -138,7 +124,7 @@ def main():
     quick = a.quick == "1"
 
     xdp_run, ns_rows = xdp_run_rows(a.xdp_run)
-    runs, order = parse_runs(a.runs)
+    runs, order = read_runs(a.runs, FIELDS, run_fields, check_mode, label="router ")
     for m in ("plain", "plain_generic", "transit", "end", "plain_native", "end_native",
               "plain_tc", "transit_tc", "end_tc"):
         if not runs.get(m):
