@@ -30,6 +30,16 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } srv6_path_ctrs SEC(".maps");
 
+/* Per-peer liveness of the paths, one entry per peer slot: written by the
+ * prober, read per packet (one lookup). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SRV6_PEERS_MAX_DEFAULT);
+	__type(key, __u32);
+	__type(value, struct srv6_path_state);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} srv6_path_state SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);

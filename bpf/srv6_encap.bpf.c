@@ -55,19 +55,52 @@ static __always_inline int parse_inner(struct __sk_buff *skb, struct inner_flow 
 	return -1;
 }
 
-/* The path of this flow among the peer's, or NULL for a corrupt entry. */
-static __always_inline const struct srv6_path *choose_path(const struct srv6_peer *peer,
-							  __u32 hash, int *index)
+/* Bit i set: the peer's path i is down (one lookup, whatever the path count). */
+static __always_inline __u32 down_mask(const struct srv6_peer *peer)
 {
-	const struct srv6_path *path;
+	__u32 slot = peer->counters_base / SRV6_MAX_PATHS;
+	const struct srv6_path_state *st = bpf_map_lookup_elem(&srv6_path_state, &slot);
 
-	*index = srv6_select_path(peer, hash);
+	return st ? st->down_mask : 0;
+}
+
+/* Packets of a down path's flows that left on another path, counted on the down one. */
+static __always_inline void count_failover(__u32 slot, __u32 segs)
+{
+	struct srv6_path_counters *c = bpf_map_lookup_elem(&srv6_path_ctrs, &slot);
+
+	if (c)
+		c->failover_packets += segs;
+}
+
+enum choice {
+	CHOICE_OWN,      /* the flow's own path */
+	CHOICE_FAILOVER, /* its own path is down: another live one */
+	CHOICE_NONE,     /* every path is down */
+	CHOICE_BAD,      /* a corrupt entry */
+};
+
+/* The path of this flow among the peer's (*index), or where its flows go
+ * while it is down; *own is the flow's own path either way. */
+static __always_inline enum choice choose_path(const struct srv6_peer *peer, __u32 hash,
+					       int *index, int *own)
+{
+	__u32 down;
+
+	*own = *index = srv6_select_path(peer, hash);
 	if (*index < 0 || *index >= SRV6_MAX_PATHS)
-		return NULL;
-	path = &peer->paths[*index];
-	if (path->seg_count < 1 || path->seg_count > SRV6_MAX_SEGS)
-		return NULL;
-	return path;
+		return CHOICE_BAD;
+	down = down_mask(peer);
+	if (down & (1u << *index)) {
+		*index = srv6_select_live_path(peer, hash, down);
+		if (*index < 0)
+			return CHOICE_NONE;
+		if (*index >= SRV6_MAX_PATHS)
+			return CHOICE_BAD;
+	}
+	if (peer->paths[*index].seg_count < 1 || peer->paths[*index].seg_count > SRV6_MAX_SEGS)
+		return CHOICE_BAD;
+	return *index == *own ? CHOICE_OWN : CHOICE_FAILOVER;
 }
 
 /*
@@ -108,7 +141,8 @@ int srv6_encap(struct __sk_buff *skb)
 	const struct srv6_path *path;
 	__u32 zero = 0, hash, nsegs, inner_len, mtu_len = 0, segs;
 	__u16 eth_proto = 0;
-	int index;
+	enum choice choice;
+	int index, own;
 
 	if (parse_inner(skb, &flow, &eth_proto) < 0) {
 		if (eth_proto == ETH_P_IP || eth_proto == ETH_P_IPV6)
@@ -130,11 +164,16 @@ int srv6_encap(struct __sk_buff *skb)
 		return TC_ACT_OK;
 	}
 	hash = srv6_flow_hash(flow.saddr, flow.daddr, flow.ports, flow.proto);
-	path = choose_path(peer, hash, &index);
-	if (!path) {
+	choice = choose_path(peer, hash, &index, &own);
+	if (choice == CHOICE_NONE) { /* plain routing rather than a black hole */
+		COUNT(ctrs, pass_all_paths_down);
+		return TC_ACT_OK;
+	}
+	if (choice == CHOICE_BAD || index < 0 || index >= SRV6_MAX_PATHS) {
 		COUNT(ctrs, drop_bad_path);
 		return TC_ACT_SHOT;
 	}
+	path = &peer->paths[index];
 	nsegs = path->seg_count; /* 1..SRV6_MAX_SEGS: choose_path checked it */
 	/* A GSO packet leaves as gso_segs packets, each with its own headers.
 	 * Read before adjust_room, which zeroes gso_segs for GSO to recount. */
@@ -156,6 +195,8 @@ int srv6_encap(struct __sk_buff *skb)
 	}
 	COUNT_OBJECT(&srv6_path_ctrs, struct srv6_path_counters, peer->counters_base + index,
 		     segs, inner_len);
+	if (choice == CHOICE_FAILOVER)
+		count_failover(peer->counters_base + own, segs);
 	if (ctrs) {
 		ctrs->encap_packets += segs;
 		ctrs->encap_bytes += inner_len;

@@ -68,6 +68,20 @@ struct srv6_peer {
 struct srv6_path_counters {
 	__u64 packets;
 	__u64 bytes;
+	/* Packets of this path's flows sent on another of the peer's paths
+	 * because this one was down (they count there as packets and bytes). */
+	__u64 failover_packets;
+};
+
+/* Value of srv6_path_state: the liveness of one peer's paths, one entry per
+ * peer slot (index counters_base / SRV6_MAX_PATHS). Written by whoever probes
+ * the paths; the TC program reads only down_mask, with one lookup. A new or
+ * changed path starts up. */
+struct srv6_path_state {
+	__u32 down_mask;                   /* bit i: path i is down, its flows fail over */
+	__u32 probes_lost[SRV6_MAX_PATHS]; /* consecutive probes lost, per path */
+	__u32 reserved;
+	__u64 since_ns[SRV6_MAX_PATHS];    /* CLOCK_BOOTTIME of path i's last change, 0: never */
 };
 
 /* Value of srv6_encap_ctrs (per CPU, one entry): what the TC program did, by reason. */
@@ -81,6 +95,7 @@ struct srv6_encap_counters {
 	__u64 drop_no_room;              /* bpf_skb_adjust_room refused to grow the packet */
 	__u64 drop_too_big;              /* encapsulated packet exceeds the device MTU */
 	__u64 drop_bad_path;             /* path set without a usable path (corrupt entry) */
+	__u64 pass_all_paths_down;       /* to a peer whose every path is down: plain routing */
 };
 
 /* Key of srv6_local_sids (LPM trie): a local SID prefix. */
@@ -170,6 +185,7 @@ struct srv6_config {
  * their name, so these are also the map names bpftool lists (15 characters at most). */
 #define SRV6_MAP_PEERS "srv6_peers"
 #define SRV6_MAP_PATH_CTRS "srv6_path_ctrs"
+#define SRV6_MAP_PATH_STATE "srv6_path_state"
 #define SRV6_MAP_ENCAP_CTRS "srv6_encap_ctrs"
 #define SRV6_MAP_CONFIG "srv6_config"
 #define SRV6_MAP_LOCAL_SIDS "srv6_local_sids"

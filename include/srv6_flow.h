@@ -77,11 +77,16 @@ SRV6_INLINE __u32 srv6_flow_label(__u32 hash)
 }
 
 /*
- * Index of the path a flow takes: paths own consecutive slices of
- * [0, sum of weights) in proportion to their weights. Returns -1 for a path set
- * with no usable path. Bounded loops, so the verifier unrolls them.
+ * The path a flow takes among the paths not in down_mask (bit i: path i is
+ * down). The live paths own consecutive slices of [0, sum of their weights) in
+ * proportion to their weights, so a flow of a down path lands
+ * on a live one in proportion to the weights, the same flow always on the same
+ * one. With no path down this is srv6_select_path; the TC program asks again
+ * with the mask only when a flow's own path is down, so flows of live paths
+ * never move. Returns -1 when no path is live. Bounded loops, so the verifier
+ * unrolls them.
  */
-SRV6_INLINE int srv6_select_path(const struct srv6_peer *peer, __u32 hash)
+SRV6_INLINE int srv6_select_live_path(const struct srv6_peer *peer, __u32 hash, __u32 down_mask)
 {
 	__u32 total = 0, point, bound = 0;
 	__u32 count = peer->path_count;
@@ -89,21 +94,36 @@ SRV6_INLINE int srv6_select_path(const struct srv6_peer *peer, __u32 hash)
 
 	if (count > SRV6_MAX_PATHS)
 		count = SRV6_MAX_PATHS;
+	/* A down path weighs 0: arithmetic, not a branch per path, keeps the
+	 * verifier's state count flat. */
 	for (i = 0; i < SRV6_MAX_PATHS; i++) {
 		if ((__u32)i < count)
-			total += peer->paths[i].weight;
+			total += peer->paths[i].weight * (1u - ((down_mask >> i) & 1u));
 	}
 	if (total == 0)
 		return -1;
 	point = hash % total;
 	for (i = 0; i < SRV6_MAX_PATHS; i++) {
+		__u32 weight;
+
 		if ((__u32)i >= count)
 			break;
-		bound += peer->paths[i].weight;
+		weight = peer->paths[i].weight * (1u - ((down_mask >> i) & 1u));
+		bound += weight;
 		if (point < bound)
 			return i;
 	}
 	return -1;
+}
+
+/*
+ * Index of the path a flow takes: paths own consecutive slices of
+ * [0, sum of weights) in proportion to their weights. Returns -1 for a path set
+ * with no usable path. Bounded loops, so the verifier unrolls them.
+ */
+SRV6_INLINE int srv6_select_path(const struct srv6_peer *peer, __u32 hash)
+{
+	return srv6_select_live_path(peer, hash, 0);
 }
 
 #endif /* SRV6_FLOW_H */

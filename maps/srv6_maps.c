@@ -60,19 +60,33 @@ static void close_fds(int **fds, size_t n)
 	}
 }
 
+/* A map that older versions did not pin: its absence beside the others means
+ * pins of another version (-EPROTO), not a missing datapath. */
+static int open_pinned_since(const char *pin_dir, const char *name, int *fd)
+{
+	int err = open_pinned(pin_dir, name, fd);
+
+	return err == -ENOENT ? -EPROTO : err;
+}
+
 int srv6_maps_open(const char *pin_dir, struct srv6_maps *maps)
 {
 	int err;
 
 	maps->peers_fd = maps->path_ctrs_fd = maps->encap_ctrs_fd = maps->config_fd = -1;
+	maps->path_state_fd = -1;
 	maps->local_sids_fd = maps->sid_ctrs_fd = maps->decap_ctrs_fd = -1;
 	if ((err = open_pinned(pin_dir, SRV6_MAP_PEERS, &maps->peers_fd)) ||
 	    (err = open_pinned(pin_dir, SRV6_MAP_PATH_CTRS, &maps->path_ctrs_fd)) ||
+	    (err = open_pinned_since(pin_dir, SRV6_MAP_PATH_STATE, &maps->path_state_fd)) ||
 	    (err = open_pinned(pin_dir, SRV6_MAP_ENCAP_CTRS, &maps->encap_ctrs_fd)) ||
 	    (err = open_pinned(pin_dir, SRV6_MAP_CONFIG, &maps->config_fd)) ||
 	    (err = map_max_entries(maps->peers_fd, &maps->peers_max)) ||
 	    (err = map_max_entries(maps->path_ctrs_fd, &maps->path_ctrs_max)) ||
 	    (err = map_value_size_is(maps->peers_fd, sizeof(struct srv6_peer))) ||
+	    (err = map_value_size_is(maps->path_ctrs_fd, sizeof(struct srv6_path_counters))) ||
+	    (err = map_value_size_is(maps->path_state_fd, sizeof(struct srv6_path_state))) ||
+	    (err = map_value_size_is(maps->encap_ctrs_fd, sizeof(struct srv6_encap_counters))) ||
 	    (err = map_value_size_is(maps->config_fd, sizeof(struct srv6_config)))) {
 		srv6_maps_close(maps);
 		return err;
@@ -92,7 +106,7 @@ int srv6_maps_open(const char *pin_dir, struct srv6_maps *maps)
 
 void srv6_maps_close(struct srv6_maps *maps)
 {
-	int *fds[] = { &maps->peers_fd,	&maps->path_ctrs_fd, &maps->encap_ctrs_fd,
+	int *fds[] = { &maps->peers_fd,	&maps->path_ctrs_fd, &maps->path_state_fd, &maps->encap_ctrs_fd,
 		       &maps->config_fd,	&maps->local_sids_fd, &maps->sid_ctrs_fd,
 		       &maps->decap_ctrs_fd };
 
@@ -329,15 +343,15 @@ int srv6_decap_ctrs_read(const struct srv6_maps *maps, struct srv6_decap_counter
 			      U64_FIELDS(struct srv6_decap_counters));
 }
 
-/* Zero one entry of a per-CPU array of {packets, bytes}. */
-static int percpu_pair_zero(int fd, __u32 index)
+/* Zero one entry of a per-CPU array whose values are size bytes. */
+static int percpu_zero(int fd, __u32 index, size_t size)
 {
 	int ncpus = libbpf_num_possible_cpus(), err = 0;
-	struct srv6_path_counters *zeros;
+	void *zeros;
 
 	if (ncpus <= 0)
 		return -EINVAL;
-	zeros = calloc((size_t)ncpus, sizeof(*zeros));
+	zeros = calloc((size_t)ncpus, size);
 	if (!zeros)
 		return -ENOMEM;
 	if (bpf_map_update_elem(fd, &index, zeros, BPF_ANY))
@@ -346,31 +360,32 @@ static int percpu_pair_zero(int fd, __u32 index)
 	return err;
 }
 
-/* Entries per batch: bounds the zero buffer at 4096 x CPUs x 16 bytes. */
+/* Entries per batch: bounds the zero buffer at 4096 x CPUs x 24 bytes. */
 #define ZERO_BATCH 4096
 
-int srv6_path_ctrs_zero_many(const struct srv6_maps *maps, const __u32 *indexes, size_t n)
+/* Zero the entries indexes of an array map whose entries (all CPUs' copies
+ * for a per-CPU map) take entry_size bytes, with batched updates where the
+ * kernel has them. */
+static int zero_many(int fd, const __u32 *indexes, size_t n, size_t entry_size)
 {
-	int ncpus = libbpf_num_possible_cpus(), err = 0;
-	struct srv6_path_counters *zeros;
+	void *zeros = calloc(ZERO_BATCH, entry_size);
+	int err = 0;
 
-	if (ncpus <= 0)
-		return -EINVAL;
-	zeros = calloc((size_t)ncpus * ZERO_BATCH, sizeof(*zeros));
 	if (!zeros)
 		return -ENOMEM;
 	for (size_t done = 0; done < n && !err;) {
 		__u32 count = (__u32)(n - done < ZERO_BATCH ? n - done : ZERO_BATCH);
 		LIBBPF_OPTS(bpf_map_batch_opts, opts);
 
-		if (bpf_map_update_batch(maps->path_ctrs_fd, indexes + done, zeros, &count, &opts)) {
+		if (bpf_map_update_batch(fd, indexes + done, zeros, &count, &opts)) {
 			err = -errno;
 			if (!batch_unsupported(err))
 				break;
 			/* One at a time, from where the batch stopped. */
 			err = 0;
 			for (size_t i = done + count; i < n && !err; i++)
-				err = percpu_pair_zero(maps->path_ctrs_fd, indexes[i]);
+				if (bpf_map_update_elem(fd, &indexes[i], zeros, BPF_ANY))
+					err = -errno;
 			break;
 		}
 		done += count;
@@ -379,9 +394,35 @@ int srv6_path_ctrs_zero_many(const struct srv6_maps *maps, const __u32 *indexes,
 	return err;
 }
 
+int srv6_path_ctrs_zero_many(const struct srv6_maps *maps, const __u32 *indexes, size_t n)
+{
+	int ncpus = libbpf_num_possible_cpus();
+
+	if (ncpus <= 0)
+		return -EINVAL;
+	return zero_many(maps->path_ctrs_fd, indexes, n,
+			 (size_t)ncpus * sizeof(struct srv6_path_counters));
+}
+
+int srv6_path_state_read(const struct srv6_maps *maps, __u32 slot, struct srv6_path_state *st)
+{
+	return bpf_map_lookup_elem(maps->path_state_fd, &slot, st) ? -errno : 0;
+}
+
+int srv6_path_state_write(const struct srv6_maps *maps, __u32 slot,
+			  const struct srv6_path_state *st)
+{
+	return bpf_map_update_elem(maps->path_state_fd, &slot, st, BPF_ANY) ? -errno : 0;
+}
+
+int srv6_path_state_reset_many(const struct srv6_maps *maps, const __u32 *slots, size_t n)
+{
+	return zero_many(maps->path_state_fd, slots, n, sizeof(struct srv6_path_state));
+}
+
 int srv6_sid_ctrs_zero(const struct srv6_maps *maps, __u32 index)
 {
-	return percpu_pair_zero(maps->sid_ctrs_fd, index);
+	return percpu_zero(maps->sid_ctrs_fd, index, sizeof(struct srv6_sid_counters));
 }
 
 int srv6_sids_dump(const struct srv6_maps *maps, struct srv6_sid_entry **entries, size_t *count)

@@ -13,6 +13,7 @@
 struct srv6_maps {
 	int peers_fd;
 	int path_ctrs_fd;
+	int path_state_fd;
 	int encap_ctrs_fd;
 	int config_fd;
 	/* The decapsulation program's maps; -1 when it was not loaded (xdp off). */
@@ -73,6 +74,13 @@ int srv6_path_ctrs_read(const struct srv6_maps *maps, __u32 index,
 			struct srv6_path_counters *sum);
 /* Zero many entries with batched updates. */
 int srv6_path_ctrs_zero_many(const struct srv6_maps *maps, const __u32 *indexes, size_t n);
+
+/* A peer slot's path liveness (srv6_path_state; slot = counters_base / SRV6_MAX_PATHS). */
+int srv6_path_state_read(const struct srv6_maps *maps, __u32 slot, struct srv6_path_state *st);
+int srv6_path_state_write(const struct srv6_maps *maps, __u32 slot,
+			  const struct srv6_path_state *st);
+/* Every path up, never changed: the slots of new peers. */
+int srv6_path_state_reset_many(const struct srv6_maps *maps, const __u32 *slots, size_t n);
 int srv6_encap_ctrs_read(const struct srv6_maps *maps, struct srv6_encap_counters *sum);
 int srv6_sid_ctrs_read(const struct srv6_maps *maps, __u32 index, struct srv6_sid_counters *sum);
 int srv6_sid_ctrs_zero(const struct srv6_maps *maps, __u32 index);

@@ -35,6 +35,7 @@ struct dev_snapshot {
 	struct srv6_peer_entry *peers;
 	size_t npeers;
 	struct srv6_path_counters (*path_ctrs)[SRV6_MAX_PATHS];
+	struct srv6_path_state *path_state; /* per peer */
 	struct srv6_sid_entry *sids;
 	size_t nsids;
 	struct srv6_sid_counters *sid_ctrs;
@@ -44,6 +45,7 @@ static void snapshot_free(struct dev_snapshot *s)
 {
 	free(s->peers);
 	free(s->path_ctrs);
+	free(s->path_state);
 	free(s->sids);
 	free(s->sid_ctrs);
 }
@@ -63,14 +65,18 @@ static int snapshot_take(struct ctx *c, const char *dev, struct dev_snapshot *s,
 		goto out;
 	}
 	s->path_ctrs = calloc(s->npeers ? s->npeers : 1, sizeof(*s->path_ctrs));
-	if (!s->path_ctrs) {
+	s->path_state = calloc(s->npeers ? s->npeers : 1, sizeof(*s->path_state));
+	if (!s->path_ctrs || !s->path_state) {
 		rc = errf(e, "out of memory");
 		goto out;
 	}
-	for (size_t i = 0; i < s->npeers; i++)
+	for (size_t i = 0; i < s->npeers; i++) {
+		srv6_path_state_read(&maps, s->peers[i].value.counters_base / SRV6_MAX_PATHS,
+				     &s->path_state[i]);
 		for (unsigned int p = 0; p < s->peers[i].value.path_count && p < SRV6_MAX_PATHS; p++)
 			srv6_path_ctrs_read(&maps, s->peers[i].value.counters_base + p,
 					    &s->path_ctrs[i][p]);
+	}
 	s->have_decap = maps.decap_ctrs_fd >= 0;
 	if (s->have_decap) {
 		if (srv6_decap_ctrs_read(&maps, &s->decap) ||
@@ -155,6 +161,19 @@ static void path_family(FILE *out, const struct dev_snapshot *s, size_t n, const
 					    *(const __u64 *)((const char *)&s[d].path_ctrs[i][p] + offset));
 }
 
+/* Whether each path is up (1) or down (0). */
+static void path_up_family(FILE *out, const struct dev_snapshot *s, size_t n)
+{
+	const char *name = "srv6_bpf_path_up";
+
+	prom_family(out, name, "gauge", "1 while a path is live, 0 while its flows fail over.");
+	for (size_t d = 0; d < n; d++)
+		for (size_t i = 0; i < s[d].npeers; i++)
+			for (unsigned int p = 0; p < s[d].peers[i].value.path_count && p < SRV6_MAX_PATHS; p++)
+				path_sample(out, name, &s[d], i, p,
+					    !((s[d].path_state[i].down_mask >> p) & 1u));
+}
+
 /* A counter family with one sample per device: the __u64 at offset in its
  * snapshot (decap: only devices with the local-SID maps). */
 static void dev_counter_family(FILE *out, const struct dev_snapshot *s, size_t n,
@@ -217,6 +236,10 @@ static void render(FILE *out, const struct dev_snapshot *s, size_t n)
 		    offsetof(struct srv6_path_counters, packets));
 	path_family(out, s, n, "srv6_bpf_path_bytes_total", "Inner IP bytes encapsulated onto a path.",
 		    offsetof(struct srv6_path_counters, bytes));
+	path_family(out, s, n, "srv6_bpf_path_failover_packets_total",
+		    "Packets of a path's flows sent on another of the peer's paths while it was down.",
+		    offsetof(struct srv6_path_counters, failover_packets));
+	path_up_family(out, s, n);
 
 	prom_family(out, "srv6_bpf_tc_packets_total", "counter",
 		    "Packets the TC egress program saw, by result (encap, pass, drop) and reason.");

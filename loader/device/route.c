@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cjson/cJSON.h>
 #include "util/addr.h"
 #include "platform/platform.h"
@@ -406,12 +407,29 @@ out:
 	return rc;
 }
 
-/* Path i's counters, when the platform counts them (t NULL: unknown). */
-static bool path_counters(const struct peer_table *t, const struct srv6_peer *peer,
-			  unsigned int i, struct srv6_path_counters *ctrs)
+/* What route show says of one path beyond its SIDs. */
+struct path_view {
+	bool counted; /* the platform counts per path (BPF) */
+	struct srv6_path_counters ctrs;
+	bool live;    /* the platform keeps liveness per path (BPF) */
+	struct path_liveness st;
+	double since_s; /* seconds since st changed, < 0: never */
+};
+
+static void path_view(const struct peer_table *t, const struct srv6_peer *peer, unsigned int i,
+		      struct path_view *v)
 {
-	memset(ctrs, 0, sizeof(*ctrs));
-	return t && t->ops->path_counters(t, peer, i, ctrs);
+	struct timespec now;
+
+	memset(v, 0, sizeof(*v));
+	v->since_s = -1;
+	if (!t)
+		return;
+	v->counted = t->ops->path_counters(t, peer, i, &v->ctrs);
+	v->live = t->ops->path_state && t->ops->path_state(t, peer, i, &v->st);
+	if (v->live && v->st.since_ns && clock_gettime(CLOCK_BOOTTIME, &now) == 0)
+		v->since_s = ((double)now.tv_sec * 1e9 + (double)now.tv_nsec -
+			      (double)v->st.since_ns) / 1e9;
 }
 
 /* One line per peer, in the grammar `route -batch` reads (counters after '#'). */
@@ -428,14 +446,45 @@ static void peer_print_text(const struct peer_table *t, const char *dev,
 		       ent->value.paths[i].weight);
 	}
 	for (unsigned int i = 0; i < ent->value.path_count && i < SRV6_MAX_PATHS; i++) {
-		struct srv6_path_counters ctrs;
+		struct path_view v;
 
-		if (!path_counters(t, &ent->value, i, &ctrs))
+		path_view(t, &ent->value, i, &v);
+		if (!v.counted)
 			break;
-		printf("%s packets %llu bytes %llu", i ? ";" : "  #", (unsigned long long)ctrs.packets,
-		       (unsigned long long)ctrs.bytes);
+		printf("%s packets %llu bytes %llu failover %llu state %s", i ? ";" : "  #",
+		       (unsigned long long)v.ctrs.packets, (unsigned long long)v.ctrs.bytes,
+		       (unsigned long long)v.ctrs.failover_packets, v.st.down ? "down" : "up");
+		if (v.since_s >= 0)
+			printf(" since %.1fs", v.since_s);
+		if (v.st.probes_lost)
+			printf(" probes-lost %u", v.st.probes_lost);
 	}
 	printf("\n");
+}
+
+static void path_json(cJSON *p, const struct path_view *v)
+{
+	if (v->counted) {
+		cJSON_AddNumberToObject(p, "packets", (double)v->ctrs.packets);
+		cJSON_AddNumberToObject(p, "bytes", (double)v->ctrs.bytes);
+		cJSON_AddNumberToObject(p, "failover_packets", (double)v->ctrs.failover_packets);
+	} else { /* kernel routes count nothing per path */
+		cJSON_AddNullToObject(p, "packets");
+		cJSON_AddNullToObject(p, "bytes");
+		cJSON_AddNullToObject(p, "failover_packets");
+	}
+	if (v->live) {
+		cJSON_AddStringToObject(p, "state", v->st.down ? "down" : "up");
+		if (v->since_s >= 0)
+			cJSON_AddNumberToObject(p, "since", v->since_s);
+		else
+			cJSON_AddNullToObject(p, "since");
+		cJSON_AddNumberToObject(p, "probes_lost", v->st.probes_lost);
+	} else { /* kernel routes: no liveness of ours */
+		cJSON_AddNullToObject(p, "state");
+		cJSON_AddNullToObject(p, "since");
+		cJSON_AddNullToObject(p, "probes_lost");
+	}
 }
 
 static cJSON *peer_json(const struct peer_table *t, const char *dev,
@@ -449,19 +498,14 @@ static cJSON *peer_json(const struct peer_table *t, const char *dev,
 	for (unsigned int i = 0; i < ent->value.path_count && i < SRV6_MAX_PATHS; i++) {
 		const struct srv6_path *path = &ent->value.paths[i];
 		cJSON *p = cJSON_CreateObject(), *segs = cJSON_CreateArray();
-		struct srv6_path_counters ctrs;
+		struct path_view v;
 
 		for (unsigned int s = 0; s < path->seg_count && s < SRV6_MAX_SEGS; s++)
 			cJSON_AddItemToArray(segs, cJSON_CreateString(addr_sid_str(path->segs[s], text)));
 		cJSON_AddItemToObject(p, "segs", segs);
 		cJSON_AddNumberToObject(p, "weight", path->weight);
-		if (path_counters(t, &ent->value, i, &ctrs)) {
-			cJSON_AddNumberToObject(p, "packets", (double)ctrs.packets);
-			cJSON_AddNumberToObject(p, "bytes", (double)ctrs.bytes);
-		} else { /* kernel routes count nothing per path */
-			cJSON_AddNullToObject(p, "packets");
-			cJSON_AddNullToObject(p, "bytes");
-		}
+		path_view(t, &ent->value, i, &v);
+		path_json(p, &v);
 		cJSON_AddItemToArray(paths, p);
 	}
 	cJSON_AddItemToObject(obj, "paths", paths);

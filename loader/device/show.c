@@ -13,8 +13,9 @@ static const struct {
 	const char *pin;
 } pins[] = {
 	{ "encap_prog", SRV6_PIN_ENCAP_PROG },   { "peers", SRV6_MAP_PEERS },
-	{ "path_counters", SRV6_MAP_PATH_CTRS }, { "encap_counters", SRV6_MAP_ENCAP_CTRS },
-	{ "config", SRV6_MAP_CONFIG },		 { "decap_prog", SRV6_PIN_DECAP_PROG },
+	{ "path_counters", SRV6_MAP_PATH_CTRS }, { "path_state", SRV6_MAP_PATH_STATE },
+	{ "encap_counters", SRV6_MAP_ENCAP_CTRS }, { "config", SRV6_MAP_CONFIG },
+	{ "decap_prog", SRV6_PIN_DECAP_PROG },
 	{ "local_sids", SRV6_MAP_LOCAL_SIDS },	 { "sid_counters", SRV6_MAP_SID_CTRS },
 	{ "decap_counters", SRV6_MAP_DECAP_CTRS },
 };
@@ -22,7 +23,7 @@ static const struct {
 /* Decap pins exist only when the XDP program was loaded. */
 static bool pin_present(const struct dp_status *st, size_t i)
 {
-	return i < 5 || st->cfg.xdp_mode != SRV6_XDP_OFF;
+	return i < 6 || st->cfg.xdp_mode != SRV6_XDP_OFF;
 }
 
 static int show_one(struct ctx *c, const char *dev, void *arg, struct err *e)

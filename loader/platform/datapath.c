@@ -95,6 +95,7 @@ static void pins_remove(const char *dir)
 {
 	static const char *const names[] = {
 		SRV6_PIN_ENCAP_PROG, SRV6_PIN_DECAP_PROG, SRV6_MAP_PEERS,    SRV6_MAP_PATH_CTRS,
+		SRV6_MAP_PATH_STATE,
 		SRV6_MAP_ENCAP_CTRS, SRV6_MAP_CONFIG,	  SRV6_MAP_LOCAL_SIDS, SRV6_MAP_SID_CTRS,
 		SRV6_MAP_DECAP_CTRS,
 	};
@@ -470,6 +471,7 @@ static int objects_load(struct objects *obj, const char *dir, __u32 peers_max,
 		return errf(e, "cannot open the BPF object: %s", strerror(errno));
 	bpf_map__set_max_entries(obj->encap->maps.srv6_peers, peers_max);
 	bpf_map__set_max_entries(obj->encap->maps.srv6_path_ctrs, peers_max * SRV6_MAX_PATHS);
+	bpf_map__set_max_entries(obj->encap->maps.srv6_path_state, peers_max);
 	rc = srv6_encap__load(obj->encap);
 	if (!rc && sids != XDP_REQ_OFF) {
 		obj->decap = srv6_decap__open_opts(&open_opts);

@@ -49,6 +49,13 @@ struct peer_table {
 	__u32 slot_next;
 };
 
+/* One path's liveness as srv6_path_state holds it. */
+struct path_liveness {
+	bool down;
+	__u32 probes_lost;
+	__u64 since_ns; /* CLOCK_BOOTTIME of the last change, 0: never */
+};
+
 struct peer_ops {
 	/* The host route is the whole state (it carries the paths): a change
 	 * needs the old paths' next hops to put it back. */
@@ -69,6 +76,9 @@ struct peer_ops {
 	/* Path i's counters; false when the platform counts none. */
 	bool (*path_counters)(const struct peer_table *t, const struct srv6_peer *peer,
 			      unsigned int i, struct srv6_path_counters *ctrs);
+	/* Path i's liveness; NULL or false when the platform keeps none. */
+	bool (*path_state)(const struct peer_table *t, const struct srv6_peer *peer,
+			   unsigned int i, struct path_liveness *live);
 	/* Every device's peers at once (route show without dev); NULL: ask
 	 * each loaded device. */
 	int (*dump_all)(struct ctx *c, struct srv6_peer_entry **v, int **ifindexes, size_t *n,

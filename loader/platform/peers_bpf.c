@@ -201,7 +201,53 @@ static int peers_write(const struct srv6_maps *maps, const struct change *v, siz
 	return rc;
 }
 
-/* Before the entries point at them, so no packet is counted and then lost. */
+/* A replaced peer's changed paths start up (the slot's last path there may
+ * have been down). */
+static int state_reset_changed(const struct srv6_maps *maps, const struct change *ch)
+{
+	__u32 slot = ch->next->counters_base / SRV6_MAX_PATHS, idx[SRV6_MAX_PATHS];
+	size_t n = counters_to_reset(ch, idx);
+	struct srv6_path_state st;
+	int rc;
+
+	if (n == 0)
+		return 0;
+	rc = srv6_path_state_read(maps, slot, &st);
+	for (size_t k = 0; k < n && !rc; k++) {
+		__u32 i = idx[k] - ch->next->counters_base;
+
+		st.down_mask &= ~(1u << i);
+		st.probes_lost[i] = 0;
+		st.since_ns[i] = 0;
+	}
+	return rc ? rc : srv6_path_state_write(maps, slot, &st);
+}
+
+/* Every path of a new peer up (its slot may have held a peer with paths
+ * down), and a replaced peer's changed paths. */
+static int states_reset(const struct srv6_maps *maps, const struct change *v, size_t n)
+{
+	__u32 *slots = calloc(n ? n : 1, sizeof(*slots));
+	size_t nslots = 0;
+	int rc = slots ? 0 : -ENOMEM;
+
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (!change_is_set(&v[i]))
+			continue;
+		if (!v[i].old)
+			slots[nslots++] = v[i].next->counters_base / SRV6_MAX_PATHS;
+		else
+			rc = state_reset_changed(maps, &v[i]);
+	}
+	if (!rc)
+		rc = srv6_path_state_reset_many(maps, slots, nslots);
+	free(slots);
+	return rc;
+}
+
+/* Counters from zero and state up for new and changed paths, before the
+ * entries point at them: no packet is counted and then lost, and no new path
+ * starts down. */
 static int counters_reset(const struct srv6_maps *maps, const struct change *v, size_t n,
 			  struct err *e)
 {
@@ -216,6 +262,8 @@ static int counters_reset(const struct srv6_maps *maps, const struct change *v, 
 			nzero += counters_to_reset(&v[i], zero + nzero);
 	rc = srv6_path_ctrs_zero_many(maps, zero, nzero);
 	free(zero);
+	if (!rc)
+		rc = states_reset(maps, v, n);
 	return rc ? errf(e, "cannot reset path counters: %s", strerror(-rc)) : 0;
 }
 
@@ -296,6 +344,21 @@ static bool path_counters(const struct peer_table *t, const struct srv6_peer *pe
 	return true;
 }
 
+static bool path_state(const struct peer_table *t, const struct srv6_peer *peer, unsigned int i,
+		       struct path_liveness *live)
+{
+	struct srv6_path_state st;
+
+	memset(live, 0, sizeof(*live));
+	if (i >= SRV6_MAX_PATHS ||
+	    srv6_path_state_read(&t->maps, peer->counters_base / SRV6_MAX_PATHS, &st))
+		return false;
+	live->down = (st.down_mask >> i) & 1u;
+	live->probes_lost = st.probes_lost[i];
+	live->since_ns = st.since_ns[i];
+	return true;
+}
+
 const struct peer_ops dp_peer_ops = {
 	.open = peers_open,
 	.close = peers_close,
@@ -303,4 +366,5 @@ const struct peer_ops dp_peer_ops = {
 	.commit = peers_commit,
 	.undo = peers_undo,
 	.path_counters = path_counters,
+	.path_state = path_state,
 };

@@ -29,6 +29,7 @@ const struct counter_field encap_counter_fields[] = {
 	ENCAP_FIELD(drop_no_room),
 	ENCAP_FIELD(drop_too_big),
 	ENCAP_FIELD(drop_bad_path),
+	ENCAP_FIELD(pass_all_paths_down),
 };
 
 const unsigned int encap_counter_count = ARRAY_SIZE(encap_counter_fields);

@@ -52,7 +52,7 @@ assert_eq "host route of a sampled peer" \
 	"$(nip h0 -6 route show 2001:db8:100::4243 proto 206)"
 entry=$(json_eval "[p for p in j if p['peer'] == '2001:db8:100::4243']" "$KT_TMP/routes.json")
 assert_eq "route show entry of a sampled peer" \
-	'[{"dev": "eth0", "paths": [{"bytes": 0, "packets": 0, "segs": ["fc00:0:100:2:e006::4243"], "weight": 7}], "peer": "2001:db8:100::4243"}]' \
+	'[{"dev": "eth0", "paths": [{"bytes": 0, "failover_packets": 0, "packets": 0, "probes_lost": 0, "segs": ["fc00:0:100:2:e006::4243"], "since": null, "state": "up", "weight": 7}], "peer": "2001:db8:100::4243"}]' \
 	"$entry"
 ok "$N peers, $routes6 IPv6 + $routes4 IPv4 host routes"
 

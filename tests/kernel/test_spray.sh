@@ -63,15 +63,7 @@ check_spray() {
 for peer in "$H1_6" "$H1_4"; do
 	if [[ $peer == *:* ]]; then port=44006; else port=44004; fi
 	step "$FLOWS UDP flows x $PACKETS packets to $peer"
-	bg_start "sink$port" h1 "$KT_PYTHON" "$KT_LIB_DIR/flows.py" sink "$port" \
-		--expect $((FLOWS * PACKETS)) --idle 5
-	bg_ready "sink$port" ready
-	cap_start "spray$port" h0 eth0 ip6 and src "$H0_6"
-	flows h0 send "$peer" "$port" --sport 20000 --flows "$FLOWS" --packets "$PACKETS" >/dev/null
-	bg_wait "sink$port" 30 || fail "UDP sink on h1 failed"
-	cap_stop "spray$port"
-	got=$(tail -1 "$KT_TMP/sink$port.out" | json_eval 'j["packets"], len(j["flows"])')
-	assert_eq "datagrams and flows received by h1" "($((FLOWS * PACKETS)), $FLOWS)" "$got"
+	udp_flows "spray$port" "$peer" "$port" 20000
 	if [[ $peer == *:* ]]; then
 		check_spray "spray$port" "$peer" "$port" fc00:0:100:2:e006:::1 fc00:0:101:2:e006:::2 \
 			fc00:0:102:2:e006:::5

@@ -240,3 +240,19 @@ flows() {
 	shift
 	nsx "$n" "$KT_PYTHON" "$KT_LIB_DIR/flows.py" "$@"
 }
+
+# udp_flows NAME PEER PORT SPORT: FLOWS x PACKETS UDP datagrams from h0 to a
+# sink on h1 (source ports from SPORT: the same 5-tuples every time), captured
+# on h0's eth0 as NAME; fails unless h1 received every datagram of every flow.
+udp_flows() {
+	local name=$1 peer=$2 port=$3 sport=$4 got
+	bg_start "sink-$name" h1 "$KT_PYTHON" "$KT_LIB_DIR/flows.py" sink "$port" \
+		--expect $((FLOWS * PACKETS)) --idle 5
+	bg_ready "sink-$name" ready
+	cap_start "$name" h0 eth0 ip6 and src "$H0_6"
+	flows h0 send "$peer" "$port" --sport "$sport" --flows "$FLOWS" --packets "$PACKETS" >/dev/null
+	bg_wait "sink-$name" 30 || fail "UDP sink on h1 failed"
+	cap_stop "$name"
+	got=$(tail -1 "$KT_TMP/sink-$name.out" | json_eval 'j["packets"], len(j["flows"])')
+	assert_eq "$name: datagrams and flows received by h1" "($((FLOWS * PACKETS)), $FLOWS)" "$got"
+}

@@ -299,6 +299,73 @@ Test(flow_spread, connections_between_two_hosts)
 	cr_assert(diff * diff <= 25.0 * n * 3 / 16, "path 0: %lu of %u", counts[0], n);
 }
 
+/* --- failover: the flows of down paths ------------------------------------ */
+
+/* What the TC program does: the flow's own path, or when it is down, the
+ * live path srv6_select_live_path gives; -1 when none is live. */
+static int path_taken(const struct srv6_peer *p, __u32 hash, __u32 down)
+{
+	int own = srv6_select_path(p, hash);
+
+	return own >= 0 && (down & (1u << own)) ? srv6_select_live_path(p, hash, down) : own;
+}
+
+Test(flow_failover, no_path_down_is_the_plain_choice)
+{
+	static const __u8 w[] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	struct srv6_peer p = peer_with(w, 8);
+	struct ut_rng r = { 11 };
+
+	for (int f = 0; f < 10000; f++) {
+		__u32 h = ut_rng_u32(&r);
+
+		cr_assert_eq(srv6_select_live_path(&p, h, 0), srv6_select_path(&p, h));
+	}
+}
+
+/* Weights 1, 2, 3, 4 with path 1 down: flows of live paths stay, path 1's
+ * flows spread over 0, 2, 3 as 1 : 3 : 4 (within 5 sd), and come back. */
+Test(flow_failover, only_the_down_paths_flows_move_in_proportion_to_weights)
+{
+	static const __u8 w[] = { 1, 2, 3, 4 };
+	struct srv6_peer p = peer_with(w, 4);
+	unsigned long moved[4] = { 0 }, nmoved = 0;
+	struct ut_rng r = { 12 };
+
+	for (int f = 0; f < FLOWS; f++) {
+		__u32 h = ut_rng_u32(&r);
+		int own = srv6_select_path(&p, h), now = path_taken(&p, h, 1u << 1);
+
+		cr_assert_neq(now, 1, "flow %d still on the down path", f);
+		if (own != 1) {
+			cr_assert_eq(now, own, "flow %d of live path %d moved to %d", f, own, now);
+			continue;
+		}
+		moved[now]++;
+		nmoved++;
+		cr_assert_eq(path_taken(&p, h, 0), 1, "flow %d does not return", f);
+	}
+	for (int i = 0; i < 4; i++) {
+		double pi = i == 1 ? 0 : (double)w[i] / 8.0, expected = (double)nmoved * pi;
+		double diff = (double)moved[i] - expected, var = (double)nmoved * pi * (1 - pi);
+
+		cr_assert(diff * diff <= 25 * var + 1e-9, "path %d: %lu of %lu moved flows, expected %.0f",
+			  i, moved[i], nmoved, expected);
+	}
+}
+
+Test(flow_failover, every_path_down_leaves_no_path)
+{
+	static const __u8 w[] = { 1, 1, 1 };
+	struct srv6_peer p = peer_with(w, 3);
+
+	cr_assert_eq(srv6_select_live_path(&p, 12345, 0x7), -1);
+	cr_assert_eq(path_taken(&p, 12345, 0x7), -1);
+	/* Bits beyond path_count are no paths: they change nothing. */
+	cr_assert_eq(srv6_select_live_path(&p, 12345, 0xf8), srv6_select_path(&p, 12345));
+	cr_assert_eq(srv6_select_live_path(&p, 7, 0x6), 0, "the one live path takes all");
+}
+
 /* --- flow label ---------------------------------------------------------- */
 
 Test(flow_label, rotates_and_masks_to_20_bits)
