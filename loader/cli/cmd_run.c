@@ -3,10 +3,11 @@
 #include "commands.h"
 
 #include <stddef.h>
+#include "probe/prober.h"
 
 const char usage_run[] =
 	"Usage: srv6-bpf run dev DEV [SYNC OPTIONS] [--interval S] [--metrics ADDR:PORT]\n"
-	"                    [--cleanup-on-exit]\n"
+	"                    [--probe-interval MS] [--cleanup-on-exit]\n"
 	"\n"
 	"The daemon: load the datapath on DEV if it is not loaded (defaults; run\n"
 	"`srv6-bpf load` first for other options), sync, then sync again every\n"
@@ -14,6 +15,9 @@ const char usage_run[] =
 	"  --interval S          seconds between syncs, 1-86400 (default 30)\n"
 	"  --metrics ADDR:PORT   serve /metrics (Prometheus), /healthz and /readyz, e.g.\n"
 	"                        :9536, 0.0.0.0:9536 or [::]:9536\n"
+	"  --probe-interval MS   probe every path of DEV this often, 1-10000 ms, as\n"
+	"                        `srv6-bpf probe` does: a dead path's flows fail over\n"
+	"                        to the peer's live paths (default: no probing)\n"
 	"  --cleanup-on-exit     unload DEV on SIGTERM/SIGINT (default: leave it pinned,\n"
 	"                        so traffic keeps its paths and a restart adopts them)\n"
 	"A failed sync keeps the last good state, is logged and counted, and is retried\n"
@@ -32,6 +36,8 @@ static const struct opt run_own_opts[] = {
 	  .unit = "seconds", .off = RA(d.interval), .arg = "S" },
 	{ .name = "--metrics", .kind = OPT_STRING, .off = RA(d.metrics), .arg = "ADDR:PORT" },
 	{ .name = "--cleanup-on-exit", .kind = OPT_FLAG, .off = RA(d.cleanup) },
+	{ .name = "--probe-interval", .kind = OPT_UINT, .min = 1, .max = PROBE_INTERVAL_MS_MAX,
+	  .unit = "ms", .off = RA(d.probe_interval_ms), .arg = "MS" },
 	{ .name = NULL },
 };
 
@@ -53,5 +59,7 @@ int cmd_run(struct ctx *c, int argc, char **argv, struct err *e)
 		return -1;
 	if (a.s.o.dry_run)
 		return errf(e, "run: --dry-run is for sync, not for the daemon");
+	if (a.d.probe_interval_ms && !c->ops->datapath)
+		return errf(e, "run: --probe-interval: the kernel platform has no path liveness to keep (use --platform bpf)");
 	return daemon_run(c, &a.s.o, &a.d, e);
 }

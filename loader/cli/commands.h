@@ -19,10 +19,11 @@
 typedef int cmd_fn(struct ctx *c, int argc, char **argv, struct err *e);
 
 cmd_fn cmd_load, cmd_unload, cmd_route, cmd_sid, cmd_show, cmd_stats, cmd_metrics, cmd_sync,
-	cmd_run, cmd_plan, cmd_check;
+	cmd_run, cmd_plan, cmd_check, cmd_probe;
 
 extern const char usage_load[], usage_unload[], usage_route[], usage_sid[], usage_show[],
-	usage_stats[], usage_metrics[], usage_sync[], usage_run[], usage_plan[], usage_check[];
+	usage_stats[], usage_metrics[], usage_sync[], usage_run[], usage_plan[], usage_check[],
+	usage_probe[];
 
 /* --- shared by several commands (cmd_common.c) --------------------------------------- */
 

@@ -55,6 +55,8 @@ static const char usage_main[] =
 	"  sync [dev DEV] [--source S] [--dry-run] [OPTIONS]\n"
 	"                                        every job peer's paths from Jalapeño\n"
 	"  plan --topology-file FILE [OPTIONS]   collision-aware paths for every flow\n"
+	"  probe dev DEV [--interval MS] [--loss N] [--recover N]\n"
+	"                                        path liveness: a dead path's flows fail over\n"
 	"  check [dev DEV]                       what this kernel (and DEV) offer srv6-bpf\n"
 	"  help [COMMAND]                        or: srv6-bpf COMMAND --help\n";
 
@@ -145,6 +147,7 @@ static const struct command {
 	{ "stats", cmd_stats, usage_stats, true, true },
 	{ "sync", cmd_sync, usage_sync, true, true },
 	{ "run", cmd_run, usage_run, true, true },
+	{ "probe", cmd_probe, usage_probe, true, true },
 	{ "plan", cmd_plan, usage_plan, false, false },
 	{ "check", cmd_check, usage_check, false, false },
 };

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
 #include "util/addr.h"
 #include "util/array.h"
 #include "util/clock.h"
@@ -25,6 +27,7 @@
 #include "device/metrics.h"
 #include "net/metrics_http.h"
 #include "plan/plan.h"
+#include "probe/prober.h"
 #include "sync.h"
 #include "util/sys.h"
 
@@ -244,11 +247,64 @@ static void sync_loop(struct ctx *c, struct sync_opts *o, const struct daemon_op
 	}
 }
 
+/* The prober, in a thread of its own with its own netlink socket. */
+struct daemon_prober {
+	struct ctx c;
+	struct probe_opts o;
+	pthread_t thread;
+	int stop; /* eventfd */
+	bool running;
+};
+
+static void *prober_main(void *arg)
+{
+	struct daemon_prober *dp = arg;
+	struct err e = { { 0 } };
+
+	if (nlx_open(&dp->c.nl, &e) == 0) {
+		if (probe_run(&dp->c, &dp->o, &e))
+			log_event(LOG_LEVEL_ERROR, "probe-error", "dev=%s %s", dp->o.dev, e.msg);
+		nlx_close(&dp->c.nl);
+	} else {
+		log_event(LOG_LEVEL_ERROR, "probe-error", "dev=%s %s", dp->o.dev, e.msg);
+	}
+	return NULL;
+}
+
+static int prober_start(struct ctx *c, const char *dev, unsigned int interval_ms,
+			struct daemon_prober *dp, struct err *e)
+{
+	*dp = (struct daemon_prober){ .c = *c };
+	dp->o = (struct probe_opts){ .dev = dev, .interval_ms = interval_ms,
+				     .loss = PROBE_LOSS_DEFAULT, .recover = PROBE_RECOVER_DEFAULT };
+	dp->stop = eventfd(0, EFD_CLOEXEC);
+	dp->o.stop_fd = dp->stop;
+	if (dp->stop < 0 || pthread_create(&dp->thread, NULL, prober_main, dp)) {
+		if (dp->stop >= 0)
+			close(dp->stop);
+		return errf(e, "cannot start the prober: %s", strerror(errno));
+	}
+	dp->running = true;
+	return 0;
+}
+
+static void prober_stop(struct daemon_prober *dp)
+{
+	__u64 one = 1;
+
+	if (!dp->running)
+		return;
+	(void)!write(dp->stop, &one, sizeof(one));
+	pthread_join(dp->thread, NULL);
+	close(dp->stop);
+}
+
 int daemon_run(struct ctx *c, struct sync_opts *o, const struct daemon_opts *r, struct err *e)
 {
 	struct daemon_state d = { .lock = PTHREAD_MUTEX_INITIALIZER };
 	struct metrics_http *srv = NULL;
 	struct ctx mctx = *c;
+	struct daemon_prober prober = { .running = false };
 	struct plan_prev *prev = NULL;
 	sigset_t set;
 	int rc = 0;
@@ -260,9 +316,14 @@ int daemon_run(struct ctx *c, struct sync_opts *o, const struct daemon_opts *r, 
 	block_signals(&set);
 	if (r->metrics && metrics_start(&mctx, &d, r->metrics, &srv, e))
 		return -1;
+	if (r->probe_interval_ms && prober_start(c, o->dev, r->probe_interval_ms, &prober, e)) {
+		metrics_http_stop(srv);
+		return -1;
+	}
 	log_event(LOG_LEVEL_INFO, "start", "dev=%s interval=%us metrics=%s cleanup_on_exit=%s",
 		  o->dev, r->interval, r->metrics ? r->metrics : "off", r->cleanup ? "yes" : "no");
 	sync_loop(c, o, r, &d, &set, &prev);
+	prober_stop(&prober);
 	metrics_http_stop(srv);
 	plan_prev_free(prev);
 	if (d.metrics_ctx)

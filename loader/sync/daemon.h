@@ -17,6 +17,7 @@ struct daemon_opts {
 	unsigned int interval; /* seconds between syncs */
 	const char *metrics;   /* ADDR:PORT to serve /metrics on, or NULL */
 	bool cleanup;          /* unload DEV on SIGTERM/SIGINT */
+	unsigned int probe_interval_ms; /* probe DEV's paths this often; 0: no prober */
 };
 
 /* Load DEV if needed, sync every interval and on SIGHUP until SIGTERM or

@@ -12,16 +12,10 @@
 # shellcheck source=tests/lib/srv6lab.sh
 . "$(dirname "$0")/../lib/srv6lab.sh"
 lab_init
-lab_line
-lab_load
-sb h1 route add "$H0_6" dev eth0 segs "$SIDB6_1"
+lab_three_paths 1 2 3
 FLOWS=300
 PACKETS=2
 PORT=45006
-P1=fc00:0:100:2:e006:: P2=fc00:0:101:2:e006:: P3=fc00:0:102:2:e006::
-
-sb h0 route add "$H1_6" dev eth0 path segs "$P1" weight 1 path segs "$P2" weight 2 \
-	path segs "$P3" weight 3
 
 # set_mask MASK: H1_6's srv6_path_state entry (its peer slot, counters_base /
 # 8) with down_mask MASK (bit i: path i down) and the rest zero (104 bytes).

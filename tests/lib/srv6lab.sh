@@ -256,3 +256,15 @@ udp_flows() {
 	got=$(tail -1 "$KT_TMP/sink-$name.out" | json_eval 'j["packets"], len(j["flows"])')
 	assert_eq "$name: datagrams and flows received by h1" "($((FLOWS * PACKETS)), $FLOWS)" "$got"
 }
+
+# lab_three_paths W1 W2 W3: the line lab loaded, h0 -> h1 over three paths of
+# these weights (P1, P2, P3: r1's uN 100, 101, 102, each into h1's decap SID),
+# and h1 -> h0 over one.
+lab_three_paths() {
+	lab_line
+	lab_load
+	sb h1 route add "$H0_6" dev eth0 segs "$SIDB6_1"
+	P1=fc00:0:100:2:e006:: P2=fc00:0:101:2:e006:: P3=fc00:0:102:2:e006::
+	sb h0 route add "$H1_6" dev eth0 path segs "$P1" weight "$1" path segs "$P2" weight "$2" \
+		path segs "$P3" weight "$3"
+}

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* `srv6-bpf probe`: path liveness for the routes of one device. */
+#include "commands.h"
+
+#include <stddef.h>
+#include "probe/prober.h"
+
+const char usage_probe[] =
+	"Usage: srv6-bpf probe dev DEV [--interval MS] [--loss N] [--recover N]\n"
+	"\n"
+	"Probe every path of every peer on DEV along its own segment list, until\n"
+	"SIGTERM or SIGINT: an ICMP echo request to the peer, encapsulated onto the\n"
+	"path (so it crosses that path's links), answered by the peer's stack. A path\n"
+	"is down after N probes in a row went unanswered (each gets one interval) and\n"
+	"its flows move to the peer's live paths in the datapath; it is up again after\n"
+	"--recover probes in a row were answered. A segment list several peers share is\n"
+	"probed once. Probes per second: distinct paths x 1000 / MS.\n"
+	"  --interval MS   between probes of a path, 1-10000 (default 10)\n"
+	"  --loss N        probes lost in a row that make a path down, 1-100 (default 3)\n"
+	"  --recover N     probes answered in a row that make it up again, 1-100 (default 3)\n"
+	"The peer must answer ICMP echo requests and decapsulate the path's last SID.\n"
+	"One log line per change; srv6-bpf route show shows each path's state.\n";
+
+#define PO(member) offsetof(struct probe_opts, member)
+
+static const struct opt probe_opts_table[] = {
+	{ .name = "dev", .kind = OPT_STRING, .off = PO(dev), .arg = "DEV" },
+	{ .name = "--interval", .kind = OPT_UINT, .min = 1, .max = PROBE_INTERVAL_MS_MAX,
+	  .unit = "ms", .off = PO(interval_ms), .arg = "MS" },
+	{ .name = "--loss", .kind = OPT_UINT, .min = 1, .max = PROBE_COUNT_MAX, .off = PO(loss),
+	  .arg = "N" },
+	{ .name = "--recover", .kind = OPT_UINT, .min = 1, .max = PROBE_COUNT_MAX,
+	  .off = PO(recover), .arg = "N" },
+	{ .name = NULL },
+};
+
+static const struct opt_group probe_groups[] = { { probe_opts_table, 0 }, { NULL, 0 } };
+
+int cmd_probe(struct ctx *c, int argc, char **argv, struct err *e)
+{
+	struct probe_opts o = { .interval_ms = PROBE_INTERVAL_MS_DEFAULT,
+				.loss = PROBE_LOSS_DEFAULT,
+				.recover = PROBE_RECOVER_DEFAULT,
+				.stop_fd = -1 };
+
+	if (opts_parse("probe", probe_groups, argc, argv, &o, false, NULL, e))
+		return -1;
+	if (!o.dev)
+		return errf(e, "probe: missing dev DEV");
+	if (!c->ops->datapath)
+		return errf(e, "probe: the kernel platform has no path liveness to keep (use --platform bpf)");
+	if (c->ops->check_caps(e))
+		return -1;
+	return probe_run(c, &o, e);
+}

@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include "prober.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include "packet.h"
+#include "platform/datapath.h"
+#include "util/addr.h"
+#include "util/array.h"
+#include "util/log.h"
+
+#define REFRESH_MS 1000 /* how often the paths are read again (routes change) */
+
+/* A peer's path that a target's verdict applies to. */
+struct probe_user {
+	__u32 slot;  /* srv6_path_state entry: counters_base / SRV6_MAX_PATHS */
+	__u32 index; /* the path's index in the peer */
+};
+
+/* One distinct segment list (and inner family), probed once. */
+struct probe_target {
+	struct srv6_path path;
+	struct probe_addrs addrs;
+	struct probe_user *users;
+	size_t nusers, cap;
+	bool down, outstanding;
+	unsigned int lost, answered; /* in a row */
+	__u64 since_ns;              /* CLOCK_BOOTTIME of the last change, 0: never */
+	__u16 seq;
+};
+
+struct prober {
+	struct ctx *c;
+	const struct probe_opts *o;
+	struct srv6_maps maps;
+	struct srv6_config cfg;
+	struct srv6_peer_key self4; /* the device's first IPv4 address, if any */
+	bool have4;
+	struct probe_target *t;
+	size_t n;
+	int tx, rx6, rx4, sig;
+	bool maps_open;
+	__u16 id, next_seq;
+};
+
+static __u64 boot_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
+
+static void targets_free(struct probe_target *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(t[i].users);
+	free(t);
+}
+
+static bool target_same(const struct probe_target *t, const struct srv6_path *path, bool ipv4)
+{
+	return t->addrs.ipv4 == ipv4 && t->path.seg_count == path->seg_count &&
+	       !memcmp(t->path.segs, path->segs, sizeof(path->segs[0]) * path->seg_count);
+}
+
+/* The target of path (made on first sight, towards peer), with this user added. */
+static int target_add(struct prober *p, struct probe_target **v, size_t *n, size_t *cap,
+		      const struct srv6_peer_entry *peer, unsigned int i)
+{
+	const struct srv6_path *path = &peer->value.paths[i];
+	struct probe_user u = { peer->value.counters_base / SRV6_MAX_PATHS, i };
+	bool ipv4 = addr_key_is_ipv4(&peer->key);
+	struct probe_target *t = NULL;
+
+	for (size_t k = 0; k < *n && !t; k++)
+		if (target_same(&(*v)[k], path, ipv4))
+			t = &(*v)[k];
+	if (!t) {
+		struct probe_target fresh = { .path = *path };
+
+		fresh.addrs.ipv4 = ipv4;
+		fresh.addrs.peer = peer->key;
+		fresh.addrs.self = ipv4 ? p->self4 : (struct srv6_peer_key){ { 0 } };
+		if (!ipv4)
+			memcpy(fresh.addrs.self.addr, p->cfg.src, SRV6_ADDR_LEN);
+		memcpy(fresh.addrs.outer_src, p->cfg.src, SRV6_ADDR_LEN);
+		fresh.addrs.hop_limit = p->cfg.hop_limit;
+		if (!array_append((void **)v, n, cap, &fresh, sizeof(fresh)))
+			return -1;
+		t = &(*v)[*n - 1];
+	}
+	return array_append((void **)&t->users, &t->nusers, &t->cap, &u, sizeof(u)) ? 0 : -1;
+}
+
+/* Write what t says into each user's srv6_path_state entry. */
+static void target_publish(struct prober *p, const struct probe_target *t)
+{
+	for (size_t i = 0; i < t->nusers; i++) {
+		const struct probe_user *u = &t->users[i];
+		struct srv6_path_state st;
+
+		if (srv6_path_state_read(&p->maps, u->slot, &st))
+			continue;
+		if (t->down)
+			st.down_mask |= 1u << u->index;
+		else
+			st.down_mask &= ~(1u << u->index);
+		st.probes_lost[u->index] = t->lost;
+		st.since_ns[u->index] = t->since_ns;
+		srv6_path_state_write(&p->maps, u->slot, &st);
+	}
+}
+
+/* Read the device's paths again; a segment list seen before keeps its state. */
+static int targets_refresh(struct prober *p, struct err *e)
+{
+	struct srv6_peer_entry *peers = NULL;
+	struct probe_target *v = NULL;
+	size_t npeers = 0, n = 0, cap = 0;
+	int rc = srv6_peers_dump(&p->maps, &peers, &npeers);
+
+	if (rc)
+		return errf(e, "cannot read the peers of %s: %s", p->o->dev, strerror(-rc));
+	for (size_t i = 0; i < npeers && rc == 0; i++) {
+		if (addr_key_is_ipv4(&peers[i].key) && !p->have4)
+			continue; /* no IPv4 address to probe from */
+		for (unsigned int k = 0; k < peers[i].value.path_count && k < SRV6_MAX_PATHS; k++)
+			if (target_add(p, &v, &n, &cap, &peers[i], k))
+				rc = errf(e, "out of memory");
+	}
+	free(peers);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		for (size_t k = 0; k < p->n; k++) {
+			struct probe_target *old = &p->t[k];
+
+			if (!target_same(old, &v[i].path, v[i].addrs.ipv4))
+				continue;
+			v[i].down = old->down;
+			v[i].outstanding = old->outstanding;
+			v[i].lost = old->lost;
+			v[i].answered = old->answered;
+			v[i].since_ns = old->since_ns;
+			v[i].seq = old->seq;
+		}
+		if (v[i].down || v[i].lost)
+			target_publish(p, &v[i]);
+	}
+	if (rc) {
+		targets_free(v, n);
+		return -1;
+	}
+	targets_free(p->t, p->n);
+	p->t = v;
+	p->n = n;
+	return 0;
+}
+
+static void target_log(const struct prober *p, const struct probe_target *t)
+{
+	char segs[ADDR_SEGS_STR_LEN], peer[ADDR_STR_LEN];
+
+	log_event(t->down ? LOG_LEVEL_WARN : LOG_LEVEL_INFO, t->down ? "path-down" : "path-up",
+		  "dev=%s segs=%s peer=%s probes_lost=%u", p->o->dev, addr_segs_str(&t->path, segs),
+		  addr_key_str(&t->addrs.peer, peer), t->lost);
+}
+
+/* The last round's verdict (an unanswered probe is lost), then a new probe. */
+static void target_tick(struct prober *p, struct probe_target *t)
+{
+	__u8 frame[PROBE_FRAME_MAX];
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6 };
+	size_t len;
+
+	if (t->outstanding) {
+		t->lost++;
+		t->answered = 0;
+		if (!t->down && t->lost >= p->o->loss) {
+			t->down = true;
+			t->since_ns = boot_ns();
+			target_log(p, t);
+		}
+		target_publish(p, t);
+	}
+	t->seq = p->next_seq++;
+	t->outstanding = true;
+	len = probe_build(&t->addrs, &t->path, p->id, t->seq, frame);
+	memcpy(&to.sin6_addr, t->path.segs[0], SRV6_ADDR_LEN);
+	/* A send error (no route, no neighbour yet) is a lost probe like any other. */
+	(void)!sendto(p->tx, frame, len, 0, (struct sockaddr *)&to, sizeof(to));
+}
+
+static void target_answered(struct prober *p, struct probe_target *t)
+{
+	bool publish = t->lost != 0;
+
+	t->outstanding = false;
+	t->lost = 0;
+	t->answered++;
+	if (t->down && t->answered >= p->o->recover) {
+		t->down = false;
+		t->since_ns = boot_ns();
+		target_log(p, t);
+		publish = true;
+	}
+	if (publish)
+		target_publish(p, t);
+}
+
+/* Every echo reply waiting on fd that answers one of our outstanding probes. */
+static void replies_read(struct prober *p, int fd, bool ipv4)
+{
+	__u8 buf[512];
+	ssize_t len;
+
+	while ((len = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+		__u16 id, seq;
+
+		if (probe_reply_parse(buf, (size_t)len, ipv4, &id, &seq) || id != p->id)
+			continue;
+		for (size_t i = 0; i < p->n; i++)
+			if (p->t[i].outstanding && p->t[i].seq == seq && p->t[i].addrs.ipv4 == ipv4)
+				target_answered(p, &p->t[i]);
+	}
+}
+
+/* What ends the prober: the caller's fd, else SIGTERM or SIGINT. */
+static int stop_open(struct prober *p)
+{
+	sigset_t set;
+
+	if (p->o->stop_fd >= 0)
+		return dup(p->o->stop_fd);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	return signalfd(-1, &set, SFD_CLOEXEC);
+}
+
+static int sockets_open(struct prober *p, struct err *e)
+{
+	struct icmp6_filter filter;
+
+	p->sig = stop_open(p);
+	/* IPPROTO_RAW: the probe carries its own outer IPv6 header. */
+	p->tx = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+	p->rx6 = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+	p->rx4 = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
+	if (p->sig < 0 || p->tx < 0 || p->rx6 < 0 || p->rx4 < 0)
+		return errf(e, "cannot open the probe sockets: %s", strerror(errno));
+	ICMP6_FILTER_SETBLOCKALL(&filter);
+	ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &filter);
+	if (setsockopt(p->rx6, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof(filter)) ||
+	    setsockopt(p->tx, SOL_SOCKET, SO_BINDTODEVICE, p->o->dev, (socklen_t)strlen(p->o->dev)))
+		return errf(e, "cannot set up the probe sockets on %s: %s", p->o->dev, strerror(errno));
+	return 0;
+}
+
+static void prober_close(struct prober *p)
+{
+	int fds[] = { p->tx, p->rx6, p->rx4, p->sig };
+
+	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	targets_free(p->t, p->n);
+	if (p->maps_open)
+		srv6_maps_close(&p->maps);
+}
+
+static int prober_open(struct ctx *c, const struct probe_opts *o, struct prober *p, struct err *e)
+{
+	struct link_info li;
+	struct in_addr a4;
+	struct err ignored;
+
+	*p = (struct prober){ .c = c, .o = o, .tx = -1, .rx6 = -1, .rx4 = -1, .sig = -1,
+			      .id = (__u16)getpid() };
+	if (dp_open(c, o->dev, &p->maps, e))
+		return -1;
+	p->maps_open = true;
+	if (srv6_config_read(&p->maps, &p->cfg))
+		return errf(e, "cannot read the config of %s", o->dev);
+	if (nlx_link_get(&c->nl, o->dev, &li, e))
+		return -1;
+	if (nlx_first_ipv4(&c->nl, li.ifindex, &a4, &ignored) == 0) {
+		addr_key_from_in(&p->self4, &a4);
+		p->have4 = true;
+	}
+	return sockets_open(p, e);
+}
+
+static int prober_loop(struct prober *p, struct err *e)
+{
+	__u64 next_tick = boot_ns(), next_refresh = 0;
+
+	for (;;) {
+		struct pollfd fds[] = { { p->rx6, POLLIN, 0 }, { p->rx4, POLLIN, 0 },
+					{ p->sig, POLLIN, 0 } };
+		__u64 now = boot_ns();
+
+		if (now >= next_refresh) {
+			if (targets_refresh(p, e))
+				return -1;
+			next_refresh = now + REFRESH_MS * 1000000ull;
+		}
+		if (now >= next_tick) {
+			for (size_t i = 0; i < p->n; i++)
+				target_tick(p, &p->t[i]);
+			next_tick += p->o->interval_ms * 1000000ull;
+			if (next_tick < now) /* we fell behind: no burst to catch up */
+				next_tick = now + p->o->interval_ms * 1000000ull;
+			continue;
+		}
+		if (poll(fds, ARRAY_SIZE(fds), (int)((next_tick - now + 999999) / 1000000)) < 0 &&
+		    errno != EINTR)
+			return errf(e, "poll: %s", strerror(errno));
+		if (fds[2].revents)
+			return 0;
+		replies_read(p, p->rx6, false);
+		replies_read(p, p->rx4, true);
+	}
+}
+
+int probe_run(struct ctx *c, const struct probe_opts *o, struct err *e)
+{
+	struct prober p;
+	int rc = prober_open(c, o, &p, e);
+
+	if (rc == 0) {
+		log_event(LOG_LEVEL_INFO, "probe-start", "dev=%s interval_ms=%u loss=%u recover=%u",
+			  o->dev, o->interval_ms, o->loss, o->recover);
+		rc = prober_loop(&p, e);
+		log_event(LOG_LEVEL_INFO, "probe-stop", "dev=%s", o->dev);
+	}
+	prober_close(&p);
+	return rc;
+}

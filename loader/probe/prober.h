@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Path liveness: probe every programmed path of a device along its own
+ * segment list (packet.h) and keep srv6_path_state in step, so the TC program
+ * moves a dead path's flows to the peer's live paths. A path is down after
+ * `loss` probes in a row went unanswered (each has one interval to come back)
+ * and up again after `recover` answered in a row. A segment list that several
+ * peers share is probed once, towards the first of them.
+ */
+#ifndef SRV6_PROBER_H
+#define SRV6_PROBER_H
+
+#include "platform/ctx.h"
+#include "util/err.h"
+
+#define PROBE_INTERVAL_MS_DEFAULT 10
+#define PROBE_INTERVAL_MS_MAX 10000
+#define PROBE_LOSS_DEFAULT 3
+#define PROBE_RECOVER_DEFAULT 3
+#define PROBE_COUNT_MAX 100
+
+struct probe_opts {
+	const char *dev;
+	unsigned int interval_ms;
+	unsigned int loss;    /* probes lost in a row that make a path down */
+	unsigned int recover; /* probes answered in a row that make it up again */
+	int stop_fd;          /* readable: stop (the daemon's); -1: SIGTERM or SIGINT */
+};
+
+/* Probe until stop_fd is readable, or SIGTERM or SIGINT; one log line per
+ * state change. */
+int probe_run(struct ctx *c, const struct probe_opts *o, struct err *e);
+
+#endif

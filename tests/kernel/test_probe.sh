@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# srv6-bpf probe: path liveness from probes that travel each path. h0 has three
+# paths to h1 (r1's uN 100, 101 and 102 into h1's decap SID) and runs the
+# prober (10 ms, down after 3 lost, up after 3 answered). r1 then stops ending
+# path 2's uN (its End SID or seg6local route goes), so path 2 drops everything:
+#   - path 2 goes down (route show, one log line), the others stay up;
+#   - UDP flows sent meanwhile all arrive, none on path 2 (on the wire);
+#   - r1 ends path 2's uN again: it comes back up, and its flows return to it;
+#   - the probes themselves are on the wire: one segment list each, to h1;
+#   - bad input: one line each.
+# shellcheck source=tests/lib/srv6lab.sh
+. "$(dirname "$0")/../lib/srv6lab.sh"
+lab_init
+lab_three_paths 1 1 1
+FLOWS=200
+PACKETS=2
+PORT=46006
+
+step "bad input: one line each, nothing started"
+expect_one_error "probe without dev" 'probe: missing dev DEV' sb h0 probe
+expect_one_error "probe of a device not loaded" 'not loaded on|not found' sb r1 probe dev lo
+expect_one_error "probe with interval 0" 'probe: --interval: invalid value "0"' \
+	sb h0 probe dev eth0 --interval 0
+expect_one_error "probe on the kernel platform" 'kernel platform' \
+	sb h0 --platform kernel probe dev eth0
+
+# state I: path I's state in route show.
+state() {
+	sbj h0 route show dev eth0 | json_eval "[p['paths'][$1]['state'] for p in j if p['peer'] == '$H1_6'][0]"
+}
+
+# wait_state I STATE: until path I is STATE (at most 5 s); prints the ms it took.
+wait_state() {
+	local t0 i
+	t0=$(date +%s%3N)
+	for ((i = 0; i < 500; i++)); do
+		[[ $(state "$1") == "$2" ]] && { echo $(($(date +%s%3N) - t0)); return 0; }
+		sleep 0.01
+	done
+	fail "path $1 not $2 after 5 s (prober log: $(tr '\n' ' ' <"$KT_TMP/probe.err"))"
+}
+
+# r1_path2 on|off: whether r1 ends path 2's uN (fc00:0:101::/48).
+r1_path2() {
+	if [[ $LAB_ROUTER_MODE == kernel ]]; then
+		if [[ $1 == on ]]; then lab_router_end r1 fc00:0:101::/48; else
+			nip r1 -6 route del fc00:0:101::/48
+		fi
+	elif [[ $1 == on ]]; then
+		sb r1 sid add fc00:0:101::/48 dev eth0 action end
+	else
+		sb r1 sid del fc00:0:101::/48 dev eth0
+	fi
+}
+
+# on_paths NAME: "flows on path 1 2 3" of a udp_flows capture.
+on_paths() {
+	local p
+	for p in "$P1" "$P2" "$P3"; do
+		pcap_fields "$1" inner_sport,dst inner_dst="$H1_6" inner_dport="$PORT" |
+			awk -F'\t' -v d="$p" '$2 == d { print $1 }' | sort -u | wc -l
+	done | tr '\n' ' '
+}
+
+step "the prober on h0: every path up, probes on the wire"
+cap_start probes h0 eth0 ip6 and src "$H0_6"
+bg_start probe h0 "$SRV6_BPF" --bpffs "$BPFFS" probe dev eth0 --interval 10
+sleep 0.5
+cap_stop probes
+for i in 0 1 2; do assert_eq "path $((i + 1)) state" up "$(state $i)"; done
+got=$(pcap_fields probes dst,inner_dst,inner_proto | awk -F'\t' '$3 == 58' | sort | uniq -c |
+	awk '{print $2, $3, ($1 >= 10)}' | tr '\n' ' ')
+assert_eq "echo requests per path (>= 10 in 0.5 s)" "$P1 $H1_6 1 $P2 $H1_6 1 $P3 $H1_6 1 " "$got"
+ok "probes on the wire, one stream per segment list"
+
+step "r1 stops ending path 2: it goes down, its flows move"
+r1_path2 off
+ms=$(wait_state 1 down)
+assert_eq "path 1 state" up "$(state 0)"
+assert_eq "path 3 state" up "$(state 2)"
+assert_match "log line" 'event=path-down .*segs=fc00:0:101:2:e006::' "$(cat "$KT_TMP/probe.err")"
+udp_flows down "$H1_6" "$PORT" 22000
+read -r n1 n2 n3 <<<"$(on_paths down)"
+assert_eq "flows on path 2 while it is down" 0 "$n2"
+assert_eq "flows on paths 1 and 3" "$FLOWS" $((n1 + n3))
+ok "path 2 down ${ms} ms after r1 dropped it; $FLOWS flows arrived on paths 1 ($n1) and 3 ($n3)"
+
+step "r1 ends path 2 again: it comes back, and its flows with it"
+r1_path2 on
+ms=$(wait_state 1 up)
+udp_flows back "$H1_6" "$PORT" 22000
+read -r n1 n2 n3 <<<"$(on_paths back)"
+assert_ge "flows on path 2 again" 1 "$n2"
+assert_match "log line" 'event=path-up .*segs=fc00:0:101:2:e006::' "$(cat "$KT_TMP/probe.err")"
+ok "path 2 up ${ms} ms after r1 took it back; flows per path $n1 $n2 $n3"
+
+bg_kill probe
+assert_match "the prober's last line" 'event=probe-stop' "$(tail -1 "$KT_TMP/probe.err")"
+ok "probe: a dead path found by its own probes, its flows failed over and back"
+
+step "the daemon probes too (run --probe-interval), whatever its syncs do"
+# No API answers (port 9): every sync fails and keeps the routes above.
+bg_start daemon h0 env HOSTS=h0,h1 MASTER_ADDR="$H0_6" \
+	JALAPENO_API_ENDPOINT=http://127.0.0.1:9/api/v1 "$SRV6_BPF" --bpffs "$BPFFS" run dev eth0 \
+	--interval 60 --probe-interval 10 --timeout 1 --connect-timeout 1 --retries 0
+wait_for 50 0.1 "the daemon's prober" grep -q event=probe-start "$KT_TMP/daemon.err"
+r1_path2 off
+ms=$(wait_state 1 down)
+r1_path2 on
+wait_state 1 up >/dev/null
+bg_kill daemon
+assert_match "the daemon's log" 'event=path-down .*segs=fc00:0:101:2:e006::' "$(cat "$KT_TMP/daemon.err")"
+assert_match "the daemon's log" 'event=probe-stop' "$(cat "$KT_TMP/daemon.err")"
+ok "the daemon's prober took path 2 down in ${ms} ms and back up"
