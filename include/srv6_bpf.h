@@ -78,10 +78,13 @@ struct srv6_path_counters {
  * the paths; the TC program reads only down_mask, with one lookup. A new or
  * changed path starts up. */
 struct srv6_path_state {
-	__u32 down_mask;                   /* bit i: path i is down, its flows fail over */
-	__u32 probes_lost[SRV6_MAX_PATHS]; /* consecutive probes lost, per path */
+	__u32 down_mask;                       /* bit i: path i is down, its flows fail over */
+	__u32 probes_lost[SRV6_MAX_PATHS];     /* consecutive probes lost, per path */
+	__u32 changes[SRV6_MAX_PATHS];         /* times path i went down or up */
 	__u32 reserved;
-	__u64 since_ns[SRV6_MAX_PATHS];    /* CLOCK_BOOTTIME of path i's last change, 0: never */
+	__u64 since_ns[SRV6_MAX_PATHS];        /* CLOCK_BOOTTIME of path i's last change, 0: never */
+	__u64 probes_answered[SRV6_MAX_PATHS]; /* answered probes, and ... */
+	__u64 rtt_ns_sum[SRV6_MAX_PATHS];      /* ... the sum of their round trips */
 };
 
 /* Value of srv6_encap_ctrs (per CPU, one entry): what the TC program did, by reason. */

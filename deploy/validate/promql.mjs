@@ -4,24 +4,33 @@
 import fs from "node:fs";
 import { parser } from "@prometheus-io/lezer-promql";
 
+// A summary's series name -> its family (loadMetrics fills it).
+const summaries = new Map();
+
 // Labels Prometheus or the scrape configuration add to every series.
 export const TARGET_LABELS = new Set(["instance", "job", "node", "pod", "namespace", "container",
 	"endpoint", "service"]);
 
-// metrics.txt: "NAME LABEL,LABEL=A|B,..." -> Map(name -> Map(label -> Set(values) | null)).
+// metrics.txt: "NAME LABEL,LABEL=A|B,... [summary]" -> Map(name -> Map(label ->
+// Set(values) | null)); a summary's series NAME_sum and NAME_count map to the
+// same labels.
 export function loadMetrics(file) {
 	const metrics = new Map();
+	summaries.clear();
 	for (const raw of fs.readFileSync(file, "utf8").split("\n")) {
 		const line = raw.trim();
 		if (!line || line.startsWith("#"))
 			continue;
-		const [name, labels = ""] = line.split(/\s+/);
+		const [name, labels = "", type = ""] = line.split(/\s+/);
 		const map = new Map();
 		for (const l of labels.split(",").filter(Boolean)) {
 			const [label, values] = l.split("=");
 			map.set(label, values ? new Set(values.split("|")) : null);
 		}
 		metrics.set(name, map);
+		if (type === "summary")
+			for (const suffix of ["_sum", "_count"])
+				summaries.set(name + suffix, name);
 	}
 	return metrics;
 }
@@ -79,12 +88,13 @@ export function checkExpr(expr, metrics) {
 			continue;
 		}
 		const name = text(ident);
-		const labels = metrics.get(name);
+		const family = summaries.get(name) ?? name;
+		const labels = metrics.get(family);
 		if (!labels) {
 			problems.push(`uses "${name}", not a metric srv6-bpf exposes (deploy/validate/metrics.txt)`);
 			continue;
 		}
-		used.add(name);
+		used.add(family);
 		for (const l of labels.keys())
 			available.add(l);
 		const matchers = sel.getChild("LabelMatchers");

@@ -97,21 +97,69 @@ out:
 	return rc;
 }
 
-/* One path's sample: dev, peer, path (its index) and segs (SID,SID,...). */
-static void path_sample(FILE *out, const char *metric, const struct dev_snapshot *s, size_t i,
-			unsigned int p, unsigned long long value)
-{
-	const struct srv6_path *path = &s->peers[i].value.paths[p];
+/* A path's labels: dev, peer, path (its index) and segs (SID,SID,...). */
+struct path_labels {
 	char peer[ADDR_STR_LEN], index[16], segs[ADDR_SEGS_STR_LEN];
+	struct prom_label l[4];
+};
 
-	addr_segs_str(path, segs);
-	snprintf(index, sizeof(index), "%u", p);
-	const struct prom_label l[] = { { "dev", s->dev },
-					{ "peer", addr_key_str(&s->peers[i].key, peer) },
-					{ "path", index },
-					{ "segs", segs } };
+static const struct prom_label *path_labels(const struct dev_snapshot *s, size_t i, unsigned int p,
+					    struct path_labels *pl)
+{
+	addr_segs_str(&s->peers[i].value.paths[p], pl->segs);
+	snprintf(pl->index, sizeof(pl->index), "%u", p);
+	pl->l[0] = (struct prom_label){ "dev", s->dev };
+	pl->l[1] = (struct prom_label){ "peer", addr_key_str(&s->peers[i].key, pl->peer) };
+	pl->l[2] = (struct prom_label){ "path", pl->index };
+	pl->l[3] = (struct prom_label){ "segs", pl->segs };
+	return pl->l;
+}
 
-	prom_sample_u64(out, metric, l, ARRAY_SIZE(l), value);
+/* A per-path family's samples: value(snapshot, peer i, path p, arg) for every
+ * path of every device; without value, the probe RTT summary's _sum and _count. */
+typedef unsigned long long path_value_fn(const struct dev_snapshot *s, size_t i, unsigned int p,
+					 size_t arg);
+
+static void path_samples(FILE *out, const struct dev_snapshot *s, size_t n, const char *name,
+			 path_value_fn *value, size_t arg)
+{
+	char sum[96], count[96];
+
+	snprintf(sum, sizeof(sum), "%s_sum", name);
+	snprintf(count, sizeof(count), "%s_count", name);
+	for (size_t d = 0; d < n; d++)
+		for (size_t i = 0; i < s[d].npeers; i++)
+			for (unsigned int p = 0; p < s[d].peers[i].value.path_count && p < SRV6_MAX_PATHS; p++) {
+				const struct srv6_path_state *st = &s[d].path_state[i];
+				struct path_labels pl;
+				const struct prom_label *l = path_labels(&s[d], i, p, &pl);
+
+				if (value) {
+					prom_sample_u64(out, name, l, ARRAY_SIZE(pl.l), value(&s[d], i, p, arg));
+					continue;
+				}
+				prom_sample_double(out, sum, l, ARRAY_SIZE(pl.l), (double)st->rtt_ns_sum[p] / 1e9);
+				prom_sample_u64(out, count, l, ARRAY_SIZE(pl.l), st->probes_answered[p]);
+			}
+}
+
+static unsigned long long path_counter(const struct dev_snapshot *s, size_t i, unsigned int p,
+				       size_t offset)
+{
+	return *(const __u64 *)((const char *)&s->path_ctrs[i][p] + offset);
+}
+
+static unsigned long long path_up(const struct dev_snapshot *s, size_t i, unsigned int p, size_t arg)
+{
+	(void)arg;
+	return !((s->path_state[i].down_mask >> p) & 1u);
+}
+
+static unsigned long long path_changes(const struct dev_snapshot *s, size_t i, unsigned int p,
+				       size_t arg)
+{
+	(void)arg;
+	return s->path_state[i].changes[p];
 }
 
 /* A reason counter's sample: dev, result and reason. */
@@ -149,29 +197,27 @@ static void reason_samples(FILE *out, const char *metric, const char *dev, const
 	}
 }
 
-/* One per-path family: every device's peers' paths, the counter at offset. */
+/* One per-path counter family: the counter at offset in srv6_path_counters. */
 static void path_family(FILE *out, const struct dev_snapshot *s, size_t n, const char *name,
 			const char *help, size_t offset)
 {
 	prom_family(out, name, "counter", help);
-	for (size_t d = 0; d < n; d++)
-		for (size_t i = 0; i < s[d].npeers; i++)
-			for (unsigned int p = 0; p < s[d].peers[i].value.path_count && p < SRV6_MAX_PATHS; p++)
-				path_sample(out, name, &s[d], i, p,
-					    *(const __u64 *)((const char *)&s[d].path_ctrs[i][p] + offset));
+	path_samples(out, s, n, name, path_counter, offset);
 }
 
-/* Whether each path is up (1) or down (0). */
-static void path_up_family(FILE *out, const struct dev_snapshot *s, size_t n)
+/* The liveness families: whether each path is up, its state changes and its
+ * probes' round trips (a summary: _sum in seconds, _count). */
+static void path_state_families(FILE *out, const struct dev_snapshot *s, size_t n)
 {
-	const char *name = "srv6_bpf_path_up";
-
-	prom_family(out, name, "gauge", "1 while a path is live, 0 while its flows fail over.");
-	for (size_t d = 0; d < n; d++)
-		for (size_t i = 0; i < s[d].npeers; i++)
-			for (unsigned int p = 0; p < s[d].peers[i].value.path_count && p < SRV6_MAX_PATHS; p++)
-				path_sample(out, name, &s[d], i, p,
-					    !((s[d].path_state[i].down_mask >> p) & 1u));
+	prom_family(out, "srv6_bpf_path_up", "gauge",
+		    "1 while a path is live, 0 while its flows fail over.");
+	path_samples(out, s, n, "srv6_bpf_path_up", path_up, 0);
+	prom_family(out, "srv6_bpf_path_state_changes_total", "counter",
+		    "Times the prober took a path down or up.");
+	path_samples(out, s, n, "srv6_bpf_path_state_changes_total", path_changes, 0);
+	prom_family(out, "srv6_bpf_path_probe_rtt_seconds", "summary",
+		    "Round trips of the path's answered probes.");
+	path_samples(out, s, n, "srv6_bpf_path_probe_rtt_seconds", NULL, 0);
 }
 
 /* A counter family with one sample per device: the __u64 at offset in its
@@ -239,7 +285,7 @@ static void render(FILE *out, const struct dev_snapshot *s, size_t n)
 	path_family(out, s, n, "srv6_bpf_path_failover_packets_total",
 		    "Packets of a path's flows sent on another of the peer's paths while it was down.",
 		    offsetof(struct srv6_path_counters, failover_packets));
-	path_up_family(out, s, n);
+	path_state_families(out, s, n);
 
 	prom_family(out, "srv6_bpf_tc_packets_total", "counter",
 		    "Packets the TC egress program saw, by result (encap, pass, drop) and reason.");

@@ -217,8 +217,8 @@ static int state_reset_changed(const struct srv6_maps *maps, const struct change
 		__u32 i = idx[k] - ch->next->counters_base;
 
 		st.down_mask &= ~(1u << i);
-		st.probes_lost[i] = 0;
-		st.since_ns[i] = 0;
+		st.probes_lost[i] = st.changes[i] = 0;
+		st.since_ns[i] = st.probes_answered[i] = st.rtt_ns_sum[i] = 0;
 	}
 	return rc ? rc : srv6_path_state_write(maps, slot, &st);
 }

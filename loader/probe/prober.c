@@ -33,8 +33,10 @@ struct probe_target {
 	struct probe_user *users;
 	size_t nusers, cap;
 	bool down, outstanding;
-	unsigned int lost, answered; /* in a row */
-	__u64 since_ns;              /* CLOCK_BOOTTIME of the last change, 0: never */
+	unsigned int lost, answered;    /* in a row */
+	__u32 changes;                  /* down or up, since the prober started */
+	__u64 since_ns;                 /* CLOCK_BOOTTIME of the last change, 0: never */
+	__u64 sent_ns, probes_answered, rtt_ns_sum;
 	__u16 seq;
 };
 
@@ -116,7 +118,10 @@ static void target_publish(struct prober *p, const struct probe_target *t)
 		else
 			st.down_mask &= ~(1u << u->index);
 		st.probes_lost[u->index] = t->lost;
+		st.changes[u->index] = t->changes;
 		st.since_ns[u->index] = t->since_ns;
+		st.probes_answered[u->index] = t->probes_answered;
+		st.rtt_ns_sum[u->index] = t->rtt_ns_sum;
 		srv6_path_state_write(&p->maps, u->slot, &st);
 	}
 }
@@ -145,15 +150,16 @@ static int targets_refresh(struct prober *p, struct err *e)
 
 			if (!target_same(old, &v[i].path, v[i].addrs.ipv4))
 				continue;
-			v[i].down = old->down;
-			v[i].outstanding = old->outstanding;
-			v[i].lost = old->lost;
-			v[i].answered = old->answered;
-			v[i].since_ns = old->since_ns;
-			v[i].seq = old->seq;
+			struct probe_user *users = v[i].users;
+			size_t nusers = v[i].nusers, cap = v[i].cap;
+
+			v[i] = *old; /* its state and counters; this round's users */
+			v[i].users = users;
+			v[i].nusers = nusers;
+			v[i].cap = cap;
 		}
-		if (v[i].down || v[i].lost)
-			target_publish(p, &v[i]);
+		/* Every second: the RTTs, and the state for peers new to the list. */
+		target_publish(p, &v[i]);
 	}
 	if (rc) {
 		targets_free(v, n);
@@ -186,6 +192,7 @@ static void target_tick(struct prober *p, struct probe_target *t)
 		t->answered = 0;
 		if (!t->down && t->lost >= p->o->loss) {
 			t->down = true;
+			t->changes++;
 			t->since_ns = boot_ns();
 			target_log(p, t);
 		}
@@ -193,6 +200,7 @@ static void target_tick(struct prober *p, struct probe_target *t)
 	}
 	t->seq = p->next_seq++;
 	t->outstanding = true;
+	t->sent_ns = boot_ns();
 	len = probe_build(&t->addrs, &t->path, p->id, t->seq, frame);
 	memcpy(&to.sin6_addr, t->path.segs[0], SRV6_ADDR_LEN);
 	/* A send error (no route, no neighbour yet) is a lost probe like any other. */
@@ -206,8 +214,11 @@ static void target_answered(struct prober *p, struct probe_target *t)
 	t->outstanding = false;
 	t->lost = 0;
 	t->answered++;
+	t->probes_answered++;
+	t->rtt_ns_sum += boot_ns() - t->sent_ns;
 	if (t->down && t->answered >= p->o->recover) {
 		t->down = false;
+		t->changes++;
 		t->since_ns = boot_ns();
 		target_log(p, t);
 		publish = true;

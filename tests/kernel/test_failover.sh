@@ -18,18 +18,19 @@ PACKETS=2
 PORT=45006
 
 # set_mask MASK: H1_6's srv6_path_state entry (its peer slot, counters_base /
-# 8) with down_mask MASK (bit i: path i down) and the rest zero (104 bytes).
+# 8) with down_mask MASK (bit i: path i down) and the rest zero.
 set_mask() {
-	local dir base slot
+	local dir base slot size
 	dir=$(sbj h0 show dev eth0 | json_eval 'j[0]["pin_dir"]')
 	# shellcheck disable=SC2046 # the key's 16 bytes as words
 	base=$(bpftool -j map lookup pinned "$dir/srv6_peers" key hex $("$KT_PYTHON" -c \
 		'import ipaddress, sys; print(ipaddress.ip_address(sys.argv[1]).packed.hex(" "))' "$H1_6") |
 		json_eval 'j["formatted"]["value"]["counters_base"]')
 	slot=$((base / 8))
+	size=$(bpftool -j map show pinned "$dir/srv6_path_state" | json_eval 'j["bytes_value"]')
 	# shellcheck disable=SC2046
 	bpftool map update pinned "$dir/srv6_path_state" key $(le32 "$slot") \
-		value $(le32 "$1") $(printf '0 %.0s' $(seq 100))
+		value $(le32 "$1") $(printf '0 %.0s' $(seq $((size - 4))))
 }
 
 # le32 N: N as 4 little-endian bytes.

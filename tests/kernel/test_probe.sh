@@ -94,6 +94,21 @@ assert_ge "flows on path 2 again" 1 "$n2"
 assert_match "log line" 'event=path-up .*segs=fc00:0:101:2:e006::' "$(cat "$KT_TMP/probe.err")"
 ok "path 2 up ${ms} ms after r1 took it back; flows per path $n1 $n2 $n3"
 
+metric() { # metric NAME PATH: h0's sample of NAME for H1_6's path PATH (0-based)
+	sb h0 metrics dev eth0 | awk -v m="$1" -v p="path=\"$2\"" \
+		'index($1, m "{") == 1 && index($0, p) && v == "" { v = $2 } END { print v }'
+}
+assert_eq "srv6_bpf_path_state_changes_total of path 2 (down, up)" 2 \
+	"$(metric srv6_bpf_path_state_changes_total 1)"
+assert_eq "srv6_bpf_path_state_changes_total of path 1" 0 \
+	"$(metric srv6_bpf_path_state_changes_total 0)"
+sleep 1.1 # the prober writes the round trips once a second
+answered=$(metric srv6_bpf_path_probe_rtt_seconds_count 0)
+rtt=$(metric srv6_bpf_path_probe_rtt_seconds_sum 0)
+assert_ge "answered probes of path 1" 50 "$answered"
+assert_ok "mean round trip of path 1 under 100 ms ($rtt s / $answered)" \
+	awk -v s="$rtt" -v n="$answered" 'BEGIN { exit !(s > 0 && s / n < 0.1) }'
+ok "metrics: 2 state changes on path 2, $answered probes answered on path 1"
 bg_kill probe
 assert_match "the prober's last line" 'event=probe-stop' "$(tail -1 "$KT_TMP/probe.err")"
 ok "probe: a dead path found by its own probes, its flows failed over and back"
