@@ -8,17 +8,19 @@
 const char usage_probe[] =
 	"Usage: srv6-bpf probe dev DEV [--interval MS] [--loss N] [--recover N]\n"
 	"\n"
-	"Probe every path of every peer on DEV along its own segment list, until\n"
-	"SIGTERM or SIGINT: an ICMP echo request to the peer, encapsulated onto the\n"
-	"path (so it crosses that path's links), answered by the peer's stack. A path\n"
-	"is down after N probes in a row went unanswered (each gets one interval) and\n"
-	"its flows move to the peer's live paths in the datapath; it is up again after\n"
-	"--recover probes in a row were answered. A segment list several peers share is\n"
-	"probed once. Probes per second: distinct paths x 1000 / MS.\n"
+	"Probe every path of every peer on DEV until SIGTERM or SIGINT. A probe\n"
+	"follows the path's micro-SIDs to its last router before the peer, makes a\n"
+	"U-turn there, comes back through the same routers and ends at DEV's own\n"
+	"decap SID: it crosses the path's fabric links both ways and needs nothing of\n"
+	"the peer. A path is down after N probes in a row did not come back (each gets\n"
+	"one interval) and its flows move to the peer's live paths in the datapath; it\n"
+	"is up again after --recover came back in a row. Paths through the same routers\n"
+	"share one probe. Probes per second: distinct U-turns x 1000 / MS.\n"
 	"  --interval MS   between probes of a path, 1-10000 (default 10)\n"
 	"  --loss N        probes lost in a row that make a path down, 1-100 (default 3)\n"
 	"  --recover N     probes answered in a row that make it up again, 1-100 (default 3)\n"
-	"The peer must answer ICMP echo requests and decapsulate the path's last SID.\n"
+	"Needs: paths of micro-SIDs (32-bit block, 16-bit micro-SIDs) whose routers\n"
+	"run End, and a decap SID on DEV in the same block (the probes' way home).\n"
 	"One log line per change; srv6-bpf route show shows each path's state.\n";
 
 #define PO(member) offsetof(struct probe_opts, member)

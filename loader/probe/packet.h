@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Path probes on the wire: an ICMP echo request to the peer, encapsulated
- * (H.Encaps.Red, the same outer header the TC program writes) onto one path,
- * so it crosses exactly that path's links; the peer decapsulates it and its
- * stack answers. The request's identifier and sequence number say which probe
- * a reply answers.
+ * Path probes on the wire. A probe makes a U-turn: it follows a path's
+ * micro-SIDs out to the last router before the peer, then the same routers
+ * back, and ends at this host's own decapsulation SID. So it crosses exactly
+ * the fabric links the path's traffic crosses, both ways, and needs nothing of
+ * the peer. Inside: an ICMPv6 echo request from this host to itself, whose
+ * identifier and sequence number say which probe came back.
+ *
+ * Micro-SIDs: a 32-bit block, then 16-bit micro-SIDs (the layout of the lab
+ * and of Jalapeño's carriers: lblen 32, nflen 16).
  */
 #ifndef SRV6_PROBE_PACKET_H
 #define SRV6_PROBE_PACKET_H
@@ -13,25 +17,40 @@
 #include <stddef.h>
 #include "srv6_bpf.h"
 
-/* Outer header, inner IP header and the echo request with its payload. */
+#define PROBE_USIDS_MAX (SRV6_MAX_SEGS * 6) /* 6 micro-SIDs a carrier */
+
+/* Outer header, inner IPv6 header and the echo request with its payload. */
 #define PROBE_FRAME_MAX (SRV6_ENCAP_LEN_MAX + 40 + 8 + 16)
 
-struct probe_addrs {
-	__u8 outer_src[SRV6_ADDR_LEN]; /* the datapath's outer source */
-	struct srv6_peer_key self;     /* the inner source: this host (IPv4 as ::ffff:a.b.c.d) */
-	struct srv6_peer_key peer;     /* the inner destination */
-	bool ipv4;                     /* inner IPv4 + ICMP, else IPv6 + ICMPv6 */
+/* Where a probe comes back to: this host's decapsulation SID as micro-SIDs. */
+struct probe_home {
+	__u8 block[4];
+	__u16 usids[6]; /* the SID's micro-SIDs after the block (node, maybe a function) */
+	unsigned int n;
+	__u8 addr[SRV6_ADDR_LEN]; /* this host's IPv6 address: the inner source and destination */
 	__u8 hop_limit;
 };
 
-/* The probe for path with (id, seq) as bytes from the outer IPv6 header on;
- * returns its length. */
-size_t probe_build(const struct probe_addrs *a, const struct srv6_path *path, __u16 id, __u16 seq,
-		   __u8 *frame);
+/* The home of a decapsulation SID prefix (block + n micro-SIDs, /48 to /128):
+ * 0, or -1 when it is no such micro-SID prefix. */
+int probe_home_of(const struct srv6_sid_key *sid, struct probe_home *home);
 
-/* An echo reply as a raw ICMPv6 socket hands it over (ICMPv6 header on), or
- * as a raw IPv4 socket does (IPv4 header on): 0 and its id and seq, -1 when it
- * is no echo reply of a probe. */
-int probe_reply_parse(const __u8 *buf, size_t len, bool ipv4, __u16 *id, __u16 *seq);
+/*
+ * The U-turn of path fwd: its routers (its micro-SIDs less the peer's last
+ * home->n, the peer's SID shaped like ours), the same routers back but the
+ * last, then home's micro-SIDs, packed into carriers of home's block. 0, or -1
+ * when fwd is not micro-SIDs of that block, has no router, or the U-turn needs
+ * more than SRV6_MAX_SEGS carriers.
+ */
+int probe_uturn(const struct srv6_path *fwd, const struct probe_home *home, struct srv6_path *out);
+
+/* The probe for a U-turn path with (id, seq), from the outer IPv6 header on,
+ * with src as the outer source; returns its length. */
+size_t probe_build(const struct probe_home *home, const __u8 *src, const struct srv6_path *uturn,
+		   __u16 id, __u16 seq, __u8 *frame);
+
+/* A probe back home, as a raw ICMPv6 socket hands it over (ICMPv6 header on):
+ * 0 and its id and seq, -1 when it is none. */
+int probe_parse(const __u8 *buf, size_t len, __u16 *id, __u16 *seq);
 
 #endif

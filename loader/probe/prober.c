@@ -26,18 +26,26 @@ struct probe_user {
 	__u32 index; /* the path's index in the peer */
 };
 
-/* One distinct segment list (and inner family), probed once. */
+/* One distinct U-turn (the routers of one or more paths), probed once. */
 struct probe_target {
-	struct srv6_path path;
-	struct probe_addrs addrs;
+	struct srv6_path path;  /* the first path it was made for, for the log */
+	struct srv6_path uturn; /* what the probe follows */
+	struct srv6_peer_key peer;
 	struct probe_user *users;
 	size_t nusers, cap;
-	bool down, outstanding;
+	bool down;
+	/* The probes in flight: [0] sent this round, [1] the round before; a
+	 * probe has two intervals to come back, so a late scheduling slot on a
+	 * busy host is no loss. */
+	struct probe_sent {
+		bool outstanding;
+		__u16 seq;
+		__u64 sent_ns;
+	} sent[2];
 	unsigned int lost, answered;    /* in a row */
 	__u32 changes;                  /* down or up, since the prober started */
 	__u64 since_ns;                 /* CLOCK_BOOTTIME of the last change, 0: never */
-	__u64 sent_ns, probes_answered, rtt_ns_sum;
-	__u16 seq;
+	__u64 probes_answered, rtt_ns_sum;
 };
 
 struct prober {
@@ -45,11 +53,10 @@ struct prober {
 	const struct probe_opts *o;
 	struct srv6_maps maps;
 	struct srv6_config cfg;
-	struct srv6_peer_key self4; /* the device's first IPv4 address, if any */
-	bool have4;
+	struct probe_home home; /* where probes come back to */
 	struct probe_target *t;
 	size_t n;
-	int tx, rx6, rx4, sig;
+	int tx, rx, sig;
 	bool maps_open;
 	__u16 id, next_seq;
 };
@@ -69,34 +76,30 @@ static void targets_free(struct probe_target *t, size_t n)
 	free(t);
 }
 
-static bool target_same(const struct probe_target *t, const struct srv6_path *path, bool ipv4)
+static bool target_same(const struct probe_target *t, const struct srv6_path *uturn)
 {
-	return t->addrs.ipv4 == ipv4 && t->path.seg_count == path->seg_count &&
-	       !memcmp(t->path.segs, path->segs, sizeof(path->segs[0]) * path->seg_count);
+	return t->uturn.seg_count == uturn->seg_count &&
+	       !memcmp(t->uturn.segs, uturn->segs, sizeof(uturn->segs[0]) * uturn->seg_count);
 }
 
-/* The target of path (made on first sight, towards peer), with this user added. */
+/* The target of path i of peer (made on first sight), with this user added;
+ * a path with no U-turn (not micro-SIDs of our block) is left alone. */
 static int target_add(struct prober *p, struct probe_target **v, size_t *n, size_t *cap,
 		      const struct srv6_peer_entry *peer, unsigned int i)
 {
-	const struct srv6_path *path = &peer->value.paths[i];
 	struct probe_user u = { peer->value.counters_base / SRV6_MAX_PATHS, i };
-	bool ipv4 = addr_key_is_ipv4(&peer->key);
 	struct probe_target *t = NULL;
+	struct srv6_path uturn;
 
+	if (probe_uturn(&peer->value.paths[i], &p->home, &uturn))
+		return 0;
 	for (size_t k = 0; k < *n && !t; k++)
-		if (target_same(&(*v)[k], path, ipv4))
+		if (target_same(&(*v)[k], &uturn))
 			t = &(*v)[k];
 	if (!t) {
-		struct probe_target fresh = { .path = *path };
+		struct probe_target fresh = { .path = peer->value.paths[i], .uturn = uturn,
+					      .peer = peer->key };
 
-		fresh.addrs.ipv4 = ipv4;
-		fresh.addrs.peer = peer->key;
-		fresh.addrs.self = ipv4 ? p->self4 : (struct srv6_peer_key){ { 0 } };
-		if (!ipv4)
-			memcpy(fresh.addrs.self.addr, p->cfg.src, SRV6_ADDR_LEN);
-		memcpy(fresh.addrs.outer_src, p->cfg.src, SRV6_ADDR_LEN);
-		fresh.addrs.hop_limit = p->cfg.hop_limit;
 		if (!array_append((void **)v, n, cap, &fresh, sizeof(fresh)))
 			return -1;
 		t = &(*v)[*n - 1];
@@ -137,8 +140,6 @@ static int targets_refresh(struct prober *p, struct err *e)
 	if (rc)
 		return errf(e, "cannot read the peers of %s: %s", p->o->dev, strerror(-rc));
 	for (size_t i = 0; i < npeers && rc == 0; i++) {
-		if (addr_key_is_ipv4(&peers[i].key) && !p->have4)
-			continue; /* no IPv4 address to probe from */
 		for (unsigned int k = 0; k < peers[i].value.path_count && k < SRV6_MAX_PATHS; k++)
 			if (target_add(p, &v, &n, &cap, &peers[i], k))
 				rc = errf(e, "out of memory");
@@ -148,7 +149,7 @@ static int targets_refresh(struct prober *p, struct err *e)
 		for (size_t k = 0; k < p->n; k++) {
 			struct probe_target *old = &p->t[k];
 
-			if (!target_same(old, &v[i].path, v[i].addrs.ipv4))
+			if (!target_same(old, &v[i].uturn))
 				continue;
 			struct probe_user *users = v[i].users;
 			size_t nusers = v[i].nusers, cap = v[i].cap;
@@ -177,17 +178,17 @@ static void target_log(const struct prober *p, const struct probe_target *t)
 
 	log_event(t->down ? LOG_LEVEL_WARN : LOG_LEVEL_INFO, t->down ? "path-down" : "path-up",
 		  "dev=%s segs=%s peer=%s probes_lost=%u", p->o->dev, addr_segs_str(&t->path, segs),
-		  addr_key_str(&t->addrs.peer, peer), t->lost);
+		  addr_key_str(&t->peer, peer), t->lost);
 }
 
-/* The last round's verdict (an unanswered probe is lost), then a new probe. */
+/* The verdict on the probe sent two rounds ago (not back: lost), then a new probe. */
 static void target_tick(struct prober *p, struct probe_target *t)
 {
 	__u8 frame[PROBE_FRAME_MAX];
 	struct sockaddr_in6 to = { .sin6_family = AF_INET6 };
 	size_t len;
 
-	if (t->outstanding) {
+	if (t->sent[1].outstanding) {
 		t->lost++;
 		t->answered = 0;
 		if (!t->down && t->lost >= p->o->loss) {
@@ -198,24 +199,23 @@ static void target_tick(struct prober *p, struct probe_target *t)
 		}
 		target_publish(p, t);
 	}
-	t->seq = p->next_seq++;
-	t->outstanding = true;
-	t->sent_ns = boot_ns();
-	len = probe_build(&t->addrs, &t->path, p->id, t->seq, frame);
-	memcpy(&to.sin6_addr, t->path.segs[0], SRV6_ADDR_LEN);
+	t->sent[1] = t->sent[0];
+	t->sent[0] = (struct probe_sent){ true, p->next_seq++, boot_ns() };
+	len = probe_build(&p->home, p->cfg.src, &t->uturn, p->id, t->sent[0].seq, frame);
+	memcpy(&to.sin6_addr, t->uturn.segs[0], SRV6_ADDR_LEN);
 	/* A send error (no route, no neighbour yet) is a lost probe like any other. */
 	(void)!sendto(p->tx, frame, len, 0, (struct sockaddr *)&to, sizeof(to));
 }
 
-static void target_answered(struct prober *p, struct probe_target *t)
+static void target_answered(struct prober *p, struct probe_target *t, struct probe_sent *sent)
 {
 	bool publish = t->lost != 0;
 
-	t->outstanding = false;
+	sent->outstanding = false;
 	t->lost = 0;
 	t->answered++;
 	t->probes_answered++;
-	t->rtt_ns_sum += boot_ns() - t->sent_ns;
+	t->rtt_ns_sum += boot_ns() - sent->sent_ns;
 	if (t->down && t->answered >= p->o->recover) {
 		t->down = false;
 		t->changes++;
@@ -227,20 +227,21 @@ static void target_answered(struct prober *p, struct probe_target *t)
 		target_publish(p, t);
 }
 
-/* Every echo reply waiting on fd that answers one of our outstanding probes. */
-static void replies_read(struct prober *p, int fd, bool ipv4)
+/* Every probe of ours back home: its target answered. */
+static void probes_read(struct prober *p)
 {
 	__u8 buf[512];
 	ssize_t len;
 
-	while ((len = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+	while ((len = recv(p->rx, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
 		__u16 id, seq;
 
-		if (probe_reply_parse(buf, (size_t)len, ipv4, &id, &seq) || id != p->id)
+		if (probe_parse(buf, (size_t)len, &id, &seq) || id != p->id)
 			continue;
 		for (size_t i = 0; i < p->n; i++)
-			if (p->t[i].outstanding && p->t[i].seq == seq && p->t[i].addrs.ipv4 == ipv4)
-				target_answered(p, &p->t[i]);
+			for (int k = 0; k < 2; k++)
+				if (p->t[i].sent[k].outstanding && p->t[i].sent[k].seq == seq)
+					target_answered(p, &p->t[i], &p->t[i].sent[k]);
 	}
 }
 
@@ -265,13 +266,13 @@ static int sockets_open(struct prober *p, struct err *e)
 	p->sig = stop_open(p);
 	/* IPPROTO_RAW: the probe carries its own outer IPv6 header. */
 	p->tx = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
-	p->rx6 = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
-	p->rx4 = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
-	if (p->sig < 0 || p->tx < 0 || p->rx6 < 0 || p->rx4 < 0)
+	/* The probes come back decapsulated: echo requests to this host. */
+	p->rx = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+	if (p->sig < 0 || p->tx < 0 || p->rx < 0)
 		return errf(e, "cannot open the probe sockets: %s", strerror(errno));
 	ICMP6_FILTER_SETBLOCKALL(&filter);
-	ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &filter);
-	if (setsockopt(p->rx6, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof(filter)) ||
+	ICMP6_FILTER_SETPASS(ICMP6_ECHO_REQUEST, &filter);
+	if (setsockopt(p->rx, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof(filter)) ||
 	    setsockopt(p->tx, SOL_SOCKET, SO_BINDTODEVICE, p->o->dev, (socklen_t)strlen(p->o->dev)))
 		return errf(e, "cannot set up the probe sockets on %s: %s", p->o->dev, strerror(errno));
 	return 0;
@@ -279,7 +280,7 @@ static int sockets_open(struct prober *p, struct err *e)
 
 static void prober_close(struct prober *p)
 {
-	int fds[] = { p->tx, p->rx6, p->rx4, p->sig };
+	int fds[] = { p->tx, p->rx, p->sig };
 
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		if (fds[i] >= 0)
@@ -289,26 +290,37 @@ static void prober_close(struct prober *p)
 		srv6_maps_close(&p->maps);
 }
 
+/* Home: the first decapsulation SID of DEV that takes IPv6 and is micro-SIDs. */
+static int home_find(struct prober *p, struct err *e)
+{
+	struct srv6_sid_entry *sids = NULL;
+	size_t n = 0;
+	int rc = -1;
+
+	if (p->maps.local_sids_fd >= 0 && srv6_sids_dump(&p->maps, &sids, &n) == 0)
+		for (size_t i = 0; i < n && rc; i++)
+			if ((sids[i].value.action == SRV6_SID_DECAP ||
+			     sids[i].value.action == SRV6_SID_DECAP6) &&
+			    probe_home_of(&sids[i].key, &p->home) == 0)
+				rc = 0;
+	free(sids);
+	if (rc)
+		return errf(e, "probe: %s has no micro-SID decap SID for the probes to come back to (srv6-bpf sid add ... action decap6)",
+			    p->o->dev);
+	memcpy(p->home.addr, p->cfg.src, SRV6_ADDR_LEN);
+	p->home.hop_limit = p->cfg.hop_limit;
+	return 0;
+}
+
 static int prober_open(struct ctx *c, const struct probe_opts *o, struct prober *p, struct err *e)
 {
-	struct link_info li;
-	struct in_addr a4;
-	struct err ignored;
-
-	*p = (struct prober){ .c = c, .o = o, .tx = -1, .rx6 = -1, .rx4 = -1, .sig = -1,
-			      .id = (__u16)getpid() };
+	*p = (struct prober){ .c = c, .o = o, .tx = -1, .rx = -1, .sig = -1, .id = (__u16)getpid() };
 	if (dp_open(c, o->dev, &p->maps, e))
 		return -1;
 	p->maps_open = true;
 	if (srv6_config_read(&p->maps, &p->cfg))
 		return errf(e, "cannot read the config of %s", o->dev);
-	if (nlx_link_get(&c->nl, o->dev, &li, e))
-		return -1;
-	if (nlx_first_ipv4(&c->nl, li.ifindex, &a4, &ignored) == 0) {
-		addr_key_from_in(&p->self4, &a4);
-		p->have4 = true;
-	}
-	return sockets_open(p, e);
+	return home_find(p, e) || sockets_open(p, e) ? -1 : 0;
 }
 
 static int prober_loop(struct prober *p, struct err *e)
@@ -316,8 +328,7 @@ static int prober_loop(struct prober *p, struct err *e)
 	__u64 next_tick = boot_ns(), next_refresh = 0;
 
 	for (;;) {
-		struct pollfd fds[] = { { p->rx6, POLLIN, 0 }, { p->rx4, POLLIN, 0 },
-					{ p->sig, POLLIN, 0 } };
+		struct pollfd fds[] = { { p->rx, POLLIN, 0 }, { p->sig, POLLIN, 0 } };
 		__u64 now = boot_ns();
 
 		if (now >= next_refresh) {
@@ -336,10 +347,9 @@ static int prober_loop(struct prober *p, struct err *e)
 		if (poll(fds, ARRAY_SIZE(fds), (int)((next_tick - now + 999999) / 1000000)) < 0 &&
 		    errno != EINTR)
 			return errf(e, "poll: %s", strerror(errno));
-		if (fds[2].revents)
+		if (fds[1].revents)
 			return 0;
-		replies_read(p, p->rx6, false);
-		replies_read(p, p->rx4, true);
+		probes_read(p);
 	}
 }
 

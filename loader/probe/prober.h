@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Path liveness: probe every programmed path of a device along its own
- * segment list (packet.h) and keep srv6_path_state in step, so the TC program
+ * Path liveness: probe every programmed path of a device with a U-turn through
+ * its routers (packet.h) and keep srv6_path_state in step, so the TC program
  * moves a dead path's flows to the peer's live paths. A path is down after
- * `loss` probes in a row went unanswered (each has one interval to come back)
- * and up again after `recover` answered in a row. A segment list that several
- * peers share is probed once, towards the first of them.
+ * `loss` probes in a row did not come back (each has one interval) and up again
+ * after `recover` came back in a row. Paths through the same routers (to
+ * several peers on one leaf, say) share one probe.
  */
 #ifndef SRV6_PROBER_H
 #define SRV6_PROBER_H

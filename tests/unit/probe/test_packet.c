@@ -1,20 +1,12 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* loader/probe/packet.c: the probe on the wire and the replies it accepts. */
+/* loader/probe/packet.c: the U-turn of a path, the probe on the wire, and what
+ * counts as a probe back home. */
 #include <criterion/criterion.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include "probe/packet.h"
 #include "srv6_outer.h"
 #include "unit_helpers.h"
-
-static void addrs_v6(struct probe_addrs *a)
-{
-	memset(a, 0, sizeof(*a));
-	inet_pton(AF_INET6, "2001:db8:1::1", a->outer_src);
-	inet_pton(AF_INET6, "2001:db8:1::1", a->self.addr);
-	inet_pton(AF_INET6, "2001:db8:2::2", a->peer.addr);
-	a->hop_limit = 64;
-}
 
 static struct srv6_path path_of(const char *const *sids, unsigned int n)
 {
@@ -23,112 +15,139 @@ static struct srv6_path path_of(const char *const *sids, unsigned int n)
 	memset(&p, 0, sizeof(p));
 	p.seg_count = (__u8)n;
 	for (unsigned int i = 0; i < n; i++)
-		inet_pton(AF_INET6, sids[i], p.segs[i]);
+		cr_assert_eq(inet_pton(AF_INET6, sids[i], p.segs[i]), 1, "%s", sids[i]);
 	return p;
 }
 
-/* The one's-complement sum over data (with sum folded in) is 0xffff when the
- * checksum inside is right. */
-static __u16 fold(__u32 sum, const __u8 *data, size_t len)
+static void home_of(const char *prefix, unsigned int len, struct probe_home *h)
 {
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (__u32)data[i] << 8 | data[i + 1];
-	if (len & 1)
-		sum += (__u32)data[len - 1] << 8;
+	struct srv6_sid_key k = { .prefixlen = len };
+
+	cr_assert_eq(inet_pton(AF_INET6, prefix, k.addr), 1);
+	cr_assert_eq(probe_home_of(&k, h), 0);
+	inet_pton(AF_INET6, "2001:db8:1::2", h->addr);
+	h->hop_limit = 64;
+}
+
+static void assert_path(const struct srv6_path *p, const char *const *want, unsigned int n)
+{
+	char text[INET6_ADDRSTRLEN];
+
+	cr_assert_eq(p->seg_count, n);
+	for (unsigned int i = 0; i < n; i++)
+		cr_assert_str_eq(inet_ntop(AF_INET6, p->segs[i], text, sizeof(text)), want[i]);
+}
+
+/* Leaf-spine, host locators as decap SIDs (one micro-SID): out through leaf,
+ * spine and the peer's leaf, back through the spine and our leaf, home. */
+Test(probe_uturn, leaf_spine_locators)
+{
+	static const char *const fwd[] = { "fc00:0:2000:1000:2001:e001::" };
+	static const char *const want[] = { "fc00:0:2000:1000:2001:1000:2000:e000" };
+	struct srv6_path p = path_of(fwd, 1), u;
+	struct probe_home h;
+
+	home_of("fc00:0:e000::", 48, &h);
+	cr_assert_eq(probe_uturn(&p, &h, &u), 0);
+	assert_path(&u, want, 1);
+}
+
+/* Function SIDs (node + function: two micro-SIDs), one router; and a U-turn
+ * that needs a second carrier. */
+Test(probe_uturn, function_sids_and_two_carriers)
+{
+	static const char *const line[] = { "fc00:0:100:2:e006::" };
+	static const char *const line_want[] = { "fc00:0:100:1:e006::" };
+	static const char *const fabric[] = { "fc00:0:2000:1000:2001:2:e006::" };
+	static const char *const fabric_want[] = { "fc00:0:2000:1000:2001:1000:2000:1",
+						   "fc00:0:e006::" };
+	struct srv6_path p = path_of(line, 1), u;
+	struct probe_home h;
+
+	home_of("fc00:0:1:e006::", 64, &h);
+	cr_assert_eq(probe_uturn(&p, &h, &u), 0);
+	assert_path(&u, line_want, 1);
+	p = path_of(fabric, 1);
+	cr_assert_eq(probe_uturn(&p, &h, &u), 0);
+	assert_path(&u, fabric_want, 2);
+}
+
+/* Paths of several carriers read as one list of micro-SIDs. */
+Test(probe_uturn, a_path_of_two_carriers)
+{
+	static const char *const fwd[] = { "fc00:0:2000:1000:3000:4000:3001:1001",
+					   "fc00:0:2001:e001::" };
+	static const char *const want[] = { "fc00:0:2000:1000:3000:4000:3001:1001",
+					    "fc00:0:2001:1001:3001:4000:3000:1000",
+					    "fc00:0:2000:e000::" };
+	struct srv6_path p = path_of(fwd, 2), u;
+	struct probe_home h;
+
+	home_of("fc00:0:e000::", 48, &h);
+	cr_assert_eq(probe_uturn(&p, &h, &u), 0);
+	assert_path(&u, want, 3);
+}
+
+Test(probe_uturn, what_has_no_uturn)
+{
+	static const char *const other_block[] = { "fc00:1:2000:1000:2001:e001::" };
+	static const char *const no_router[] = { "fc00:0:e001::" };
+	static const char *const plain[] = { "2001:db8:ff::1" };
+	struct srv6_path p, u;
+	struct probe_home h;
+	struct srv6_sid_key odd = { .prefixlen = 56 };
+
+	home_of("fc00:0:e000::", 48, &h);
+	p = path_of(other_block, 1);
+	cr_assert_eq(probe_uturn(&p, &h, &u), -1, "another block");
+	p = path_of(no_router, 1);
+	cr_assert_eq(probe_uturn(&p, &h, &u), -1, "no router to turn at");
+	p = path_of(plain, 1);
+	cr_assert_eq(probe_uturn(&p, &h, &u), -1, "no micro-SIDs");
+	cr_assert_eq(probe_home_of(&odd, &h), -1, "a /56 is no micro-SID prefix");
+}
+
+/* One checksum, computed another way: the sum over the pseudo-header and the
+ * message, checksum included, folds to 0xffff. */
+static __u16 ones_sum(const __u8 *inner)
+{
+	__u32 sum = 58 + 24;
+
+	for (int i = 8; i < 40 + 24; i += 2)
+		sum += (__u32)inner[i] << 8 | inner[i + 1];
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (__u16)sum;
 }
 
-Test(probe_packet, ipv6_echo_on_a_two_sid_path)
+Test(probe_packet, an_echo_to_home_behind_the_uturn)
 {
-	static const char *const sids[] = { "fc00:0:100:101::", "fc00:0:2:e006::" };
-	struct srv6_path path = path_of(sids, 2);
-	__u8 frame[PROBE_FRAME_MAX], *inner, *icmp;
-	struct probe_addrs a;
+	static const char *const turn[] = { "fc00:0:2000:1000:2001:1000:2000:1", "fc00:0:e006::" };
+	struct srv6_path u = path_of(turn, 2);
+	__u8 frame[PROBE_FRAME_MAX], src[16], *inner;
+	struct probe_home h;
 	size_t len, encap = SRV6_ENCAP_LEN(2);
-	__u32 sum;
-
-	addrs_v6(&a);
-	len = probe_build(&a, &path, 0x1234, 0x0102, frame);
-	cr_assert_eq(len, encap + 40 + 8 + 16);
-	/* Outer: to the first SID, an SRH with the second, IPv6 inside. */
-	cr_assert_eq(frame[0] >> 4, 6);
-	cr_assert_eq((frame[4] << 8 | frame[5]), len - 40, "outer payload length");
-	cr_assert_eq(frame[6], SRV6_NEXTHDR_ROUTING);
-	cr_assert_arr_eq(frame + 8, a.outer_src, 16);
-	cr_assert_arr_eq(frame + 24, path.segs[0], 16);
-	cr_assert_eq(frame[40], SRV6_NEXTHDR_IPV6, "SRH next header");
-	cr_assert_eq(frame[43], 1, "Segments Left");
-	cr_assert_arr_eq(frame + 48, path.segs[1], 16);
-	/* Inner: an echo request from self to the peer, its checksum right. */
-	inner = frame + encap;
-	icmp = inner + 40;
-	cr_assert_eq(inner[6], 58);
-	cr_assert_arr_eq(inner + 8, a.self.addr, 16);
-	cr_assert_arr_eq(inner + 24, a.peer.addr, 16);
-	cr_assert_eq(icmp[0], 128);
-	cr_assert_eq(icmp[4] << 8 | icmp[5], 0x1234);
-	cr_assert_eq(icmp[6] << 8 | icmp[7], 0x0102);
-	sum = 58 + 24;
-	for (int i = 8; i < 40; i += 2)
-		sum += (__u32)inner[i] << 8 | inner[i + 1];
-	cr_assert_eq(fold(sum, icmp, 24), 0xffff, "ICMPv6 checksum");
-}
-
-Test(probe_packet, ipv4_echo_on_a_one_sid_path)
-{
-	static const char *const sids[] = { "fc00:0:100:2:e004::" };
-	struct srv6_path path = path_of(sids, 1);
-	__u8 frame[PROBE_FRAME_MAX], *inner;
-	struct probe_addrs a;
-	size_t len;
-
-	addrs_v6(&a);
-	a.ipv4 = true;
-	inet_pton(AF_INET, "192.0.2.1", a.self.addr + 12);
-	inet_pton(AF_INET, "198.51.100.2", a.peer.addr + 12);
-	len = probe_build(&a, &path, 7, 9, frame);
-	cr_assert_eq(len, 40 + 20 + 8 + 16);
-	cr_assert_eq(frame[6], SRV6_NEXTHDR_IPIP, "no SRH: IPv4 right after the outer header");
-	inner = frame + 40;
-	cr_assert_eq(inner[0], 0x45);
-	cr_assert_eq(inner[9], 1);
-	cr_assert_arr_eq(inner + 12, a.self.addr + 12, 4);
-	cr_assert_arr_eq(inner + 16, a.peer.addr + 12, 4);
-	cr_assert_eq(fold(0, inner, 20), 0xffff, "IPv4 header checksum");
-	cr_assert_eq(inner[20], 8, "echo request");
-	cr_assert_eq(fold(0, inner + 20, 24), 0xffff, "ICMP checksum");
-}
-
-/* A reply is the request with its type changed: accepted with its id and seq;
- * anything else (a request, another payload, too short) is not. */
-Test(probe_packet, replies_are_recognised)
-{
-	static const char *const sids[] = { "fc00:0:100:2:e006::" };
-	struct srv6_path path = path_of(sids, 1);
-	__u8 frame[PROBE_FRAME_MAX], reply[64];
-	struct probe_addrs a;
 	__u16 id, seq;
 
-	addrs_v6(&a);
-	probe_build(&a, &path, 0xbeef, 0x00ff, frame);
-	memcpy(reply, frame + 80, 24); /* as an ICMPv6 socket hands it over */
-	cr_assert_eq(probe_reply_parse(reply, 24, false, &id, &seq), -1, "a request is no reply");
-	reply[0] = 129;
-	cr_assert_eq(probe_reply_parse(reply, 24, false, &id, &seq), 0);
-	cr_assert_eq(id, 0xbeef);
-	cr_assert_eq(seq, 0x00ff);
-	cr_assert_eq(probe_reply_parse(reply, 23, false, &id, &seq), -1, "cut short");
-	reply[10] ^= 1;
-	cr_assert_eq(probe_reply_parse(reply, 24, false, &id, &seq), -1, "another payload");
-
-	a.ipv4 = true;
-	probe_build(&a, &path, 5, 6, frame);
-	memcpy(reply, frame + 40, 44); /* as a raw IPv4 socket hands it over */
-	reply[20] = 0;
-	cr_assert_eq(probe_reply_parse(reply, 44, true, &id, &seq), 0);
-	cr_assert_eq(id, 5);
-	cr_assert_eq(seq, 6);
-	cr_assert_eq(probe_reply_parse(reply, 44, false, &id, &seq), -1, "not as ICMPv6");
+	home_of("fc00:0:1:e006::", 64, &h);
+	inet_pton(AF_INET6, "2001:db8:1::2", src);
+	len = probe_build(&h, src, &u, 0x1234, 0x0102, frame);
+	cr_assert_eq(len, encap + 40 + 24);
+	cr_assert_eq(frame[6], SRV6_NEXTHDR_ROUTING);
+	cr_assert_arr_eq(frame + 24, u.segs[0], 16, "outer destination: the first carrier");
+	cr_assert_eq(frame[43], 1, "Segments Left");
+	cr_assert_arr_eq(frame + 48, u.segs[1], 16);
+	inner = frame + encap;
+	cr_assert_arr_eq(inner + 8, h.addr, 16, "from home");
+	cr_assert_arr_eq(inner + 24, h.addr, 16, "to home");
+	cr_assert_eq(ones_sum(inner), 0xffff, "ICMPv6 checksum");
+	cr_assert_eq(probe_parse(inner + 40, 24, &id, &seq), 0);
+	cr_assert_eq(id, 0x1234);
+	cr_assert_eq(seq, 0x0102);
+	cr_assert_eq(probe_parse(inner + 40, 23, &id, &seq), -1, "cut short");
+	inner[40] = 129;
+	cr_assert_eq(probe_parse(inner + 40, 24, &id, &seq), -1, "a reply is no probe");
+	inner[40] = 128;
+	inner[50] ^= 1;
+	cr_assert_eq(probe_parse(inner + 40, 24, &id, &seq), -1, "another payload");
 }

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Fast failover on a leaf-spine: 2 spines, 2 leaves, one host per leaf
+# (tests/lab). host0000 and host0001 reach each other over both spines (one
+# micro-SID carrier per spine, weight 1 each) and both run `srv6-bpf probe`
+# (10 ms, down after 3 lost). Under a 5 ms ping stream and a TCP stream from
+# host0000 to host0001, the link from the spine the ping crosses to leaf01
+# dies (drops everything both ways):
+#   - the ping loses under 100 ms of packets (fewer than 20);
+#   - the TCP stream never stops for a whole 0.5 s interval;
+#   - the dead path is down on both hosts, its packets counted as failover;
+#   - the link comes back: the path comes back up and the ping returns to it.
+# shellcheck source=tests/lab/lablib.sh
+. "$(dirname "$0")/../lab/lablib.sh"
+kt_init
+[[ -x $SRV6_BPF ]] || fail "$SRV6_BPF not found: run make (or set SRV6_BPF)"
+LAB_DIR=$KT_TMP/lab
+A=host0000 B=host0001
+
+step "the lab: 2 spines, 2 leaves, a host on each; srv6-bpf on both hosts"
+lab_generate --spines 2 --leaves 2 --hosts-per-leaf 1 --rate-mbit 200
+lab_build
+bpffs_mount LAB_BPFFS
+lab_srv6_load
+host() { json_eval "[h['$2'] for h in j['hosts'] if h['name'] == '$1'][0]" "$LAB_DIR/lab.json"; }
+A6=$(host $A ipv6) B6=$(host $B ipv6)
+# Carriers: leaf, spine, leaf, then the other host's locator (decapsulated there).
+carrier() { echo "fc00:0:$1:$2:$3:$(host "$4" node_id)::"; }
+lab_sb "$A" route add "$B6" dev eth0 path segs "$(carrier 2000 1000 2001 $B)" \
+	path segs "$(carrier 2000 1001 2001 $B)"
+lab_sb "$B" route add "$A6" dev eth0 path segs "$(carrier 2001 1000 2000 $A)" \
+	path segs "$(carrier 2001 1001 2000 $A)"
+for h in $A $B; do
+	bg_start "probe-$h" "$h" "$SRV6_BPF" --bpffs "$LAB_BPFFS" probe dev eth0 --interval 10
+done
+
+# link_dead on|off: SPINE's link to leaf01 drops everything both ways, or
+# carries again (a tc program that drops: routes and addresses stay, as when a
+# cable or an optic dies, and nothing needs rebuilding afterwards).
+clang -O2 -target bpf -c "$KT_LIB_DIR/drop.bpf.c" -o "$KT_TMP/drop.o"
+link_dead() {
+	local dir
+	# clsact may be there already (srv6-bpf's End with xdp tc): ours go first (prio 1).
+	nsx "$SPINE" tc qdisc add dev leaf01 clsact 2>/dev/null || true
+	for dir in ingress egress; do
+		if [[ $1 == on ]]; then
+			nsx "$SPINE" tc filter add dev leaf01 "$dir" prio 1 bpf da obj "$KT_TMP/drop.o" sec tc
+		else
+			nsx "$SPINE" tc filter del dev leaf01 "$dir" prio 1
+		fi
+	done
+}
+
+# path_json HOST I FIELD: HOST's path I to the other host.
+path_json() {
+	lab_sb "$1" -j route show dev eth0 | json_eval "j[0]['paths'][$2]['$3']"
+}
+
+# The ping's path (ICMP hashes on addresses and protocol: one path, both ways).
+nsx "$A" ping -6 -n -q -c 20 -i 0.01 "$B6" >/dev/null
+if (($(path_json "$A" 0 packets) >= 20)); then P=0; else P=1; fi
+SPINE=spine0$P
+assert_ge "pings on path $P (via $SPINE)" 20 "$(path_json "$A" $P packets)"
+for h in $A $B; do
+	for i in 0 1; do assert_eq "$h path $i state" up "$(path_json "$h" $i state)"; done
+done
+ok "the ping crosses $SPINE; every path up on both hosts"
+
+step "$SPINE's link to leaf01 dies under a 5 ms ping stream and a TCP stream"
+nsx "$B" iperf3 -s -1 -D -p 5301 >/dev/null
+sleep 0.3
+bg_start tcp "$A" iperf3 -6 -c "$B6" -p 5301 -t 4 -i 0.5 -J
+bg_start ping "$A" ping -6 -n -q -i 0.005 -c 600 "$B6"
+sleep 1
+link_dead on
+bg_wait ping 20 || true
+bg_wait tcp 20 || fail "iperf3 failed: $(tail -3 "$KT_TMP/tcp.err")"
+sent=$(awk '/packets transmitted/ { print $1 }' "$KT_TMP/ping.out")
+received=$(awk '/packets transmitted/ { print $4 }' "$KT_TMP/ping.out")
+lost=$((sent - received))
+assert_le "pings lost at 5 ms (under 100 ms)" 19 "$lost"
+gaps=$(json_eval '" ".join(str(round(i["sum"]["bytes"])) for i in j["intervals"])' "$KT_TMP/tcp.out")
+assert_ge "TCP bytes in the emptiest 0.5 s interval" 1 \
+	"$(json_eval 'min(round(i["sum"]["bytes"]) for i in j["intervals"])' "$KT_TMP/tcp.out")"
+assert_eq "$A path $P state" down "$(path_json "$A" $P state)"
+assert_eq "$A path $((1 - P)) state" up "$(path_json "$A" $((1 - P)) state)"
+assert_eq "$B path $P state (its way back through $SPINE)" down "$(path_json "$B" $P state)"
+assert_ge "$A path $P failover_packets" 1 "$(path_json "$A" $P failover_packets)"
+ok "$lost of $sent pings lost ($((lost * 5)) ms); TCP bytes per 0.5 s: $gaps"
+
+step "the link comes back: the path comes back up, the ping with it"
+link_dead off
+path_up() { test "$(path_json "$A" "$P" state)" = up; }
+wait_for 100 0.05 "$A path $P up again" path_up
+before=$(path_json "$A" $P packets)
+nsx "$A" ping -6 -n -q -c 20 -i 0.01 "$B6" >/dev/null
+assert_eq "pings on path $P again" 20 $(($(path_json "$A" $P packets) - before))
+ok "fast failover: a dead spine link costs $((lost * 5)) ms of a 5 ms ping stream"
