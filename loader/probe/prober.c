@@ -59,6 +59,13 @@ struct prober {
 	int tx, rx, sig;
 	bool maps_open;
 	__u16 id, next_seq;
+	__u32 *owner; /* sequence number -> index + 1 of the target that sent it */
+	/* This round's probes, sent with one sendmmsg a batch. */
+	struct mmsghdr batch[64];
+	struct iovec iov[64];
+	struct sockaddr_in6 to[64];
+	__u8 frames[64][PROBE_FRAME_MAX];
+	unsigned int nbatch;
 };
 
 static __u64 boot_ns(void)
@@ -161,6 +168,9 @@ static int targets_refresh(struct prober *p, struct err *e)
 		}
 		/* Every second: the RTTs, and the state for peers new to the list. */
 		target_publish(p, &v[i]);
+		for (int k = 0; k < 2; k++) /* replies to probes in flight find it here now */
+			if (v[i].sent[k].outstanding)
+				p->owner[v[i].sent[k].seq] = (__u32)i + 1;
 	}
 	if (rc) {
 		targets_free(v, n);
@@ -181,12 +191,40 @@ static void target_log(const struct prober *p, const struct probe_target *t)
 		  addr_key_str(&t->peer, peer), t->lost);
 }
 
-/* The verdict on the probe sent two rounds ago (not back: lost), then a new probe. */
-static void target_tick(struct prober *p, struct probe_target *t)
+static void batch_flush(struct prober *p)
 {
-	__u8 frame[PROBE_FRAME_MAX];
-	struct sockaddr_in6 to = { .sin6_family = AF_INET6 };
-	size_t len;
+	/* A send error (no route, no neighbour yet) is a lost probe like any other. */
+	for (unsigned int done = 0; done < p->nbatch;) {
+		int sent = sendmmsg(p->tx, p->batch + done, p->nbatch - done, 0);
+
+		if (sent <= 0)
+			break;
+		done += (unsigned int)sent;
+	}
+	p->nbatch = 0;
+}
+
+/* A probe for target index i into this round's batch. */
+static void batch_add(struct prober *p, size_t i, __u16 seq)
+{
+	const struct probe_target *t = &p->t[i];
+	unsigned int b = p->nbatch;
+
+	p->iov[b].iov_base = p->frames[b];
+	p->iov[b].iov_len = probe_build(&p->home, p->cfg.src, &t->uturn, p->id, seq, p->frames[b]);
+	p->to[b] = (struct sockaddr_in6){ .sin6_family = AF_INET6 };
+	memcpy(&p->to[b].sin6_addr, t->uturn.segs[0], SRV6_ADDR_LEN);
+	p->batch[b].msg_hdr = (struct msghdr){ .msg_name = &p->to[b], .msg_namelen = sizeof(p->to[b]),
+					       .msg_iov = &p->iov[b], .msg_iovlen = 1 };
+	p->owner[seq] = (__u32)i + 1;
+	if (++p->nbatch == ARRAY_SIZE(p->batch))
+		batch_flush(p);
+}
+
+/* The verdict on target i's probe of two rounds ago (not back: lost), then a new probe. */
+static void target_tick(struct prober *p, size_t i)
+{
+	struct probe_target *t = &p->t[i];
 
 	if (t->sent[1].outstanding) {
 		t->lost++;
@@ -201,10 +239,7 @@ static void target_tick(struct prober *p, struct probe_target *t)
 	}
 	t->sent[1] = t->sent[0];
 	t->sent[0] = (struct probe_sent){ true, p->next_seq++, boot_ns() };
-	len = probe_build(&p->home, p->cfg.src, &t->uturn, p->id, t->sent[0].seq, frame);
-	memcpy(&to.sin6_addr, t->uturn.segs[0], SRV6_ADDR_LEN);
-	/* A send error (no route, no neighbour yet) is a lost probe like any other. */
-	(void)!sendto(p->tx, frame, len, 0, (struct sockaddr *)&to, sizeof(to));
+	batch_add(p, i, t->sent[0].seq);
 }
 
 static void target_answered(struct prober *p, struct probe_target *t, struct probe_sent *sent)
@@ -236,12 +271,15 @@ static void probes_read(struct prober *p)
 	while ((len = recv(p->rx, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
 		__u16 id, seq;
 
-		if (probe_parse(buf, (size_t)len, &id, &seq) || id != p->id)
+		struct probe_target *t;
+
+		if (probe_parse(buf, (size_t)len, &id, &seq) || id != p->id || !p->owner[seq] ||
+		    p->owner[seq] > p->n)
 			continue;
-		for (size_t i = 0; i < p->n; i++)
-			for (int k = 0; k < 2; k++)
-				if (p->t[i].sent[k].outstanding && p->t[i].sent[k].seq == seq)
-					target_answered(p, &p->t[i], &p->t[i].sent[k]);
+		t = &p->t[p->owner[seq] - 1];
+		for (int k = 0; k < 2; k++)
+			if (t->sent[k].outstanding && t->sent[k].seq == seq)
+				target_answered(p, t, &t->sent[k]);
 	}
 }
 
@@ -261,6 +299,7 @@ static int stop_open(struct prober *p)
 
 static int sockets_open(struct prober *p, struct err *e)
 {
+	int rcvbuf = 8 << 20;
 	struct icmp6_filter filter;
 
 	p->sig = stop_open(p);
@@ -270,6 +309,10 @@ static int sockets_open(struct prober *p, struct err *e)
 	p->rx = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
 	if (p->sig < 0 || p->tx < 0 || p->rx < 0)
 		return errf(e, "cannot open the probe sockets: %s", strerror(errno));
+	/* Room for a few intervals of probes coming back while this process waits
+	 * for a CPU (root may go past rmem_max). */
+	if (setsockopt(p->rx, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
+		setsockopt(p->rx, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	ICMP6_FILTER_SETBLOCKALL(&filter);
 	ICMP6_FILTER_SETPASS(ICMP6_ECHO_REQUEST, &filter);
 	if (setsockopt(p->rx, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof(filter)) ||
@@ -286,6 +329,7 @@ static void prober_close(struct prober *p)
 		if (fds[i] >= 0)
 			close(fds[i]);
 	targets_free(p->t, p->n);
+	free(p->owner);
 	if (p->maps_open)
 		srv6_maps_close(&p->maps);
 }
@@ -315,6 +359,9 @@ static int home_find(struct prober *p, struct err *e)
 static int prober_open(struct ctx *c, const struct probe_opts *o, struct prober *p, struct err *e)
 {
 	*p = (struct prober){ .c = c, .o = o, .tx = -1, .rx = -1, .sig = -1, .id = (__u16)getpid() };
+	p->owner = calloc(1u << 16, sizeof(*p->owner));
+	if (!p->owner)
+		return errf(e, "out of memory");
 	if (dp_open(c, o->dev, &p->maps, e))
 		return -1;
 	p->maps_open = true;
@@ -337,8 +384,12 @@ static int prober_loop(struct prober *p, struct err *e)
 			next_refresh = now + REFRESH_MS * 1000000ull;
 		}
 		if (now >= next_tick) {
+			/* What came back while this process was not running counts:
+			 * read it before judging, so a busy host is no lost probe. */
+			probes_read(p);
 			for (size_t i = 0; i < p->n; i++)
-				target_tick(p, &p->t[i]);
+				target_tick(p, i);
+			batch_flush(p);
 			next_tick += p->o->interval_ms * 1000000ull;
 			if (next_tick < now) /* we fell behind: no burst to catch up */
 				next_tick = now + p->o->interval_ms * 1000000ull;
