@@ -164,6 +164,12 @@ static int peers_dump_iter(const struct srv6_maps *maps, struct srv6_peer_entry 
 /* Peers fetched per bpf_map_lookup_batch call. */
 #define DUMP_CHUNK 4096
 
+int srv6_peer_lookup(const struct srv6_maps *maps, const struct srv6_peer_key *key,
+		     struct srv6_peer *value)
+{
+	return bpf_map_lookup_elem(maps->peers_fd, key, value) ? -errno : 0;
+}
+
 int srv6_peers_dump(const struct srv6_maps *maps, struct srv6_peer_entry **entries,
 		    size_t *count)
 {

@@ -47,6 +47,10 @@ int srv6_config_read(const struct srv6_maps *maps, struct srv6_config *cfg);
 int srv6_config_read_pinned(const char *pin_dir, struct srv6_config *cfg);
 int srv6_config_write(const struct srv6_maps *maps, const struct srv6_config *cfg);
 
+/* 0 and *value filled, -ENOENT when absent, other -errno on failure. */
+int srv6_peer_lookup(const struct srv6_maps *maps, const struct srv6_peer_key *key,
+		     struct srv6_peer *value);
+
 /* Every peer, in map order. *entries is malloc'ed; free() it. */
 int srv6_peers_dump(const struct srv6_maps *maps, struct srv6_peer_entry **entries,
 		    size_t *count);

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include "probe/prober.h"
+#include "util/sys.h"
 
 const char usage_probe[] =
 	"Usage: srv6-bpf probe dev DEV [--interval MS] [--loss N] [--recover N]\n"
@@ -13,7 +14,7 @@ const char usage_probe[] =
 	"U-turn there, comes back through the same routers and ends at DEV's own\n"
 	"decap SID: it crosses the path's fabric links both ways and needs nothing of\n"
 	"the peer. A path is down after N probes in a row did not come back (each gets\n"
-	"one interval) and its flows move to the peer's live paths in the datapath; it\n"
+	"two intervals) and its flows move to the peer's live paths in the datapath; it\n"
 	"is up again after --recover came back in a row. Paths through the same routers\n"
 	"share one probe. Probes per second: distinct U-turns x 1000 / MS.\n"
 	"  --interval MS   between probes of a path, 1-10000 (default 10)\n"
@@ -51,7 +52,7 @@ int cmd_probe(struct ctx *c, int argc, char **argv, struct err *e)
 		return errf(e, "probe: missing dev DEV");
 	if (!c->ops->datapath)
 		return errf(e, "probe: the kernel platform has no path liveness to keep (use --platform bpf)");
-	if (c->ops->check_caps(e))
+	if (c->ops->check_caps(e) || sys_check_net_raw(e))
 		return -1;
 	return probe_run(c, &o, e);
 }

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include "probe/prober.h"
+#include "util/sys.h"
 
 const char usage_run[] =
 	"Usage: srv6-bpf run dev DEV [SYNC OPTIONS] [--interval S] [--metrics ADDR:PORT]\n"
@@ -61,5 +62,7 @@ int cmd_run(struct ctx *c, int argc, char **argv, struct err *e)
 		return errf(e, "run: --dry-run is for sync, not for the daemon");
 	if (a.d.probe_interval_ms && !c->ops->datapath)
 		return errf(e, "run: --probe-interval: the kernel platform has no path liveness to keep (use --platform bpf)");
+	if (a.d.probe_interval_ms && sys_check_net_raw(e))
+		return -1;
 	return daemon_run(c, &a.s.o, &a.d, e);
 }

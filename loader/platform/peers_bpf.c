@@ -245,9 +245,8 @@ static int states_reset(const struct srv6_maps *maps, const struct change *v, si
 	return rc;
 }
 
-/* Counters from zero and state up for new and changed paths, before the
- * entries point at them: no packet is counted and then lost, and no new path
- * starts down. */
+/* Counters from zero for new and changed paths, before the entries point at
+ * them: no packet is counted and then lost. */
 static int counters_reset(const struct srv6_maps *maps, const struct change *v, size_t n,
 			  struct err *e)
 {
@@ -262,8 +261,6 @@ static int counters_reset(const struct srv6_maps *maps, const struct change *v, 
 			nzero += counters_to_reset(&v[i], zero + nzero);
 	rc = srv6_path_ctrs_zero_many(maps, zero, nzero);
 	free(zero);
-	if (!rc)
-		rc = states_reset(maps, v, n);
 	return rc ? errf(e, "cannot reset path counters: %s", strerror(-rc)) : 0;
 }
 
@@ -310,6 +307,15 @@ static int peers_commit(struct ctx *c, const struct peer_table *t, struct change
 	rc = peers_write(&t->maps, v, n);
 	if (rc) {
 		errf(e, "cannot update the peers map: %s", strerror(-rc));
+		goto undo_map;
+	}
+	/* New and changed paths start up, once the entries are there: until then
+	 * the old entry's paths keep their state (a dead one is not taken for live),
+	 * and for a moment a new path may inherit a down bit (its flows fail over,
+	 * they are not black-holed). */
+	rc = states_reset(&t->maps, v, n);
+	if (rc) {
+		errf(e, "cannot reset the path states: %s", strerror(-rc));
 		goto undo_map;
 	}
 	if (change_routes_set(c, t->table, v, n, is_set_after_map, ROUTES_NEW, e) ||

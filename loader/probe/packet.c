@@ -9,7 +9,8 @@
 #define IPPROTO_ICMPV6_ 58
 #define USID_BLOCK_LEN 4 /* bytes */
 #define USIDS_PER_CARRIER 6
-#define PROBE_MAGIC "srv6-bpf probe!" /* 16 bytes with its NUL: the echo payload */
+#define PROBE_MAGIC "srv6prb" /* 8 bytes with its NUL, then the nonce: the echo payload */
+#define PROBE_PAYLOAD (sizeof(PROBE_MAGIC) + 8)
 
 int probe_home_of(const struct srv6_sid_key *sid, struct probe_home *home)
 {
@@ -43,6 +44,33 @@ static int path_usids(const struct srv6_path *p, const __u8 *block, __u16 *u, un
 	return 0;
 }
 
+/* k micro-SIDs into carriers of six; home's, the last home->n, stay in one
+ * carrier (a SID split across two would be neither), so they start a new
+ * carrier when they do not fit: the last router then ends its carrier and
+ * moves on to home's through the SRH. */
+static int uturn_pack(const __u16 *turn, unsigned int k, const struct probe_home *home,
+		      struct srv6_path *out)
+{
+	unsigned int home_at = k - home->n, slot = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->weight = 1;
+	for (unsigned int i = 0; i < k; i++, slot++) {
+		__u8 *seg;
+
+		if (i == home_at && slot % USIDS_PER_CARRIER + home->n > USIDS_PER_CARRIER)
+			slot += USIDS_PER_CARRIER - slot % USIDS_PER_CARRIER;
+		if (slot >= SRV6_MAX_SEGS * USIDS_PER_CARRIER)
+			return -1;
+		seg = out->segs[slot / USIDS_PER_CARRIER];
+		memcpy(seg, home->block, USID_BLOCK_LEN);
+		seg[4 + 2 * (slot % USIDS_PER_CARRIER)] = (__u8)(turn[i] >> 8);
+		seg[5 + 2 * (slot % USIDS_PER_CARRIER)] = (__u8)turn[i];
+	}
+	out->seg_count = (__u8)((slot + USIDS_PER_CARRIER - 1) / USIDS_PER_CARRIER);
+	return 0;
+}
+
 int probe_uturn(const struct srv6_path *fwd, const struct probe_home *home, struct srv6_path *out)
 {
 	__u16 u[PROBE_USIDS_MAX], turn[2 * PROBE_USIDS_MAX];
@@ -59,19 +87,7 @@ int probe_uturn(const struct srv6_path *fwd, const struct probe_home *home, stru
 		turn[k++] = u[i];
 	for (unsigned int i = 0; i < home->n; i++)
 		turn[k++] = home->usids[i];
-	if (k > SRV6_MAX_SEGS * USIDS_PER_CARRIER)
-		return -1;
-	memset(out, 0, sizeof(*out));
-	out->seg_count = (__u8)((k + USIDS_PER_CARRIER - 1) / USIDS_PER_CARRIER);
-	out->weight = 1;
-	for (unsigned int i = 0; i < k; i++) {
-		__u8 *seg = out->segs[i / USIDS_PER_CARRIER];
-
-		memcpy(seg, home->block, USID_BLOCK_LEN);
-		seg[4 + 2 * (i % USIDS_PER_CARRIER)] = (__u8)(turn[i] >> 8);
-		seg[5 + 2 * (i % USIDS_PER_CARRIER)] = (__u8)turn[i];
-	}
-	return 0;
+	return uturn_pack(turn, k, home, out);
 }
 
 /* The Internet checksum of data (RFC 1071), folded on top of sum. */
@@ -87,10 +103,10 @@ static __u16 csum(__u32 sum, const __u8 *data, size_t len)
 }
 
 /* IPv6 + ICMPv6 echo request from home to home at p; returns its length. */
-static size_t inner_build(const struct probe_home *home, __u16 id, __u16 seq, __u8 *p)
+static size_t inner_build(const struct probe_home *home, const struct probe_tag *tag, __u8 *p)
 {
 	__u8 *icmp = p + 40;
-	size_t icmp_len = 8 + sizeof(PROBE_MAGIC);
+	size_t icmp_len = 8 + PROBE_PAYLOAD;
 	__u32 sum = (__u32)icmp_len + IPPROTO_ICMPV6_;
 	__u16 c;
 
@@ -102,11 +118,12 @@ static size_t inner_build(const struct probe_home *home, __u16 id, __u16 seq, __
 	memcpy(p + 8, home->addr, SRV6_ADDR_LEN);
 	memcpy(p + 24, home->addr, SRV6_ADDR_LEN);
 	icmp[0] = ICMP6_ECHO_REQUEST;
-	icmp[4] = (__u8)(id >> 8);
-	icmp[5] = (__u8)id;
-	icmp[6] = (__u8)(seq >> 8);
-	icmp[7] = (__u8)seq;
+	icmp[4] = (__u8)(tag->id >> 8);
+	icmp[5] = (__u8)tag->id;
+	icmp[6] = (__u8)(tag->seq >> 8);
+	icmp[7] = (__u8)tag->seq;
 	memcpy(icmp + 8, PROBE_MAGIC, sizeof(PROBE_MAGIC));
+	memcpy(icmp + 8 + sizeof(PROBE_MAGIC), &tag->nonce, sizeof(tag->nonce));
 	for (int i = 8; i < 40; i += 2) /* pseudo-header: the addresses */
 		sum += (__u32)p[i] << 8 | p[i + 1];
 	c = csum(sum, icmp, icmp_len);
@@ -116,10 +133,10 @@ static size_t inner_build(const struct probe_home *home, __u16 id, __u16 seq, __
 }
 
 size_t probe_build(const struct probe_home *home, const __u8 *src, const struct srv6_path *uturn,
-		   __u16 id, __u16 seq, __u8 *frame)
+		   const struct probe_tag *tag, __u8 *frame)
 {
 	__u32 encap_len = SRV6_ENCAP_LEN(uturn->seg_count);
-	size_t inner_len = inner_build(home, id, seq, frame + encap_len);
+	size_t inner_len = inner_build(home, tag, frame + encap_len);
 	struct srv6_outer outer;
 
 	memset(&outer, 0, sizeof(outer));
@@ -129,12 +146,13 @@ size_t probe_build(const struct probe_home *home, const __u8 *src, const struct 
 	return encap_len + inner_len;
 }
 
-int probe_parse(const __u8 *buf, size_t len, __u16 *id, __u16 *seq)
+int probe_parse(const __u8 *buf, size_t len, struct probe_tag *tag)
 {
-	if (len < 8 + sizeof(PROBE_MAGIC) || buf[0] != ICMP6_ECHO_REQUEST ||
+	if (len < 8 + PROBE_PAYLOAD || buf[0] != ICMP6_ECHO_REQUEST ||
 	    memcmp(buf + 8, PROBE_MAGIC, sizeof(PROBE_MAGIC)))
 		return -1;
-	*id = (__u16)(buf[4] << 8 | buf[5]);
-	*seq = (__u16)(buf[6] << 8 | buf[7]);
+	tag->id = (__u16)(buf[4] << 8 | buf[5]);
+	tag->seq = (__u16)(buf[6] << 8 | buf[7]);
+	memcpy(&tag->nonce, buf + 8 + sizeof(PROBE_MAGIC), sizeof(tag->nonce));
 	return 0;
 }

@@ -44,13 +44,20 @@ int probe_home_of(const struct srv6_sid_key *sid, struct probe_home *home);
  */
 int probe_uturn(const struct srv6_path *fwd, const struct probe_home *home, struct srv6_path *out);
 
-/* The probe for a U-turn path with (id, seq), from the outer IPv6 header on,
- * with src as the outer source; returns its length. */
+/* Which probe it is: the prober's id, a sequence number, and a nonce of the
+ * prober's run in the payload (an echo request from elsewhere is no probe). */
+struct probe_tag {
+	__u16 id, seq;
+	__u64 nonce;
+};
+
+/* The probe for a U-turn path, from the outer IPv6 header on, with src as the
+ * outer source; returns its length. */
 size_t probe_build(const struct probe_home *home, const __u8 *src, const struct srv6_path *uturn,
-		   __u16 id, __u16 seq, __u8 *frame);
+		   const struct probe_tag *tag, __u8 *frame);
 
 /* A probe back home, as a raw ICMPv6 socket hands it over (ICMPv6 header on):
- * 0 and its id and seq, -1 when it is none. */
-int probe_parse(const __u8 *buf, size_t len, __u16 *id, __u16 *seq);
+ * 0 and its tag, -1 when it is none. */
+int probe_parse(const __u8 *buf, size_t len, struct probe_tag *tag);
 
 #endif

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
+#include <sys/random.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include "packet.h"
@@ -19,9 +20,11 @@
 #include "util/log.h"
 
 #define REFRESH_MS 1000 /* how often the paths are read again (routes change) */
+#define PROBE_TARGETS_MAX 32768
 
 /* A peer's path that a target's verdict applies to. */
 struct probe_user {
+	struct srv6_peer_key peer;
 	__u32 slot;  /* srv6_path_state entry: counters_base / SRV6_MAX_PATHS */
 	__u32 index; /* the path's index in the peer */
 };
@@ -59,6 +62,8 @@ struct prober {
 	int tx, rx, sig;
 	bool maps_open;
 	__u16 id, next_seq;
+	__u64 nonce; /* this run's, in every probe */
+	bool capped; /* more distinct U-turns than PROBE_TARGETS_MAX: the rest not probed */
 	__u32 *owner; /* sequence number -> index + 1 of the target that sent it */
 	/* This round's probes, sent with one sendmmsg a batch. */
 	struct mmsghdr batch[64];
@@ -94,7 +99,7 @@ static bool target_same(const struct probe_target *t, const struct srv6_path *ut
 static int target_add(struct prober *p, struct probe_target **v, size_t *n, size_t *cap,
 		      const struct srv6_peer_entry *peer, unsigned int i)
 {
-	struct probe_user u = { peer->value.counters_base / SRV6_MAX_PATHS, i };
+	struct probe_user u = { peer->key, peer->value.counters_base / SRV6_MAX_PATHS, i };
 	struct probe_target *t = NULL;
 	struct srv6_path uturn;
 
@@ -107,6 +112,11 @@ static int target_add(struct prober *p, struct probe_target **v, size_t *n, size
 		struct probe_target fresh = { .path = peer->value.paths[i], .uturn = uturn,
 					      .peer = peer->key };
 
+		/* Two probes in flight each must keep distinct 16-bit sequence numbers. */
+		if (*n >= PROBE_TARGETS_MAX) {
+			p->capped = true;
+			return 0;
+		}
 		if (!array_append((void **)v, n, cap, &fresh, sizeof(fresh)))
 			return -1;
 		t = &(*v)[*n - 1];
@@ -115,13 +125,29 @@ static int target_add(struct prober *p, struct probe_target **v, size_t *n, size
 }
 
 /* Write what t says into each user's srv6_path_state entry. */
+/* Whether user u still has a path with t's U-turn there: routes change
+ * between two readings of the paths, and a stale verdict must not land on a
+ * new path (or on another peer in a reused slot). */
+static bool user_current(struct prober *p, const struct probe_target *t,
+			 const struct probe_user *u)
+{
+	struct srv6_peer peer;
+	struct srv6_path uturn;
+
+	return srv6_peer_lookup(&p->maps, &u->peer, &peer) == 0 &&
+	       peer.counters_base / SRV6_MAX_PATHS == u->slot && u->index < peer.path_count &&
+	       u->index < SRV6_MAX_PATHS &&
+	       probe_uturn(&peer.paths[u->index], &p->home, &uturn) == 0 &&
+	       target_same(t, &uturn);
+}
+
 static void target_publish(struct prober *p, const struct probe_target *t)
 {
 	for (size_t i = 0; i < t->nusers; i++) {
 		const struct probe_user *u = &t->users[i];
 		struct srv6_path_state st;
 
-		if (srv6_path_state_read(&p->maps, u->slot, &st))
+		if (!user_current(p, t, u) || srv6_path_state_read(&p->maps, u->slot, &st))
 			continue;
 		if (t->down)
 			st.down_mask |= 1u << u->index;
@@ -152,6 +178,9 @@ static int targets_refresh(struct prober *p, struct err *e)
 				rc = errf(e, "out of memory");
 	}
 	free(peers);
+	if (p->capped && !p->n)
+		log_event(LOG_LEVEL_WARN, "probe-capped", "dev=%s only the first %d distinct U-turns are probed",
+			  p->o->dev, PROBE_TARGETS_MAX);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		for (size_t k = 0; k < p->n; k++) {
 			struct probe_target *old = &p->t[k];
@@ -197,9 +226,9 @@ static void batch_flush(struct prober *p)
 	for (unsigned int done = 0; done < p->nbatch;) {
 		int sent = sendmmsg(p->tx, p->batch + done, p->nbatch - done, 0);
 
-		if (sent <= 0)
-			break;
-		done += (unsigned int)sent;
+		/* sendmmsg stops at the first that fails: that one is lost, the
+		 * rest still go. */
+		done += sent > 0 ? (unsigned int)sent : 1;
 	}
 	p->nbatch = 0;
 }
@@ -211,7 +240,8 @@ static void batch_add(struct prober *p, size_t i, __u16 seq)
 	unsigned int b = p->nbatch;
 
 	p->iov[b].iov_base = p->frames[b];
-	p->iov[b].iov_len = probe_build(&p->home, p->cfg.src, &t->uturn, p->id, seq, p->frames[b]);
+	p->iov[b].iov_len = probe_build(&p->home, p->cfg.src, &t->uturn,
+					&(struct probe_tag){ p->id, seq, p->nonce }, p->frames[b]);
 	p->to[b] = (struct sockaddr_in6){ .sin6_family = AF_INET6 };
 	memcpy(&p->to[b].sin6_addr, t->uturn.segs[0], SRV6_ADDR_LEN);
 	p->batch[b].msg_hdr = (struct msghdr){ .msg_name = &p->to[b], .msg_namelen = sizeof(p->to[b]),
@@ -229,13 +259,15 @@ static void target_tick(struct prober *p, size_t i)
 	if (t->sent[1].outstanding) {
 		t->lost++;
 		t->answered = 0;
+		/* A verdict is written when it changes; the loss counts with
+		 * the round trips, once a second. */
 		if (!t->down && t->lost >= p->o->loss) {
 			t->down = true;
 			t->changes++;
 			t->since_ns = boot_ns();
 			target_log(p, t);
+			target_publish(p, t);
 		}
-		target_publish(p, t);
 	}
 	t->sent[1] = t->sent[0];
 	t->sent[0] = (struct probe_sent){ true, p->next_seq++, boot_ns() };
@@ -244,7 +276,7 @@ static void target_tick(struct prober *p, size_t i)
 
 static void target_answered(struct prober *p, struct probe_target *t, struct probe_sent *sent)
 {
-	bool publish = t->lost != 0;
+	bool publish = false;
 
 	sent->outstanding = false;
 	t->lost = 0;
@@ -269,12 +301,14 @@ static void probes_read(struct prober *p)
 	ssize_t len;
 
 	while ((len = recv(p->rx, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
-		__u16 id, seq;
-
 		struct probe_target *t;
+		struct probe_tag tag;
+		__u16 seq;
 
-		if (probe_parse(buf, (size_t)len, &id, &seq) || id != p->id || !p->owner[seq] ||
-		    p->owner[seq] > p->n)
+		if (probe_parse(buf, (size_t)len, &tag) || tag.id != p->id || tag.nonce != p->nonce)
+			continue;
+		seq = tag.seq;
+		if (!p->owner[seq] || p->owner[seq] > p->n)
 			continue;
 		t = &p->t[p->owner[seq] - 1];
 		for (int k = 0; k < 2; k++)
@@ -321,9 +355,27 @@ static int sockets_open(struct prober *p, struct err *e)
 	return 0;
 }
 
-static void prober_close(struct prober *p)
+/* What this prober took down goes back up: nothing proves it dead any more. */
+static void paths_release(struct prober *p)
 {
-	int fds[] = { p->tx, p->rx, p->sig };
+	for (size_t i = 0; i < p->n; i++) {
+		if (!p->t[i].down)
+			continue;
+		p->t[i].down = false;
+		target_publish(p, &p->t[i]);
+	}
+}
+
+void probe_close(struct prober *p)
+{
+	int fds[3];
+
+	if (!p)
+		return;
+	paths_release(p);
+	fds[0] = p->tx;
+	fds[1] = p->rx;
+	fds[2] = p->sig;
 
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		if (fds[i] >= 0)
@@ -332,6 +384,7 @@ static void prober_close(struct prober *p)
 	free(p->owner);
 	if (p->maps_open)
 		srv6_maps_close(&p->maps);
+	free(p);
 }
 
 /* Home: the first decapsulation SID of DEV that takes IPv6 and is micro-SIDs. */
@@ -341,7 +394,10 @@ static int home_find(struct prober *p, struct err *e)
 	size_t n = 0;
 	int rc = -1;
 
-	if (p->maps.local_sids_fd >= 0 && srv6_sids_dump(&p->maps, &sids, &n) == 0)
+	if (p->maps.local_sids_fd < 0)
+		return errf(e, "probe: %s was loaded with xdp off: no decap SID for the probes to come back to (unload, then load without xdp off)",
+			    p->o->dev);
+	if (srv6_sids_dump(&p->maps, &sids, &n) == 0)
 		for (size_t i = 0; i < n && rc; i++)
 			if ((sids[i].value.action == SRV6_SID_DECAP ||
 			     sids[i].value.action == SRV6_SID_DECAP6) &&
@@ -356,21 +412,39 @@ static int home_find(struct prober *p, struct err *e)
 	return 0;
 }
 
-static int prober_open(struct ctx *c, const struct probe_opts *o, struct prober *p, struct err *e)
+int probe_open(struct ctx *c, const struct probe_opts *o, struct prober **out, struct err *e)
 {
+	struct prober *p = calloc(1, sizeof(*p));
+
+	*out = NULL;
+	if (!p)
+		return errf(e, "out of memory");
 	*p = (struct prober){ .c = c, .o = o, .tx = -1, .rx = -1, .sig = -1, .id = (__u16)getpid() };
 	p->owner = calloc(1u << 16, sizeof(*p->owner));
-	if (!p->owner)
+	if (getrandom(&p->nonce, sizeof(p->nonce), 0) != sizeof(p->nonce))
+		p->nonce = boot_ns() ^ (__u64)getpid() << 32;
+	if (!p->owner) {
+		probe_close(p);
 		return errf(e, "out of memory");
-	if (dp_open(c, o->dev, &p->maps, e))
+	}
+	if (dp_open(c, o->dev, &p->maps, e)) {
+		probe_close(p);
 		return -1;
+	}
 	p->maps_open = true;
-	if (srv6_config_read(&p->maps, &p->cfg))
+	if (srv6_config_read(&p->maps, &p->cfg)) {
+		probe_close(p);
 		return errf(e, "cannot read the config of %s", o->dev);
-	return home_find(p, e) || sockets_open(p, e) ? -1 : 0;
+	}
+	if (home_find(p, e) || sockets_open(p, e)) {
+		probe_close(p);
+		return -1;
+	}
+	*out = p;
+	return 0;
 }
 
-static int prober_loop(struct prober *p, struct err *e)
+static int probe_rounds(struct prober *p, struct err *e)
 {
 	__u64 next_tick = boot_ns(), next_refresh = 0;
 
@@ -404,17 +478,25 @@ static int prober_loop(struct prober *p, struct err *e)
 	}
 }
 
+int probe_loop(struct prober *p, struct err *e)
+{
+	int rc;
+
+	log_event(LOG_LEVEL_INFO, "probe-start", "dev=%s interval_ms=%u loss=%u recover=%u",
+		  p->o->dev, p->o->interval_ms, p->o->loss, p->o->recover);
+	rc = probe_rounds(p, e);
+	log_event(LOG_LEVEL_INFO, "probe-stop", "dev=%s", p->o->dev);
+	return rc;
+}
+
 int probe_run(struct ctx *c, const struct probe_opts *o, struct err *e)
 {
-	struct prober p;
-	int rc = prober_open(c, o, &p, e);
+	struct prober *p;
+	int rc = probe_open(c, o, &p, e);
 
 	if (rc == 0) {
-		log_event(LOG_LEVEL_INFO, "probe-start", "dev=%s interval_ms=%u loss=%u recover=%u",
-			  o->dev, o->interval_ms, o->loss, o->recover);
-		rc = prober_loop(&p, e);
-		log_event(LOG_LEVEL_INFO, "probe-stop", "dev=%s", o->dev);
+		rc = probe_loop(p, e);
+		probe_close(p);
 	}
-	prober_close(&p);
 	return rc;
 }

@@ -3,7 +3,7 @@
  * Path liveness: probe every programmed path of a device with a U-turn through
  * its routers (packet.h) and keep srv6_path_state in step, so the TC program
  * moves a dead path's flows to the peer's live paths. A path is down after
- * `loss` probes in a row did not come back (each has one interval) and up again
+ * `loss` probes in a row did not come back (each has two intervals) and up again
  * after `recover` came back in a row. Paths through the same routers (to
  * several peers on one leaf, say) share one probe.
  */
@@ -27,8 +27,21 @@ struct probe_opts {
 	int stop_fd;          /* readable: stop (the daemon's); -1: SIGTERM or SIGINT */
 };
 
+struct prober;
+
+/* Everything that can fail before probing starts: the maps, the home SID, the
+ * sockets. o must outlive the prober. */
+int probe_open(struct ctx *c, const struct probe_opts *o, struct prober **p, struct err *e);
+
 /* Probe until stop_fd is readable, or SIGTERM or SIGINT; one log line per
  * state change. */
+int probe_loop(struct prober *p, struct err *e);
+
+/* The paths this prober took down go back up (nothing proves them dead any
+ * more), then everything is freed. NULL is fine. */
+void probe_close(struct prober *p);
+
+/* probe_open, probe_loop, probe_close. */
 int probe_run(struct ctx *c, const struct probe_opts *o, struct err *e);
 
 #endif

@@ -251,6 +251,7 @@ static void sync_loop(struct ctx *c, struct sync_opts *o, const struct daemon_op
 struct daemon_prober {
 	struct ctx c;
 	struct probe_opts o;
+	struct prober *prober;
 	pthread_t thread;
 	int stop; /* eventfd */
 	bool running;
@@ -261,28 +262,36 @@ static void *prober_main(void *arg)
 	struct daemon_prober *dp = arg;
 	struct err e = { { 0 } };
 
-	if (nlx_open(&dp->c.nl, &e) == 0) {
-		if (probe_run(&dp->c, &dp->o, &e))
-			log_event(LOG_LEVEL_ERROR, "probe-error", "dev=%s %s", dp->o.dev, e.msg);
-		nlx_close(&dp->c.nl);
-	} else {
+	if (probe_loop(dp->prober, &e))
 		log_event(LOG_LEVEL_ERROR, "probe-error", "dev=%s %s", dp->o.dev, e.msg);
-	}
 	return NULL;
 }
 
+/* What can fail is checked here, before the daemon starts (one line). */
 static int prober_start(struct ctx *c, const char *dev, unsigned int interval_ms,
 			struct daemon_prober *dp, struct err *e)
 {
-	*dp = (struct daemon_prober){ .c = *c };
+	int err;
+
+	*dp = (struct daemon_prober){ .c = *c, .stop = -1 };
 	dp->o = (struct probe_opts){ .dev = dev, .interval_ms = interval_ms,
 				     .loss = PROBE_LOSS_DEFAULT, .recover = PROBE_RECOVER_DEFAULT };
+	if (nlx_open(&dp->c.nl, e))
+		return -1;
 	dp->stop = eventfd(0, EFD_CLOEXEC);
 	dp->o.stop_fd = dp->stop;
-	if (dp->stop < 0 || pthread_create(&dp->thread, NULL, prober_main, dp)) {
+	if (dp->stop < 0)
+		err = errf(e, "cannot start the prober: %s", strerror(errno));
+	else
+		err = probe_open(&dp->c, &dp->o, &dp->prober, e);
+	if (!err && (err = pthread_create(&dp->thread, NULL, prober_main, dp)))
+		err = errf(e, "cannot start the prober: %s", strerror(err));
+	if (err) {
+		probe_close(dp->prober);
 		if (dp->stop >= 0)
 			close(dp->stop);
-		return errf(e, "cannot start the prober: %s", strerror(errno));
+		nlx_close(&dp->c.nl);
+		return -1;
 	}
 	dp->running = true;
 	return 0;
@@ -296,7 +305,9 @@ static void prober_stop(struct daemon_prober *dp)
 		return;
 	(void)!write(dp->stop, &one, sizeof(one));
 	pthread_join(dp->thread, NULL);
+	probe_close(dp->prober);
 	close(dp->stop);
+	nlx_close(&dp->c.nl);
 }
 
 int daemon_run(struct ctx *c, struct sync_opts *o, const struct daemon_opts *r, struct err *e)
@@ -318,6 +329,8 @@ int daemon_run(struct ctx *c, struct sync_opts *o, const struct daemon_opts *r, 
 		return -1;
 	if (r->probe_interval_ms && prober_start(c, o->dev, r->probe_interval_ms, &prober, e)) {
 		metrics_http_stop(srv);
+		if (d.metrics_ctx)
+			nlx_close(&mctx.nl);
 		return -1;
 	}
 	log_event(LOG_LEVEL_INFO, "start", "dev=%s interval=%us metrics=%s cleanup_on_exit=%s",

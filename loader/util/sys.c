@@ -55,6 +55,16 @@ static int effective_caps(struct __user_cap_data_struct data[2], struct err *e)
 	return syscall(SYS_capget, &hdr, data) ? errf(e, "capget: %s", strerror(errno)) : 0;
 }
 
+int sys_check_net_raw(struct err *e)
+{
+	struct __user_cap_data_struct data[2];
+
+	if (effective_caps(data, e))
+		return -1;
+	return cap_has(data, CAP_NET_RAW) ? 0 :
+		errf(e, "permission denied: probing needs CAP_NET_RAW (raw sockets)");
+}
+
 int sys_check_caps(struct err *e)
 {
 	struct __user_cap_data_struct data[2];

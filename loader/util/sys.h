@@ -22,6 +22,9 @@ int sys_check_caps(struct err *e);
 /* Loading also needs CAP_PERFMON (or CAP_SYS_ADMIN) for the verifier. */
 int sys_check_load_caps(struct err *e);
 
+/* CAP_NET_RAW: the prober's raw sockets. */
+int sys_check_net_raw(struct err *e);
+
 /* CAP_NET_ADMIN alone: enough for kernel routes. */
 int sys_check_net_admin(struct err *e);
 

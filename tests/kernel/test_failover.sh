@@ -95,10 +95,11 @@ send back
 assert_eq "flow -> path as at the start" "$(sort -u "$KT_TMP/base.paths" | md5sum)" \
 	"$(sort -u "$KT_TMP/back.paths" | md5sum)"
 
-step "a changed path starts up"
-set_mask 2
+step "a changed path starts up; the others keep their state"
+set_mask 3
 sb h0 route replace "$H1_6" dev eth0 path segs "$P1" weight 1 \
 	path segs fc00:0:103:2:e006:: weight 2 path segs "$P3" weight 3
 assert_eq "the new path 2's state" up "$(path_json 1 state)"
 assert_eq "the new path 2's failover_packets" 0 "$(path_json 1 failover_packets)"
+assert_eq "path 1 (unchanged) state" down "$(path_json 0 state)"
 ok "failover in the datapath: only a down path's flows move, all down is plain routing"

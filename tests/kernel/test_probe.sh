@@ -26,6 +26,13 @@ expect_one_error "probe without dev" 'probe: missing dev DEV' sb h0 probe
 expect_one_error "probe of a device not loaded" 'not loaded on|not found' sb r1 probe dev lo
 expect_one_error "probe without a decap SID to come back to" 'no micro-SID decap SID' \
 	sb r1 probe dev eth0
+# The daemon logs its adoption of r1's datapath first, then ends on the error.
+out=$(nsx r1 env HOSTS=h0,h1 MASTER_ADDR="$H0_6" JALAPENO_API_ENDPOINT=http://127.0.0.1:9/api/v1 \
+	"$SRV6_BPF" --bpffs "$BPFFS" run dev eth0 --probe-interval 10 --timeout 1 \
+	--connect-timeout 1 --retries 0 2>&1) && fail "run --probe-interval on r1 started without a decap SID"
+assert_match "the daemon's last line" '^srv6-bpf: probe: eth0 has no micro-SID decap SID' \
+	"$(tail -1 <<<"$out")"
+assert_not_contains "the daemon did not start syncing" "event=start" "$out"
 expect_one_error "probe with interval 0" 'probe: --interval: invalid value "0"' \
 	sb h0 probe dev eth0 --interval 0
 expect_one_error "probe on the kernel platform" 'kernel platform' \

@@ -59,8 +59,9 @@ Test(probe_uturn, function_sids_and_two_carriers)
 	static const char *const line[] = { "fc00:0:100:2:e006::" };
 	static const char *const line_want[] = { "fc00:0:100:1:e006::" };
 	static const char *const fabric[] = { "fc00:0:2000:1000:2001:2:e006::" };
-	static const char *const fabric_want[] = { "fc00:0:2000:1000:2001:1000:2000:1",
-						   "fc00:0:e006::" };
+	/* Our SID fc00:0:1:e006:: whole in the second carrier, not split. */
+	static const char *const fabric_want[] = { "fc00:0:2000:1000:2001:1000:2000:0",
+						   "fc00:0:1:e006::" };
 	struct srv6_path p = path_of(line, 1), u;
 	struct probe_home h;
 
@@ -86,6 +87,27 @@ Test(probe_uturn, a_path_of_two_carriers)
 	home_of("fc00:0:e000::", 48, &h);
 	cr_assert_eq(probe_uturn(&p, &h, &u), 0);
 	assert_path(&u, want, 3);
+}
+
+/* The most a U-turn may take: four carriers; one micro-SID more is refused. */
+Test(probe_uturn, four_carriers_at_most)
+{
+	static const char *const fits[] = { "fc00:0:1:2:3:4:5:6", "fc00:0:7:8:9:a:b:e001" };
+	static const char *const full[] = { "fc00:0:1:2:3:4:5:6", "fc00:0:7:8:9:a:b:c",
+					    "fc00:0:e001::" };
+	static const char *const too_long[] = { "fc00:0:1:2:3:4:5:6", "fc00:0:7:8:9:a:b:c",
+						"fc00:0:d:e001::" };
+	struct srv6_path p = path_of(fits, 2), u;
+	struct probe_home h;
+
+	home_of("fc00:0:e000::", 48, &h);
+	cr_assert_eq(probe_uturn(&p, &h, &u), 0, "11 routers: 11 + 10 + 1 = 22 micro-SIDs");
+	cr_assert_eq(u.seg_count, 4);
+	p = path_of(full, 3);
+	cr_assert_eq(probe_uturn(&p, &h, &u), 0, "12 routers: 12 + 11 + 1 = 24, four carriers full");
+	cr_assert_eq(u.seg_count, 4);
+	p = path_of(too_long, 3);
+	cr_assert_eq(probe_uturn(&p, &h, &u), -1, "13 routers: 13 + 12 + 1 = 26");
 }
 
 Test(probe_uturn, what_has_no_uturn)
@@ -125,13 +147,13 @@ Test(probe_packet, an_echo_to_home_behind_the_uturn)
 	static const char *const turn[] = { "fc00:0:2000:1000:2001:1000:2000:1", "fc00:0:e006::" };
 	struct srv6_path u = path_of(turn, 2);
 	__u8 frame[PROBE_FRAME_MAX], src[16], *inner;
+	struct probe_tag tag = { 0x1234, 0x0102, 0x1122334455667788ull }, got;
 	struct probe_home h;
 	size_t len, encap = SRV6_ENCAP_LEN(2);
-	__u16 id, seq;
 
 	home_of("fc00:0:1:e006::", 64, &h);
 	inet_pton(AF_INET6, "2001:db8:1::2", src);
-	len = probe_build(&h, src, &u, 0x1234, 0x0102, frame);
+	len = probe_build(&h, src, &u, &tag, frame);
 	cr_assert_eq(len, encap + 40 + 24);
 	cr_assert_eq(frame[6], SRV6_NEXTHDR_ROUTING);
 	cr_assert_arr_eq(frame + 24, u.segs[0], 16, "outer destination: the first carrier");
@@ -141,13 +163,14 @@ Test(probe_packet, an_echo_to_home_behind_the_uturn)
 	cr_assert_arr_eq(inner + 8, h.addr, 16, "from home");
 	cr_assert_arr_eq(inner + 24, h.addr, 16, "to home");
 	cr_assert_eq(ones_sum(inner), 0xffff, "ICMPv6 checksum");
-	cr_assert_eq(probe_parse(inner + 40, 24, &id, &seq), 0);
-	cr_assert_eq(id, 0x1234);
-	cr_assert_eq(seq, 0x0102);
-	cr_assert_eq(probe_parse(inner + 40, 23, &id, &seq), -1, "cut short");
+	cr_assert_eq(probe_parse(inner + 40, 24, &got), 0);
+	cr_assert_eq(got.id, 0x1234);
+	cr_assert_eq(got.seq, 0x0102);
+	cr_assert_eq(got.nonce, tag.nonce, "the run's nonce comes back");
+	cr_assert_eq(probe_parse(inner + 40, 23, &got), -1, "cut short");
 	inner[40] = 129;
-	cr_assert_eq(probe_parse(inner + 40, 24, &id, &seq), -1, "a reply is no probe");
+	cr_assert_eq(probe_parse(inner + 40, 24, &got), -1, "a reply is no probe");
 	inner[40] = 128;
 	inner[50] ^= 1;
-	cr_assert_eq(probe_parse(inner + 40, 24, &id, &seq), -1, "another payload");
+	cr_assert_eq(probe_parse(inner + 40, 24, &got), -1, "another payload");
 }
