@@ -349,23 +349,6 @@ int srv6_decap_ctrs_read(const struct srv6_maps *maps, struct srv6_decap_counter
 			      U64_FIELDS(struct srv6_decap_counters));
 }
 
-/* Zero one entry of a per-CPU array whose values are size bytes. */
-static int percpu_zero(int fd, __u32 index, size_t size)
-{
-	int ncpus = libbpf_num_possible_cpus(), err = 0;
-	void *zeros;
-
-	if (ncpus <= 0)
-		return -EINVAL;
-	zeros = calloc((size_t)ncpus, size);
-	if (!zeros)
-		return -ENOMEM;
-	if (bpf_map_update_elem(fd, &index, zeros, BPF_ANY))
-		err = -errno;
-	free(zeros);
-	return err;
-}
-
 /* Entries per batch: bounds the zero buffer at 4096 x CPUs x 24 bytes. */
 #define ZERO_BATCH 4096
 
@@ -374,7 +357,7 @@ static int percpu_zero(int fd, __u32 index, size_t size)
  * kernel has them. */
 static int zero_many(int fd, const __u32 *indexes, size_t n, size_t entry_size)
 {
-	void *zeros = calloc(ZERO_BATCH, entry_size);
+	void *zeros = calloc(n && n < ZERO_BATCH ? n : ZERO_BATCH, entry_size);
 	int err = 0;
 
 	if (!zeros)
@@ -400,14 +383,17 @@ static int zero_many(int fd, const __u32 *indexes, size_t n, size_t entry_size)
 	return err;
 }
 
-int srv6_path_ctrs_zero_many(const struct srv6_maps *maps, const __u32 *indexes, size_t n)
+/* zero_many for a per-CPU array of value_size values: every CPU's copy. */
+static int percpu_zero_many(int fd, const __u32 *indexes, size_t n, size_t value_size)
 {
 	int ncpus = libbpf_num_possible_cpus();
 
-	if (ncpus <= 0)
-		return -EINVAL;
-	return zero_many(maps->path_ctrs_fd, indexes, n,
-			 (size_t)ncpus * sizeof(struct srv6_path_counters));
+	return ncpus <= 0 ? -EINVAL : zero_many(fd, indexes, n, (size_t)ncpus * value_size);
+}
+
+int srv6_path_ctrs_zero_many(const struct srv6_maps *maps, const __u32 *indexes, size_t n)
+{
+	return percpu_zero_many(maps->path_ctrs_fd, indexes, n, sizeof(struct srv6_path_counters));
 }
 
 int srv6_path_state_read(const struct srv6_maps *maps, __u32 slot, struct srv6_path_state *st)
@@ -428,7 +414,7 @@ int srv6_path_state_reset_many(const struct srv6_maps *maps, const __u32 *slots,
 
 int srv6_sid_ctrs_zero(const struct srv6_maps *maps, __u32 index)
 {
-	return percpu_zero(maps->sid_ctrs_fd, index, sizeof(struct srv6_sid_counters));
+	return percpu_zero_many(maps->sid_ctrs_fd, &index, 1, sizeof(struct srv6_sid_counters));
 }
 
 int srv6_sids_dump(const struct srv6_maps *maps, struct srv6_sid_entry **entries, size_t *count)

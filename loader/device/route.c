@@ -10,11 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <cjson/cJSON.h>
 #include "util/addr.h"
 #include "platform/platform.h"
 #include "platform/peers.h"
+#include "util/clock.h"
 #include "util/output.h"
 #include "show.h"
 
@@ -419,17 +419,14 @@ struct path_view {
 static void path_view(const struct peer_table *t, const struct srv6_peer *peer, unsigned int i,
 		      struct path_view *v)
 {
-	struct timespec now;
-
 	memset(v, 0, sizeof(*v));
 	v->since_s = -1;
 	if (!t)
 		return;
 	v->counted = t->ops->path_counters(t, peer, i, &v->ctrs);
 	v->live = t->ops->path_state && t->ops->path_state(t, peer, i, &v->st);
-	if (v->live && v->st.since_ns && clock_gettime(CLOCK_BOOTTIME, &now) == 0)
-		v->since_s = ((double)now.tv_sec * 1e9 + (double)now.tv_nsec -
-			      (double)v->st.since_ns) / 1e9;
+	if (v->live && v->st.since_ns)
+		v->since_s = (double)(now_ns(CLOCK_BOOTTIME) - v->st.since_ns) / 1e9;
 }
 
 /* One line per peer, in the grammar `route -batch` reads (counters after '#'). */

@@ -17,6 +17,7 @@
 #include "platform/datapath.h"
 #include "util/addr.h"
 #include "util/array.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 #define REFRESH_MS 1000 /* how often the paths are read again (routes change) */
@@ -75,10 +76,7 @@ struct prober {
 
 static __u64 boot_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+	return now_ns(CLOCK_BOOTTIME);
 }
 
 static void targets_free(struct probe_target *t, size_t n)
