@@ -34,41 +34,20 @@ mkdir -p "$LAB_BPFFS"
 mount -t bpf bpf "$LAB_BPFFS"
 bench_at_exit "umount '$LAB_BPFFS'"
 lab_srv6_load
-host() { json_eval "[h['$2'] for h in j['hosts'] if h['name'] == '$1'][0]" "$LAB_DIR/lab.json"; }
-carrier() { echo "fc00:0:$1:$2:$3:$(host "$4" node_id)::"; }
-B6=$(host $B ipv6) A6=$(host $A ipv6)
-lab_sb "$A" route add "$B6" dev eth0 path segs "$(carrier 2000 1000 2001 $B)" \
-	path segs "$(carrier 2000 1001 2001 $B)"
-lab_sb "$B" route add "$A6" dev eth0 path segs "$(carrier 2001 1000 2000 $A)" \
-	path segs "$(carrier 2001 1001 2000 $A)"
+B6=$(lab_host "$B" ipv6)
+lab_both_spines "$A" "$B"
 for h in $A $B; do
 	ip netns exec "$NS_PREFIX-$h" "$SRV6_BPF" --bpffs "$LAB_BPFFS" probe dev eth0 --interval 10 \
 		2>"$TMP/probe-$h.err" &
 	bench_at_exit "kill $! 2>/dev/null"
 done
 clang -O2 -target bpf -c "$REPO_ROOT/tests/lib/drop.bpf.c" -o "$TMP/drop.o"
-path_json() { lab_sb "$1" -j route show dev eth0 | json_eval "j[0]['paths'][$2]['$3']"; }
+path_json() { lab_path_json "$@"; }
 
-# The stream's path, and so the spine whose link to leaf01 dies.
-udp_probe_path() {
-	local before
-	before=$(path_json "$A" 0 packets)
-	nsx "$A" "$BENCH_PY" -c 'import socket; s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); s.bind(("::", 47001)); [s.sendto(b"x", ("'"$B6"'", 47000)) for _ in range(20)]'
-	if [ $(($(path_json "$A" 0 packets) - before)) -ge 20 ]; then echo 0; else echo 1; fi
-}
-P=$(udp_probe_path)
+# The stream's path (gap.py's fixed ports), and so the spine whose link dies.
+P=$(lab_flow_path "$A" "$B6")
 SPINE=spine0$P
-nsx "$SPINE" tc qdisc add dev leaf01 clsact 2>/dev/null || true
-link_dead() {
-	local dir
-	for dir in ingress egress; do
-		if [ "$1" = on ]; then
-			nsx "$SPINE" tc filter add dev leaf01 "$dir" prio 1 bpf da obj "$TMP/drop.o" sec tc
-		else
-			nsx "$SPINE" tc filter del dev leaf01 "$dir" prio 1
-		fi
-	done
-}
+link_dead() { lab_link_dead "$SPINE" leaf01 "$1" "$TMP/drop.o"; }
 path_up() { [ "$(path_json "$A" "$P" state)" = up ] && [ "$(path_json "$B" "$P" state)" = up ]; }
 
 : >"$TMP/runs.tsv"

@@ -22,46 +22,21 @@ lab_generate --spines 2 --leaves 2 --hosts-per-leaf 1 --rate-mbit 200
 lab_build
 bpffs_mount LAB_BPFFS
 lab_srv6_load
-host() { json_eval "[h['$2'] for h in j['hosts'] if h['name'] == '$1'][0]" "$LAB_DIR/lab.json"; }
-A6=$(host $A ipv6) B6=$(host $B ipv6)
-# Carriers: leaf, spine, leaf, then the other host's locator (decapsulated there).
-carrier() { echo "fc00:0:$1:$2:$3:$(host "$4" node_id)::"; }
-lab_sb "$A" route add "$B6" dev eth0 path segs "$(carrier 2000 1000 2001 $B)" \
-	path segs "$(carrier 2000 1001 2001 $B)"
-lab_sb "$B" route add "$A6" dev eth0 path segs "$(carrier 2001 1000 2000 $A)" \
-	path segs "$(carrier 2001 1001 2000 $A)"
+B6=$(lab_host "$B" ipv6)
+lab_both_spines "$A" "$B"
 for h in $A $B; do
 	bg_start "probe-$h" "$h" "$SRV6_BPF" --bpffs "$LAB_BPFFS" probe dev eth0 --interval 10
 done
 
-# link_dead on|off: SPINE's link to leaf01 drops everything both ways, or
-# carries again (a tc program that drops: routes and addresses stay, as when a
-# cable or an optic dies, and nothing needs rebuilding afterwards).
 clang -O2 -target bpf -c "$KT_LIB_DIR/drop.bpf.c" -o "$KT_TMP/drop.o"
-link_dead() {
-	local dir
-	# clsact may be there already (srv6-bpf's End with xdp tc): ours go first (prio 1).
-	nsx "$SPINE" tc qdisc add dev leaf01 clsact 2>/dev/null || true
-	for dir in ingress egress; do
-		if [[ $1 == on ]]; then
-			nsx "$SPINE" tc filter add dev leaf01 "$dir" prio 1 bpf da obj "$KT_TMP/drop.o" sec tc
-		else
-			nsx "$SPINE" tc filter del dev leaf01 "$dir" prio 1
-		fi
-	done
-}
-
-# path_json HOST I FIELD: HOST's path I to the other host.
-path_json() {
-	lab_sb "$1" -j route show dev eth0 | json_eval "j[0]['paths'][$2]['$3']"
-}
-
-# udp NS ARGS: tests/lib/gap.py in NS. The flow's path (its fixed ports):
+link_dead() { lab_link_dead "$SPINE" leaf01 "$1" "$KT_TMP/drop.o"; }
+path_json() { lab_path_json "$@"; }
 udp() { local n=$1; shift; nsx "$n" "$KT_PYTHON" "$KT_LIB_DIR/gap.py" "$@"; }
-udp "$A" send "$B6" --count 20 --every-ms 5
-if (($(path_json "$A" 0 packets) >= 20)); then P=0; else P=1; fi
+
+# The UDP flow's path (gap.py's fixed ports), and so the spine whose link dies.
+P=$(lab_flow_path "$A" "$B6")
 SPINE=spine0$P
-assert_ge "datagrams on path $P (via $SPINE)" 20 "$(path_json "$A" $P packets)"
+assert_ge "datagrams on path $P (via $SPINE)" 20 "$(path_json "$A" "$P" packets)"
 for h in $A $B; do
 	for i in 0 1; do assert_eq "$h path $i state" up "$(path_json "$h" $i state)"; done
 done
@@ -85,17 +60,17 @@ assert_ge "datagrams that arrived" 2800 "$got"
 gaps=$(json_eval '" ".join(str(round(i["sum"]["bytes"])) for i in j["intervals"])' "$KT_TMP/tcp.out")
 assert_ge "TCP bytes in the emptiest 0.5 s interval" 1 \
 	"$(json_eval 'min(round(i["sum"]["bytes"]) for i in j["intervals"])' "$KT_TMP/tcp.out")"
-assert_eq "$A path $P state" down "$(path_json "$A" $P state)"
+assert_eq "$A path $P state" down "$(path_json "$A" "$P" state)"
 assert_eq "$A path $((1 - P)) state" up "$(path_json "$A" $((1 - P)) state)"
-assert_eq "$B path $P state (its way back through $SPINE)" down "$(path_json "$B" $P state)"
-assert_ge "$A path $P failover_packets" 1 "$(path_json "$A" $P failover_packets)"
+assert_eq "$B path $P state (its way back through $SPINE)" down "$(path_json "$B" "$P" state)"
+assert_ge "$A path $P failover_packets" 1 "$(path_json "$A" "$P" failover_packets)"
 ok "the UDP flow's longest gap: $gap ms ($got of 3000 arrived); TCP bytes per 0.5 s: $gaps"
 
 step "the link comes back: the path comes back up, the flow with it"
 link_dead off
 path_up() { test "$(path_json "$A" "$P" state)" = up; }
 wait_for 100 0.05 "$A path $P up again" path_up
-before=$(path_json "$A" $P packets)
+before=$(path_json "$A" "$P" packets)
 udp "$A" send "$B6" --count 20 --every-ms 5
-assert_eq "datagrams on path $P again" 20 $(($(path_json "$A" $P packets) - before))
+assert_eq "datagrams on path $P again" 20 $(($(path_json "$A" "$P" packets) - before))
 ok "fast failover: a dead spine link cost the flow $gap ms"

@@ -282,3 +282,55 @@ lab_teardown() {
 		rmdir "${dir%/*}" 2>/dev/null || true  # the state root, once no lab is left
 	fi
 }
+
+# --- the failover lab: 2 x 2, host0000 on leaf00, host0001 on leaf01
+# (tests/kernel/test_fabric_failover.sh, bench/failover) ---------------------
+
+# lab_host HOST FIELD: a host's FIELD in lab.json (ipv6, node_id, ...).
+lab_host() { json_eval "[h['$2'] for h in j['hosts'] if h['name'] == '$1'][0]" "$LAB_DIR/lab.json"; }
+
+# lab_both_spines A B: A (on leaf00) and B (on leaf01) reach each other over
+# spine00 and spine01, one carrier each: leaf, spine, leaf, the other host's
+# locator (decapsulated there).
+lab_both_spines() {
+	local a=$1 b=$2 s
+	local -a to_b=() to_a=()
+	for s in 1000 1001; do
+		to_b+=(path segs "fc00:0:2000:$s:2001:$(lab_host "$b" node_id)::")
+		to_a+=(path segs "fc00:0:2001:$s:2000:$(lab_host "$a" node_id)::")
+	done
+	lab_sb "$a" route add "$(lab_host "$b" ipv6)" dev eth0 "${to_b[@]}"
+	lab_sb "$b" route add "$(lab_host "$a" ipv6)" dev eth0 "${to_a[@]}"
+}
+
+# lab_path_json HOST I FIELD: route show's FIELD of HOST's path I (its one peer).
+lab_path_json() {
+	lab_sb "$1" -j route show dev eth0 | json_eval "j[0]['paths'][$2]['$3']"
+}
+
+# lab_flow_path A DST: which of A's paths (0 or 1) the flow of tests/lib/gap.py
+# (its fixed ports) to DST takes: 20 datagrams, counted on the path.
+lab_flow_path() {
+	local before
+	before=$(lab_path_json "$1" 0 packets)
+	nsx "$1" "$KT_PYTHON" "$KT_LIB_DIR/gap.py" send "$2" --count 20 --every-ms 5
+	if (($(lab_path_json "$1" 0 packets) - before >= 20)); then echo 0; else echo 1; fi
+}
+
+# lab_link_dead NODE IFACE on|off OBJ: NODE's IFACE drops everything both ways,
+# or carries again. OBJ is tests/lib/drop.bpf.c compiled: a tc program, so
+# routes and addresses stay as when a cable or an optic dies (`ip link set
+# down` would delete the routes through it), and nothing needs rebuilding.
+# clsact may be there already (srv6-bpf's End with xdp tc): ours go first.
+lab_link_dead() {
+	local n=$1 dev=$2 dir
+	nsx "$n" tc qdisc add dev "$dev" clsact 2>/dev/null || true
+	for dir in ingress egress; do
+		if [[ $3 == on ]]; then
+			nsx "$n" tc filter add dev "$dev" "$dir" prio 1 bpf da obj "$4" sec tc
+		else
+			nsx "$n" tc filter del dev "$dev" "$dir" prio 1
+		fi
+	done
+}
+
