@@ -51,7 +51,7 @@ const char usage_plan[] =
 	"with --local that host's paths. -j: the whole plan as JSON with sorted keys.\n";
 
 /* DEST_FUNCTION: one 16-bit uSID in hex ("fe06"), as the plugin appends it. */
-static int parse_function(const char *text, void *field)
+int opt_usid_function(const char *text, void *field)
 {
 	return usid_function_parse(text, field);
 }
@@ -73,7 +73,7 @@ const struct opt plan_input_opts[] = {
 	{ .name = "--paths", .kind = OPT_UINT, .min = 1, .max = SRV6_MAX_PATHS, .off = IN(paths),
 	  .seen = OPT_SEEN(struct plan_inputs, paths_set), .arg = "K" },
 	{ .name = "--previous", .kind = OPT_STRING, .off = IN(previous_file), .arg = "PLAN.json" },
-	{ .name = "--dest-function", .kind = OPT_CUSTOM, .parse = parse_function,
+	{ .name = "--dest-function", .kind = OPT_CUSTOM, .parse = opt_usid_function,
 	  .off = IN(function), .seen = OPT_SEEN(struct plan_inputs, has_function), .arg = "HEX",
 	  .expect = "a 16-bit uSID in hex, e.g. fe06", .env = "DEST_FUNCTION" },
 	{ .name = NULL },

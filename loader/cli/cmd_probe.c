@@ -7,7 +7,8 @@
 #include "util/sys.h"
 
 const char usage_probe[] =
-	"Usage: srv6-bpf probe dev DEV [--interval MS] [--loss N] [--recover N]\n"
+	"Usage: srv6-bpf probe dev DEV [--interval MS] [--loss N] [--recover N] [--max-rate N]\n"
+	"                      [--dest-function HEX]\n"
 	"\n"
 	"Probe every path of every peer on DEV until SIGTERM or SIGINT. A probe\n"
 	"follows the path's micro-SIDs to its last router before the peer, makes a\n"
@@ -16,10 +17,14 @@ const char usage_probe[] =
 	"the peer. A path is down after N probes in a row did not come back (each gets\n"
 	"two intervals) and its flows move to the peer's live paths in the datapath; it\n"
 	"is up again after --recover came back in a row. Paths through the same routers\n"
-	"share one probe. Probes per second: distinct U-turns x 1000 / MS.\n"
+	"share one probe. Probes per second: distinct U-turns x 1000 / MS, at most\n"
+	"--max-rate: past it the interval grows (one log line says to what).\n"
 	"  --interval MS   between probes of a path, 1-10000 (default 10)\n"
 	"  --loss N        probes lost in a row that make a path down, 1-100 (default 3)\n"
 	"  --recover N     probes answered in a row that make it up again, 1-100 (default 3)\n"
+	"  --max-rate N    probes per second at most, 1-10000000 (default 100000)\n"
+	"  --dest-function HEX  the uSID the paths end with after the peer's SID, as\n"
+	"                  sync's (env DEST_FUNCTION)\n"
 	"Needs: paths of micro-SIDs (32-bit block, 16-bit micro-SIDs) whose routers\n"
 	"run End, and a decap SID on DEV in the same block (the probes' way home).\n"
 	"One log line per change; srv6-bpf route show shows each path's state.\n";
@@ -34,6 +39,11 @@ static const struct opt probe_opts_table[] = {
 	  .arg = "N" },
 	{ .name = "--recover", .kind = OPT_UINT, .min = 1, .max = PROBE_COUNT_MAX,
 	  .off = PO(recover), .arg = "N" },
+	{ .name = "--max-rate", .kind = OPT_UINT, .min = 1, .max = PROBE_MAX_RATE_MAX,
+	  .off = PO(max_rate), .arg = "N" },
+	{ .name = "--dest-function", .kind = OPT_CUSTOM, .parse = opt_usid_function,
+	  .off = PO(function), .seen = OPT_SEEN(struct probe_opts, has_function), .arg = "HEX",
+	  .expect = "a 16-bit uSID in hex, e.g. fe06", .env = "DEST_FUNCTION" },
 	{ .name = NULL },
 };
 
@@ -44,6 +54,7 @@ int cmd_probe(struct ctx *c, int argc, char **argv, struct err *e)
 	struct probe_opts o = { .interval_ms = PROBE_INTERVAL_MS_DEFAULT,
 				.loss = PROBE_LOSS_DEFAULT,
 				.recover = PROBE_RECOVER_DEFAULT,
+				.max_rate = PROBE_MAX_RATE_DEFAULT,
 				.stop_fd = -1 };
 
 	if (opts_parse("probe", probe_groups, argc, argv, &o, false, NULL, e))

@@ -8,7 +8,7 @@
 
 const char usage_run[] =
 	"Usage: srv6-bpf run dev DEV [SYNC OPTIONS] [--interval S] [--metrics ADDR:PORT]\n"
-	"                    [--probe-interval MS] [--cleanup-on-exit]\n"
+	"                    [--probe-interval MS [--probe-max-rate N]] [--cleanup-on-exit]\n"
 	"\n"
 	"The daemon: load the datapath on DEV if it is not loaded (defaults; run\n"
 	"`srv6-bpf load` first for other options), sync, then sync again every\n"
@@ -18,7 +18,9 @@ const char usage_run[] =
 	"                        :9536, 0.0.0.0:9536 or [::]:9536\n"
 	"  --probe-interval MS   probe every path of DEV this often, 1-10000 ms, as\n"
 	"                        `srv6-bpf probe` does: a dead path's flows fail over\n"
-	"                        to the peer's live paths (default: no probing)\n"
+	"                        to the peer's live paths, and each sync plans around\n"
+	"                        the links only dead paths cross (default: no probing)\n"
+	"  --probe-max-rate N    probes per second at most (default 100000)\n"
 	"  --cleanup-on-exit     unload DEV on SIGTERM/SIGINT (default: leave it pinned,\n"
 	"                        so traffic keeps its paths and a restart adopts them)\n"
 	"A failed sync keeps the last good state, is logged and counted, and is retried\n"
@@ -39,6 +41,8 @@ static const struct opt run_own_opts[] = {
 	{ .name = "--cleanup-on-exit", .kind = OPT_FLAG, .off = RA(d.cleanup) },
 	{ .name = "--probe-interval", .kind = OPT_UINT, .min = 1, .max = PROBE_INTERVAL_MS_MAX,
 	  .unit = "ms", .off = RA(d.probe_interval_ms), .arg = "MS" },
+	{ .name = "--probe-max-rate", .kind = OPT_UINT, .min = 1, .max = PROBE_MAX_RATE_MAX,
+	  .off = RA(d.probe_max_rate), .arg = "N" },
 	{ .name = NULL },
 };
 
@@ -54,7 +58,8 @@ int cmd_run(struct ctx *c, int argc, char **argv, struct err *e)
 	struct run_args a;
 
 	sync_args_init(&a.s);
-	a.d = (struct daemon_opts){ .interval = DAEMON_INTERVAL_DEFAULT };
+	a.d = (struct daemon_opts){ .interval = DAEMON_INTERVAL_DEFAULT,
+				    .probe_max_rate = PROBE_MAX_RATE_DEFAULT };
 	if (opts_parse("run", run_groups, argc, argv, &a, false, NULL, e) ||
 	    sync_args_finish("run", &a.s, e))
 		return -1;

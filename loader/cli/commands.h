@@ -57,6 +57,9 @@ struct plan_inputs {
  * --dest-function, into a struct plan_inputs. */
 extern const struct opt plan_input_opts[];
 
+/* --dest-function's parser: a 16-bit uSID in hex into a __u16. */
+int opt_usid_function(const char *text, void *field);
+
 /* What the fragment cannot say alone: --pattern and --pairs exclude each other. */
 int plan_inputs_check(const char *cmd, const struct plan_inputs *in, struct err *e);
 

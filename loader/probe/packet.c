@@ -71,14 +71,22 @@ static int uturn_pack(const __u16 *turn, unsigned int k, const struct probe_home
 	return 0;
 }
 
+int probe_routers(const struct srv6_path *fwd, const struct probe_home *home,
+		  __u16 routers[PROBE_USIDS_MAX], unsigned int *n)
+{
+	if (path_usids(fwd, home->block, routers, n) || *n <= home->n)
+		return -1;
+	*n -= home->n;
+	return 0;
+}
+
 int probe_uturn(const struct srv6_path *fwd, const struct probe_home *home, struct srv6_path *out)
 {
 	__u16 u[PROBE_USIDS_MAX], turn[2 * PROBE_USIDS_MAX];
-	unsigned int n, routers, k = 0;
+	unsigned int routers, k = 0;
 
-	if (path_usids(fwd, home->block, u, &n) || n <= home->n)
+	if (probe_routers(fwd, home, u, &routers))
 		return -1;
-	routers = n - home->n;
 	if (2 * routers - 1 + home->n > ARRAY_SIZE(turn))
 		return -1;
 	for (unsigned int i = 0; i < routers; i++)

@@ -35,6 +35,11 @@ struct probe_home {
  * 0, or -1 when it is no such micro-SID prefix. */
 int probe_home_of(const struct srv6_sid_key *sid, struct probe_home *home);
 
+/* The routers of path fwd: its micro-SIDs less the peer's last home->n. 0, or
+ * -1 when fwd is not micro-SIDs of home's block or has no router. */
+int probe_routers(const struct srv6_path *fwd, const struct probe_home *home,
+		  __u16 routers[PROBE_USIDS_MAX], unsigned int *n);
+
 /*
  * The U-turn of path fwd: its routers (its micro-SIDs less the peer's last
  * home->n, the peer's SID shaped like ours), the same routers back but the

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,9 +36,12 @@ struct probe_target {
 	struct srv6_path path;  /* the first path it was made for, for the log */
 	struct srv6_path uturn; /* what the probe follows */
 	struct srv6_peer_key peer;
-	struct probe_user *users;
+	__u16 routers[PROBE_USIDS_MAX]; /* the walk: what the planner's suspects are made of */
+	unsigned int nrouters;
+	struct probe_user *users; /* none: a dead U-turn kept until it comes back */
 	size_t nusers, cap;
 	bool down;
+	bool carried; /* this refresh found it again */
 	/* The probes in flight: [0] sent this round, [1] the round before; a
 	 * probe has two intervals to come back, so a late scheduling slot on a
 	 * busy host is no loss. */
@@ -60,6 +64,12 @@ struct prober {
 	struct probe_home home; /* where probes come back to */
 	struct probe_target *t;
 	size_t n;
+	unsigned int interval_ms; /* o's, or longer to stay under o->max_rate */
+	/* What the daemon's planner should go around: made from the verdicts
+	 * after each round that changed one, read from the daemon's thread. */
+	pthread_mutex_t lock;
+	struct suspects suspects;
+	bool suspects_stale;
 	int tx, rx, sig;
 	bool maps_open;
 	__u16 id, next_seq;
@@ -109,6 +119,8 @@ static int target_add(struct prober *p, struct probe_target **v, size_t *n, size
 	if (!t) {
 		struct probe_target fresh = { .path = peer->value.paths[i], .uturn = uturn,
 					      .peer = peer->key };
+
+		probe_routers(&fresh.path, &p->home, fresh.routers, &fresh.nrouters);
 
 		/* Two probes in flight each must keep distinct 16-bit sequence numbers. */
 		if (*n >= PROBE_TARGETS_MAX) {
@@ -160,6 +172,46 @@ static void target_publish(struct prober *p, const struct probe_target *t)
 	}
 }
 
+/* The state of the target of the last reading with t's U-turn, if any, goes to t. */
+static void target_carry(struct prober *p, struct probe_target *t)
+{
+	for (size_t k = 0; k < p->n; k++) {
+		struct probe_target *old = &p->t[k];
+		struct probe_user *users = t->users;
+		size_t nusers = t->nusers, cap = t->cap;
+
+		if (!target_same(old, &t->uturn))
+			continue;
+		*t = *old; /* its state and counters; this reading's users */
+		t->users = users;
+		t->nusers = nusers;
+		t->cap = cap;
+		t->carried = false;
+		old->carried = true;
+		return;
+	}
+}
+
+/* The interval that keeps the probes under o->max_rate a second (one line
+ * when that changes it). */
+static void interval_fit(struct prober *p)
+{
+	unsigned int rate = p->o->max_rate ? p->o->max_rate : PROBE_MAX_RATE_DEFAULT;
+	__u64 need = ((__u64)p->n * 1000 + rate - 1) / rate;
+	unsigned int iv = need > p->o->interval_ms ? (unsigned int)need : p->o->interval_ms;
+
+	if (iv == p->interval_ms)
+		return;
+	if (iv > p->o->interval_ms)
+		log_event(LOG_LEVEL_WARN, "probe-capped",
+			  "dev=%s u_turns=%zu max_rate=%u interval_ms=%u (not %u): a dead path is found after %u ms",
+			  p->o->dev, p->n, rate, iv, p->o->interval_ms, iv * (p->o->loss + 1));
+	else if (p->interval_ms)
+		log_event(LOG_LEVEL_INFO, "probe-capped", "dev=%s u_turns=%zu interval_ms=%u again",
+			  p->o->dev, p->n, iv);
+	p->interval_ms = iv;
+}
+
 /* Read the device's paths again; a segment list seen before keeps its state. */
 static int targets_refresh(struct prober *p, struct err *e)
 {
@@ -179,20 +231,21 @@ static int targets_refresh(struct prober *p, struct err *e)
 	if (p->capped && !p->n)
 		log_event(LOG_LEVEL_WARN, "probe-capped", "dev=%s only the first %d distinct U-turns are probed",
 			  p->o->dev, PROBE_TARGETS_MAX);
+	for (size_t i = 0; i < n && rc == 0; i++)
+		target_carry(p, &v[i]);
+	/* A dead U-turn no path uses any more is still probed: when it comes
+	 * back, the planner may use its links again. */
+	for (size_t k = 0; k < p->n && rc == 0; k++) {
+		struct probe_target kept = p->t[k];
+
+		if (!kept.down || kept.carried || n >= PROBE_TARGETS_MAX)
+			continue;
+		kept.users = NULL;
+		kept.nusers = kept.cap = 0;
+		if (!array_append((void **)&v, &n, &cap, &kept, sizeof(kept)))
+			rc = errf(e, "out of memory");
+	}
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		for (size_t k = 0; k < p->n; k++) {
-			struct probe_target *old = &p->t[k];
-
-			if (!target_same(old, &v[i].uturn))
-				continue;
-			struct probe_user *users = v[i].users;
-			size_t nusers = v[i].nusers, cap = v[i].cap;
-
-			v[i] = *old; /* its state and counters; this round's users */
-			v[i].users = users;
-			v[i].nusers = nusers;
-			v[i].cap = cap;
-		}
 		/* Every second: the RTTs, and the state for peers new to the list. */
 		target_publish(p, &v[i]);
 		for (int k = 0; k < 2; k++) /* replies to probes in flight find it here now */
@@ -206,6 +259,8 @@ static int targets_refresh(struct prober *p, struct err *e)
 	targets_free(p->t, p->n);
 	p->t = v;
 	p->n = n;
+	p->suspects_stale = true;
+	interval_fit(p);
 	return 0;
 }
 
@@ -265,6 +320,7 @@ static void target_tick(struct prober *p, size_t i)
 			t->since_ns = boot_ns();
 			target_log(p, t);
 			target_publish(p, t);
+			p->suspects_stale = true;
 		}
 	}
 	t->sent[1] = t->sent[0];
@@ -287,6 +343,7 @@ static void target_answered(struct prober *p, struct probe_target *t, struct pro
 		t->since_ns = boot_ns();
 		target_log(p, t);
 		publish = true;
+		p->suspects_stale = true;
 	}
 	if (publish)
 		target_publish(p, t);
@@ -313,6 +370,47 @@ static void probes_read(struct prober *p)
 			if (t->sent[k].outstanding && t->sent[k].seq == seq)
 				target_answered(p, t, &t->sent[k]);
 	}
+}
+
+/* The planner's suspects from the verdicts, when one changed (on failure the
+ * last ones stay). */
+static void suspects_update(struct prober *p)
+{
+	struct suspects s = { .block = p->suspects.block };
+	struct suspect_walk *w = NULL;
+	size_t down = 0;
+
+	if (!p->suspects_stale)
+		return;
+	for (size_t i = 0; i < p->n; i++)
+		down += p->t[i].down;
+	if (down && !(w = calloc(p->n, sizeof(*w))))
+		return;
+	for (size_t i = 0; i < p->n && down; i++)
+		w[i] = (struct suspect_walk){ p->t[i].routers, p->t[i].nrouters, p->t[i].down };
+	if (down && suspects_find(w, p->n, &s)) {
+		free(w);
+		return;
+	}
+	free(w);
+	pthread_mutex_lock(&p->lock);
+	suspects_free(&p->suspects);
+	p->suspects = s;
+	pthread_mutex_unlock(&p->lock);
+	p->suspects_stale = false;
+}
+
+int probe_suspects(struct prober *p, struct suspects *out)
+{
+	int rc;
+
+	*out = (struct suspects){ .links = NULL };
+	if (!p)
+		return 0;
+	pthread_mutex_lock(&p->lock);
+	rc = suspects_copy(&p->suspects, out);
+	pthread_mutex_unlock(&p->lock);
+	return rc;
 }
 
 /* What ends the prober: the caller's fd, else SIGTERM or SIGINT. */
@@ -380,6 +478,8 @@ void probe_close(struct prober *p)
 			close(fds[i]);
 	targets_free(p->t, p->n);
 	free(p->owner);
+	suspects_free(&p->suspects);
+	pthread_mutex_destroy(&p->lock);
 	if (p->maps_open)
 		srv6_maps_close(&p->maps);
 	free(p);
@@ -405,7 +505,13 @@ static int home_find(struct prober *p, struct err *e)
 	if (rc)
 		return errf(e, "probe: %s has no micro-SID decap SID for the probes to come back to (srv6-bpf sid add ... action decap6)",
 			    p->o->dev);
+	/* The peers' SIDs are shaped like ours: with a function, ours and it. */
+	if (p->o->has_function && p->home.n < ARRAY_SIZE(p->home.usids) &&
+	    (!p->home.n || p->home.usids[p->home.n - 1] != p->o->function))
+		p->home.usids[p->home.n++] = p->o->function;
 	memcpy(p->home.addr, p->cfg.src, SRV6_ADDR_LEN);
+	memcpy(p->suspects.block.prefix, p->home.block, sizeof(p->home.block));
+	p->suspects.block.bits = 8 * sizeof(p->home.block);
 	p->home.hop_limit = p->cfg.hop_limit;
 	return 0;
 }
@@ -418,6 +524,7 @@ int probe_open(struct ctx *c, const struct probe_opts *o, struct prober **out, s
 	if (!p)
 		return errf(e, "out of memory");
 	*p = (struct prober){ .c = c, .o = o, .tx = -1, .rx = -1, .sig = -1, .id = (__u16)getpid() };
+	pthread_mutex_init(&p->lock, NULL);
 	p->owner = calloc(1u << 16, sizeof(*p->owner));
 	if (getrandom(&p->nonce, sizeof(p->nonce), 0) != sizeof(p->nonce))
 		p->nonce = boot_ns() ^ (__u64)getpid() << 32;
@@ -462,9 +569,10 @@ static int probe_rounds(struct prober *p, struct err *e)
 			for (size_t i = 0; i < p->n; i++)
 				target_tick(p, i);
 			batch_flush(p);
-			next_tick += p->o->interval_ms * 1000000ull;
+			suspects_update(p);
+			next_tick += p->interval_ms * 1000000ull;
 			if (next_tick < now) /* we fell behind: no burst to catch up */
-				next_tick = now + p->o->interval_ms * 1000000ull;
+				next_tick = now + p->interval_ms * 1000000ull;
 			continue;
 		}
 		if (poll(fds, ARRAY_SIZE(fds), (int)((next_tick - now + 999999) / 1000000)) < 0 &&
@@ -473,6 +581,7 @@ static int probe_rounds(struct prober *p, struct err *e)
 		if (fds[1].revents)
 			return 0;
 		probes_read(p);
+		suspects_update(p);
 	}
 }
 
@@ -480,8 +589,9 @@ int probe_loop(struct prober *p, struct err *e)
 {
 	int rc;
 
-	log_event(LOG_LEVEL_INFO, "probe-start", "dev=%s interval_ms=%u loss=%u recover=%u",
-		  p->o->dev, p->o->interval_ms, p->o->loss, p->o->recover);
+	log_event(LOG_LEVEL_INFO, "probe-start", "dev=%s interval_ms=%u loss=%u recover=%u max_rate=%u",
+		  p->o->dev, p->o->interval_ms, p->o->loss, p->o->recover,
+		  p->o->max_rate ? p->o->max_rate : PROBE_MAX_RATE_DEFAULT);
 	rc = probe_rounds(p, e);
 	log_event(LOG_LEVEL_INFO, "probe-stop", "dev=%s", p->o->dev);
 	return rc;

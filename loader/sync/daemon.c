@@ -75,6 +75,9 @@ static void render_last_sync(FILE *out, const struct daemon_state *d)
 		      d->last.plan_max_load);
 		gauge(out, "srv6_bpf_plan_lower_bound", "The lowest max link load any plan could reach.",
 		      d->dev, d->last.plan_lower_bound);
+		gauge(out, "srv6_bpf_plan_avoided_links",
+		      "Links the prober found dead that the last plan went around.", d->dev,
+		      (double)d->last.avoided);
 	}
 }
 
@@ -178,9 +181,9 @@ static void sync_and_record(struct ctx *c, struct sync_opts *o, struct daemon_st
 			  "dev=%s source=%s peers=%zu added=%zu replaced=%zu unchanged=%zu removed=%zu duration_ms=%.0f%s",
 			  o->dev, r.source, r.peers, r.counts.added, r.counts.replaced,
 			  r.counts.unchanged, r.counts.removed, took * 1000,
-			  r.has_plan ? (r.plan_max_load > r.plan_lower_bound ? " plan=above-lower-bound"
-									      : " plan=optimal")
-				     : "");
+			  !r.has_plan ? ""
+			  : r.plan_max_load > r.plan_lower_bound ? " plan=above-lower-bound"
+								 : " plan=optimal");
 	} else {
 		++*failures;
 		log_event(LOG_LEVEL_ERROR, "sync",
@@ -218,15 +221,21 @@ static int metrics_start(struct ctx *mctx, struct daemon_state *d, const char *a
 
 /* Sync, wait (the interval, or less after failures), until SIGTERM or SIGINT. */
 static void sync_loop(struct ctx *c, struct sync_opts *o, const struct daemon_opts *r,
-		      struct daemon_state *d, const sigset_t *set, struct plan_prev **prev)
+		      struct daemon_state *d, const sigset_t *set, struct plan_prev **prev,
+		      struct prober *prober)
 {
 	unsigned int failures = 0;
 
 	for (;;) {
+		struct suspects avoid;
 		double delay;
 		int sig;
 
+		/* Out of memory: this sync plans with every link. */
+		o->avoid = probe_suspects(prober, &avoid) == 0 ? &avoid : NULL;
 		sync_and_record(c, o, d, &failures, prev);
+		o->avoid = NULL;
+		suspects_free(&avoid);
 		delay = r->interval;
 		if (failures) {
 			unsigned int shift = failures - 1 < 16 ? failures - 1 : 16;
@@ -268,14 +277,16 @@ static void *prober_main(void *arg)
 }
 
 /* What can fail is checked here, before the daemon starts (one line). */
-static int prober_start(struct ctx *c, const char *dev, unsigned int interval_ms,
+static int prober_start(struct ctx *c, const struct sync_opts *o, const struct daemon_opts *r,
 			struct daemon_prober *dp, struct err *e)
 {
 	int err;
 
 	*dp = (struct daemon_prober){ .c = *c, .stop = -1 };
-	dp->o = (struct probe_opts){ .dev = dev, .interval_ms = interval_ms,
-				     .loss = PROBE_LOSS_DEFAULT, .recover = PROBE_RECOVER_DEFAULT };
+	dp->o = (struct probe_opts){ .dev = o->dev, .interval_ms = r->probe_interval_ms,
+				     .loss = PROBE_LOSS_DEFAULT, .recover = PROBE_RECOVER_DEFAULT,
+				     .max_rate = r->probe_max_rate, .has_function = o->has_function,
+				     .function = o->function };
 	if (nlx_open(&dp->c.nl, e))
 		return -1;
 	dp->stop = eventfd(0, EFD_CLOEXEC);
@@ -327,7 +338,7 @@ int daemon_run(struct ctx *c, struct sync_opts *o, const struct daemon_opts *r, 
 	block_signals(&set);
 	if (r->metrics && metrics_start(&mctx, &d, r->metrics, &srv, e))
 		return -1;
-	if (r->probe_interval_ms && prober_start(c, o->dev, r->probe_interval_ms, &prober, e)) {
+	if (r->probe_interval_ms && prober_start(c, o, r, &prober, e)) {
 		metrics_http_stop(srv);
 		if (d.metrics_ctx)
 			nlx_close(&mctx.nl);
@@ -335,7 +346,7 @@ int daemon_run(struct ctx *c, struct sync_opts *o, const struct daemon_opts *r, 
 	}
 	log_event(LOG_LEVEL_INFO, "start", "dev=%s interval=%us metrics=%s cleanup_on_exit=%s",
 		  o->dev, r->interval, r->metrics ? r->metrics : "off", r->cleanup ? "yes" : "no");
-	sync_loop(c, o, r, &d, &set, &prev);
+	sync_loop(c, o, r, &d, &set, &prev, prober.running ? prober.prober : NULL);
 	prober_stop(&prober);
 	metrics_http_stop(srv);
 	plan_prev_free(prev);

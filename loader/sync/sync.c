@@ -10,6 +10,7 @@
 #include "util/addr.h"
 #include "platform/platform.h"
 #include "util/env.h"
+#include "util/log.h"
 #include "net/http.h"
 #include "jalapeno.h"
 #include "plan/plan.h"
@@ -336,6 +337,35 @@ static int routes_from_plan(const struct plan *plan, const char *local, int fami
 }
 
 /*
+ * The links the daemon's prober found dead are down for this plan, one log
+ * line naming them: this host's flows go around them, and come back when the
+ * probes do (other hosts decide from their own probes or the topology).
+ */
+static size_t plan_around_suspects(struct sync_job *job, struct topology *t)
+{
+	const struct suspects *s = job->o->avoid;
+	size_t *ends, n, len = 0;
+	char *list = NULL;
+	FILE *f;
+
+	if (!s || !s->n)
+		return 0;
+	ends = calloc(2 * s->n, sizeof(*ends)); /* without them, no names in the log */
+	n = topology_mark_suspects(t, s, ends, ends ? ends + s->n : NULL);
+	if (n && ends && (f = open_memstream(&list, &len))) {
+		for (size_t i = 0; i < n; i++)
+			fprintf(f, "%s%s~%s", i ? "," : "", t->v[ends[i]].id, t->v[ends[s->n + i]].id);
+		fclose(f);
+	}
+	if (n)
+		log_event(LOG_LEVEL_WARN, "plan-avoids", "dev=%s links=%zu %s", job->o->dev, n,
+			  list ? list : "");
+	free(list);
+	free(ends);
+	return n;
+}
+
+/*
  * Plan every flow of the job's pattern, then program the local host's share:
  * the peers it sends to get their planned paths; the others are left alone
  * (plain routing), since the plan puts no traffic of ours on them.
@@ -354,6 +384,7 @@ static int source_topology(struct sync_job *job, struct err *e)
 
 	if (topology_get(o, &t, e))
 		return -1;
+	job->avoided = plan_around_suspects(job, &t);
 	plan_opts_init(&po);
 	po.pattern = (enum plan_pattern)o->pattern;
 	po.paths = o->paths ? o->paths : 1;
@@ -535,6 +566,7 @@ int sync_once(struct ctx *c, const struct sync_opts *o, struct sync_report *r, s
 		r->has_plan = true; /* plan_json only with o->keep_plan */
 		r->plan_max_load = job.plan_max_load;
 		r->plan_lower_bound = job.plan_lower_bound;
+		r->avoided = job.avoided;
 		r->plan_json = job.plan_json;
 		job.plan_json = NULL;
 	}

@@ -12,6 +12,7 @@
 #include "platform/ctx.h"
 #include "util/err.h"
 #include "fabric/membership.h"
+#include "fabric/suspects.h"
 #include "plan/plan.h"
 #include "device/route.h"
 #include "platform/request.h"
@@ -47,6 +48,7 @@ struct sync_opts {
 	const char *previous_file;       /* --previous PLAN.json */
 	const struct plan_prev *previous; /* the daemon's last plan (wins over the file) */
 	bool keep_plan;                   /* hand the plan back as JSON (the daemon) */
+	const struct suspects *avoid;     /* links the daemon's prober found dead: planned as down */
 };
 
 /* One peer of the job and, once a source filled it, its path set. */
@@ -69,6 +71,7 @@ struct sync_job {
 	/* Filled by the topology source. */
 	bool has_plan;
 	double plan_max_load, plan_lower_bound;
+	size_t avoided; /* links of o->avoid the plan went around */
 	char *plan_json; /* the whole plan (plan_write_json), for the next --previous */
 };
 
@@ -88,6 +91,7 @@ struct sync_report {
 	struct sync_counts counts;
 	bool has_plan; /* --source topology: the plan's quality */
 	double plan_max_load, plan_lower_bound;
+	size_t avoided; /* links the prober found dead that the plan went around */
 	char *plan_json; /* with has_plan: the plan; the caller frees it */
 };
 

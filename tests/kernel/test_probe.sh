@@ -9,7 +9,9 @@
 #   - r1 ends path 2's uN again: it comes back up, and its flows return to it;
 #   - the probes themselves are on the wire: one U-turn per path, echo requests
 #     from h0 to itself;
-#   - bad input: one line each.
+#   - bad input: one line each;
+#   - a probe storm is capped: 403 distinct U-turns at 10 ms under --max-rate
+#     2000 go out at 2,000 probes a second (the interval grows, one log line).
 # shellcheck source=tests/lib/srv6lab.sh
 . "$(dirname "$0")/../lib/srv6lab.sh"
 lab_init
@@ -35,6 +37,10 @@ assert_match "the daemon's last line" '^srv6-bpf: probe: eth0 has no micro-SID d
 assert_not_contains "the daemon did not start syncing" "event=start" "$out"
 expect_one_error "probe with interval 0" 'probe: --interval: invalid value "0"' \
 	sb h0 probe dev eth0 --interval 0
+expect_one_error "probe with max-rate 0" 'probe: --max-rate: invalid value "0"' \
+	sb h0 probe dev eth0 --max-rate 0
+expect_one_error "probe with a bad function" 'probe: --dest-function: invalid value "xyz"' \
+	sb h0 probe dev eth0 --dest-function xyz
 expect_one_error "probe on the kernel platform" 'kernel platform' \
 	sb h0 --platform kernel probe dev eth0
 
@@ -142,3 +148,30 @@ bg_kill daemon
 assert_match "the daemon's log" 'event=path-down .*segs=fc00:0:101:2:e006::' "$(cat "$KT_TMP/daemon.err")"
 assert_match "the daemon's log" 'event=probe-stop' "$(cat "$KT_TMP/daemon.err")"
 ok "the daemon's prober took path 2 down in ${ms} ms and back up"
+
+step "a probe storm is capped: more U-turns than --max-rate allows stretch the interval"
+# 400 more peers, each through its own router micro-SID (nobody ends them:
+# their probes are lost, which changes nothing here), and the three paths
+# above: 403 distinct U-turns, 40,300 probes/s at 10 ms; capped at 2,000/s.
+"$KT_PYTHON" -c '
+for i in range(400):
+    print(f"2001:db8:300::{i + 1:x} dev eth0 segs fc00:0:{0x3000 + i:x}:2:e006::")' >"$KT_TMP/storm.batch"
+sb h0 route add -batch "$KT_TMP/storm.batch"
+bg_start storm h0 "$SRV6_BPF" --bpffs "$BPFFS" probe dev eth0 --interval 10 --max-rate 2000
+wait_for 50 0.1 "the prober's first round" grep -q event=probe-capped "$KT_TMP/storm.err"
+assert_match "the cap's log line" \
+	'event=probe-capped dev=eth0 u_turns=403 max_rate=2000 interval_ms=202 \(not 10\): a dead path is found after 808 ms' \
+	"$(grep event=probe-capped "$KT_TMP/storm.err")"
+cap_start stormcap h0 eth0 -Q out ip6 and src "$H0_6" and dst net fc00::/16
+sleep 3.5
+bg_kill storm
+cap_stop stormcap
+sb h0 route del -batch - < <(awk '{ print $1, $2, $3 }' "$KT_TMP/storm.batch")
+# Probes a second over the capture's middle 2 s (whole rounds of 403 either side).
+rate=$(pcap_dump stormcap | "$KT_PYTHON" -c '
+import json, sys
+ts = [json.loads(l)["ts"] for l in sys.stdin]
+t0 = ts[0] + 0.5
+print(round(sum(t0 <= t < t0 + 2 for t in ts) / 2))')
+assert_between "probes a second at --max-rate 2000" 1600 2200 "$rate"
+ok "403 U-turns under --max-rate 2000: $rate probes a second on the wire (uncapped: 40,300), one round every 202 ms"

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include "probe/packet.h"
 #include "srv6_outer.h"
+#include "util/array.h"
 #include "unit_helpers.h"
 
 static struct srv6_path path_of(const char *const *sids, unsigned int n)
@@ -87,6 +88,33 @@ Test(probe_uturn, a_path_of_two_carriers)
 	home_of("fc00:0:e000::", 48, &h);
 	cr_assert_eq(probe_uturn(&p, &h, &u), 0);
 	assert_path(&u, want, 3);
+}
+
+/* The walk the planner's suspects are made of: the routers, across carriers,
+ * without the peer's SID. */
+Test(probe_routers, across_carriers_without_the_peer)
+{
+	static const char *const fwd[] = { "fc00:0:2000:1000:3000:4000:3001:1001",
+					   "fc00:0:2001:e001::" };
+	static const char *const fn[] = { "fc00:0:100:e001:fe06::" };
+	static const __u16 want[] = { 0x2000, 0x1000, 0x3000, 0x4000, 0x3001, 0x1001, 0x2001 };
+	__u16 r[PROBE_USIDS_MAX];
+	struct srv6_path p = path_of(fwd, 2);
+	struct probe_home h;
+	unsigned int n;
+
+	home_of("fc00:0:e000::", 48, &h);
+	cr_assert_eq(probe_routers(&p, &h, r, &n), 0);
+	cr_assert_eq(n, ARRAY_SIZE(want));
+	cr_assert_eq(memcmp(r, want, sizeof(want)), 0);
+	/* A node + function SID home: the peer's last two micro-SIDs are its own. */
+	home_of("fc00:0:e000:fe06::", 64, &h);
+	p = path_of(fn, 1);
+	cr_assert_eq(probe_routers(&p, &h, r, &n), 0);
+	cr_assert_eq(n, 1);
+	cr_assert_eq(r[0], 0x100);
+	p = path_of((const char *const[]){ "fc00:0:e001:fe06::" }, 1);
+	cr_assert_eq(probe_routers(&p, &h, r, &n), -1, "no router");
 }
 
 /* The most a U-turn may take: four carriers; one micro-SID more is refused. */
