@@ -23,6 +23,8 @@
 
 #define REFRESH_MS 1000 /* how often the paths are read again (routes change) */
 #define PROBE_TARGETS_MAX 32768
+#define PROBE_INFLIGHT 8 /* probes a target may have out at once */
+#define PROBE_TIMEOUT_MAX_NS (100 * 1000000ull) /* the longest a probe is waited for */
 
 /* A peer's path that a target's verdict applies to. */
 struct probe_user {
@@ -42,14 +44,16 @@ struct probe_target {
 	size_t nusers, cap;
 	bool down;
 	bool carried; /* this refresh found it again */
-	/* The probes in flight: [0] sent this round, [1] the round before; a
-	 * probe has two intervals to come back, so a late scheduling slot on a
-	 * busy host is no loss. */
+	/* The last probes sent, oldest at head. A probe is lost when it is not
+	 * back within the target's timeout (target_timeout); one that comes back
+	 * later still proves the path alive and still tells its round trip. */
 	struct probe_sent {
-		bool outstanding;
-		__u16 seq;
+		enum { PROBE_FREE, PROBE_OUT, PROBE_LATE } state;
+		__u32 seq;
 		__u64 sent_ns;
-	} sent[2];
+	} sent[PROBE_INFLIGHT];
+	unsigned int head;
+	__u64 srtt_ns, rttvar_ns;       /* RFC 6298's estimates, from every answer */
 	unsigned int lost, answered;    /* in a row */
 	__u32 changes;                  /* down or up, since the prober started */
 	__u64 since_ns;                 /* CLOCK_BOOTTIME of the last change, 0: never */
@@ -72,10 +76,10 @@ struct prober {
 	bool suspects_stale;
 	int tx, rx, sig;
 	bool maps_open;
-	__u16 id, next_seq;
-	__u64 nonce; /* this run's, in every probe */
+	__u32 next_seq; /* the echo's identifier and sequence number, as one */
+	__u64 nonce;    /* this run's, in every probe */
 	bool capped; /* more distinct U-turns than PROBE_TARGETS_MAX: the rest not probed */
-	__u32 *owner; /* sequence number -> index + 1 of the target that sent it */
+	__u32 *owner; /* sequence number's low 16 bits -> index + 1 of the target that sent it */
 	/* This round's probes, sent with one sendmmsg a batch. */
 	struct mmsghdr batch[64];
 	struct iovec iov[64];
@@ -102,20 +106,62 @@ static bool target_same(const struct probe_target *t, const struct srv6_path *ut
 	       !memcmp(t->uturn.segs, uturn->segs, sizeof(uturn->segs[0]) * uturn->seg_count);
 }
 
+/* Targets by U-turn, so a reading of many paths is linear in them: open
+ * addressing over a vector of targets, a slot holds an index + 1. */
+struct uturn_index {
+	size_t *slot;
+	size_t mask;
+};
+
+static size_t uturn_hash(const struct srv6_path *u)
+{
+	const __u8 *b = (const __u8 *)u->segs;
+	__u64 h = 14695981039346656037ull; /* FNV-1a */
+
+	for (size_t i = 0; i < sizeof(u->segs[0]) * u->seg_count && i < sizeof(u->segs); i++)
+		h = (h ^ b[i]) * 1099511628211ull;
+	return (size_t)(h ^ h >> 32);
+}
+
+/* Room for n targets (at most half full). */
+static int index_open(struct uturn_index *ix, size_t n)
+{
+	size_t size = 16;
+
+	while (size < 2 * n)
+		size *= 2;
+	ix->mask = size - 1;
+	ix->slot = calloc(size, sizeof(*ix->slot));
+	return ix->slot ? 0 : -1;
+}
+
+/* The slot where u is, or the empty one where it would go. */
+static size_t *index_find(const struct uturn_index *ix, const struct probe_target *v,
+			  const struct srv6_path *u)
+{
+	for (size_t h = uturn_hash(u);; h++) {
+		size_t *at = &ix->slot[h & ix->mask];
+
+		if (!*at || target_same(&v[*at - 1], u))
+			return at;
+	}
+}
+
 /* The target of path i of peer (made on first sight), with this user added;
  * a path with no U-turn (not micro-SIDs of our block) is left alone. */
 static int target_add(struct prober *p, struct probe_target **v, size_t *n, size_t *cap,
-		      const struct srv6_peer_entry *peer, unsigned int i)
+		      const struct uturn_index *ix, const struct srv6_peer_entry *peer, unsigned int i)
 {
 	struct probe_user u = { peer->key, peer->value.counters_base / SRV6_MAX_PATHS, i };
 	struct probe_target *t = NULL;
 	struct srv6_path uturn;
+	size_t *at;
 
 	if (probe_uturn(&peer->value.paths[i], &p->home, &uturn))
 		return 0;
-	for (size_t k = 0; k < *n && !t; k++)
-		if (target_same(&(*v)[k], &uturn))
-			t = &(*v)[k];
+	at = index_find(ix, *v, &uturn);
+	if (*at)
+		t = &(*v)[*at - 1];
 	if (!t) {
 		struct probe_target fresh = { .path = peer->value.paths[i], .uturn = uturn,
 					      .peer = peer->key };
@@ -130,6 +176,7 @@ static int target_add(struct prober *p, struct probe_target **v, size_t *n, size
 		if (!array_append((void **)v, n, cap, &fresh, sizeof(fresh)))
 			return -1;
 		t = &(*v)[*n - 1];
+		*at = *n;
 	}
 	return array_append((void **)&t->users, &t->nusers, &t->cap, &u, sizeof(u)) ? 0 : -1;
 }
@@ -172,24 +219,57 @@ static void target_publish(struct prober *p, const struct probe_target *t)
 	}
 }
 
-/* The state of the target of the last reading with t's U-turn, if any, goes to t. */
-static void target_carry(struct prober *p, struct probe_target *t)
+/* The state of the target of the last reading (in old) with t's U-turn, if
+ * any, goes to t. */
+static void target_carry(struct prober *p, const struct uturn_index *old, struct probe_target *t)
 {
-	for (size_t k = 0; k < p->n; k++) {
-		struct probe_target *old = &p->t[k];
-		struct probe_user *users = t->users;
-		size_t nusers = t->nusers, cap = t->cap;
+	size_t *at = index_find(old, p->t, &t->uturn);
+	struct probe_user *users = t->users;
+	size_t nusers = t->nusers, cap = t->cap;
 
-		if (!target_same(old, &t->uturn))
-			continue;
-		*t = *old; /* its state and counters; this reading's users */
-		t->users = users;
-		t->nusers = nusers;
-		t->cap = cap;
-		t->carried = false;
-		old->carried = true;
+	if (!*at)
 		return;
-	}
+	*t = p->t[*at - 1]; /* its state and counters; this reading's users */
+	t->users = users;
+	t->nusers = nusers;
+	t->cap = cap;
+	t->carried = false;
+	p->t[*at - 1].carried = true;
+}
+
+/* Every path of the peers read, as targets into v (one per distinct U-turn). */
+static int targets_read(struct prober *p, const struct srv6_peer_entry *peers, size_t npeers,
+			struct probe_target **v, size_t *n, size_t *cap)
+{
+	struct uturn_index ix;
+	size_t paths = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < npeers; i++)
+		paths += peers[i].value.path_count;
+	if (index_open(&ix, paths < PROBE_TARGETS_MAX ? paths : PROBE_TARGETS_MAX))
+		return -1;
+	for (size_t i = 0; i < npeers && rc == 0; i++)
+		for (unsigned int k = 0; k < peers[i].value.path_count && k < SRV6_MAX_PATHS; k++)
+			if ((rc = target_add(p, v, n, cap, &ix, &peers[i], k)))
+				break;
+	free(ix.slot);
+	return rc;
+}
+
+/* What the last reading knew of each target goes to v's. */
+static int targets_carry(struct prober *p, struct probe_target *v, size_t n)
+{
+	struct uturn_index old;
+
+	if (index_open(&old, p->n))
+		return -1;
+	for (size_t k = 0; k < p->n; k++)
+		*index_find(&old, p->t, &p->t[k].uturn) = k + 1;
+	for (size_t i = 0; i < n; i++)
+		target_carry(p, &old, &v[i]);
+	free(old.slot);
+	return 0;
 }
 
 /* The interval that keeps the probes under o->max_rate a second (one line
@@ -222,17 +302,12 @@ static int targets_refresh(struct prober *p, struct err *e)
 
 	if (rc)
 		return errf(e, "cannot read the peers of %s: %s", p->o->dev, strerror(-rc));
-	for (size_t i = 0; i < npeers && rc == 0; i++) {
-		for (unsigned int k = 0; k < peers[i].value.path_count && k < SRV6_MAX_PATHS; k++)
-			if (target_add(p, &v, &n, &cap, &peers[i], k))
-				rc = errf(e, "out of memory");
-	}
+	if (targets_read(p, peers, npeers, &v, &n, &cap) || targets_carry(p, v, n))
+		rc = errf(e, "out of memory");
 	free(peers);
 	if (p->capped && !p->n)
 		log_event(LOG_LEVEL_WARN, "probe-capped", "dev=%s only the first %d distinct U-turns are probed",
 			  p->o->dev, PROBE_TARGETS_MAX);
-	for (size_t i = 0; i < n && rc == 0; i++)
-		target_carry(p, &v[i]);
 	/* A dead U-turn no path uses any more is still probed: when it comes
 	 * back, the planner may use its links again. */
 	for (size_t k = 0; k < p->n && rc == 0; k++) {
@@ -248,9 +323,9 @@ static int targets_refresh(struct prober *p, struct err *e)
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		/* Every second: the RTTs, and the state for peers new to the list. */
 		target_publish(p, &v[i]);
-		for (int k = 0; k < 2; k++) /* replies to probes in flight find it here now */
-			if (v[i].sent[k].outstanding)
-				p->owner[v[i].sent[k].seq] = (__u32)i + 1;
+		for (int k = 0; k < PROBE_INFLIGHT; k++) /* replies on their way find it here now */
+			if (v[i].sent[k].state != PROBE_FREE)
+				p->owner[v[i].sent[k].seq & 0xffff] = (__u32)i + 1;
 	}
 	if (rc) {
 		targets_free(v, n);
@@ -275,10 +350,15 @@ static void target_log(const struct prober *p, const struct probe_target *t)
 
 static void batch_flush(struct prober *p)
 {
-	/* A send error (no route, no neighbour yet) is a lost probe like any other. */
+	/* A send error (no route, no neighbour yet) is a lost probe like any
+	 * other. Never blocking: probes held for a first hop's neighbour that
+	 * does not answer fill the socket's buffer, and a prober waiting there
+	 * would judge nothing (nor stop). */
 	for (unsigned int done = 0; done < p->nbatch;) {
-		int sent = sendmmsg(p->tx, p->batch + done, p->nbatch - done, 0);
+		int sent = sendmmsg(p->tx, p->batch + done, p->nbatch - done, MSG_DONTWAIT);
 
+		if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break; /* the buffer is full: the rest of this round is lost */
 		/* sendmmsg stops at the first that fails: that one is lost, the
 		 * rest still go. */
 		done += sent > 0 ? (unsigned int)sent : 1;
@@ -287,66 +367,106 @@ static void batch_flush(struct prober *p)
 }
 
 /* A probe for target index i into this round's batch. */
-static void batch_add(struct prober *p, size_t i, __u16 seq)
+static void batch_add(struct prober *p, size_t i, __u32 seq)
 {
 	const struct probe_target *t = &p->t[i];
 	unsigned int b = p->nbatch;
 
 	p->iov[b].iov_base = p->frames[b];
 	p->iov[b].iov_len = probe_build(&p->home, p->cfg.src, &t->uturn,
-					&(struct probe_tag){ p->id, seq, p->nonce }, p->frames[b]);
+					&(struct probe_tag){ (__u16)(seq >> 16), (__u16)seq, p->nonce },
+					p->frames[b]);
 	p->to[b] = (struct sockaddr_in6){ .sin6_family = AF_INET6 };
 	memcpy(&p->to[b].sin6_addr, t->uturn.segs[0], SRV6_ADDR_LEN);
 	p->batch[b].msg_hdr = (struct msghdr){ .msg_name = &p->to[b], .msg_namelen = sizeof(p->to[b]),
 					       .msg_iov = &p->iov[b], .msg_iovlen = 1 };
-	p->owner[seq] = (__u32)i + 1;
+	p->owner[seq & 0xffff] = (__u32)i + 1;
 	if (++p->nbatch == ARRAY_SIZE(p->batch))
 		batch_flush(p);
 }
 
-/* The verdict on target i's probe of two rounds ago (not back: lost), then a new probe. */
-static void target_tick(struct prober *p, size_t i)
+/* How long target t's probes are waited for: two intervals, or longer when
+ * its round trips say so (a queue on a busy link delays without losing:
+ * srtt + 4 rttvar, as TCP's RTO), at most PROBE_TIMEOUT_MAX_NS. */
+static __u64 target_timeout(const struct prober *p, const struct probe_target *t)
+{
+	__u64 floor = 2 * p->interval_ms * 1000000ull;
+	__u64 rto = t->srtt_ns + 4 * t->rttvar_ns;
+
+	if (rto > PROBE_TIMEOUT_MAX_NS)
+		rto = PROBE_TIMEOUT_MAX_NS;
+	return rto > floor ? rto : floor;
+}
+
+static void target_change(struct prober *p, struct probe_target *t, bool down)
+{
+	t->down = down;
+	t->changes++;
+	t->since_ns = boot_ns();
+	target_log(p, t);
+	target_publish(p, t);
+	p->suspects_stale = true;
+}
+
+/* Target i's probes past their timeout are lost (a verdict is written when
+ * it changes; the loss counts with the round trips, once a second), then a
+ * new probe, unless all PROBE_INFLIGHT are still out. */
+static void target_tick(struct prober *p, size_t i, __u64 now)
 {
 	struct probe_target *t = &p->t[i];
+	__u64 timeout = target_timeout(p, t);
+	struct probe_sent *s;
 
-	if (t->sent[1].outstanding) {
+	for (unsigned int k = 0; k < PROBE_INFLIGHT; k++) {
+		s = &t->sent[(t->head + k) % PROBE_INFLIGHT];
+		if (s->state != PROBE_OUT || now - s->sent_ns < timeout)
+			continue;
+		s->state = PROBE_LATE;
 		t->lost++;
 		t->answered = 0;
-		/* A verdict is written when it changes; the loss counts with
-		 * the round trips, once a second. */
-		if (!t->down && t->lost >= p->o->loss) {
-			t->down = true;
-			t->changes++;
-			t->since_ns = boot_ns();
-			target_log(p, t);
-			target_publish(p, t);
-			p->suspects_stale = true;
-		}
+		if (!t->down && t->lost >= p->o->loss)
+			target_change(p, t, true);
 	}
-	t->sent[1] = t->sent[0];
-	t->sent[0] = (struct probe_sent){ true, p->next_seq++, boot_ns() };
-	batch_add(p, i, t->sent[0].seq);
+	s = &t->sent[t->head];
+	if (s->state == PROBE_OUT)
+		return;
+	*s = (struct probe_sent){ PROBE_OUT, p->next_seq++, now };
+	t->head = (t->head + 1) % PROBE_INFLIGHT;
+	batch_add(p, i, s->seq);
+}
+
+/* RFC 6298: srtt and rttvar from one round trip. */
+static void rtt_sample(struct probe_target *t, __u64 rtt)
+{
+	if (!t->srtt_ns) {
+		t->srtt_ns = rtt ? rtt : 1;
+		t->rttvar_ns = rtt / 2;
+		return;
+	}
+	t->rttvar_ns = (3 * t->rttvar_ns + (t->srtt_ns > rtt ? t->srtt_ns - rtt : rtt - t->srtt_ns)) / 4;
+	t->srtt_ns = (7 * t->srtt_ns + rtt) / 8;
 }
 
 static void target_answered(struct prober *p, struct probe_target *t, struct probe_sent *sent)
 {
-	bool publish = false;
+	__u64 rtt = boot_ns() - sent->sent_ns;
+	bool late = sent->state == PROBE_LATE;
 
-	sent->outstanding = false;
+	sent->state = PROBE_FREE;
+	rtt_sample(t, rtt);
+	t->probes_answered++;
+	t->rtt_ns_sum += rtt;
+	if (late) {
+		/* Counted lost, yet the path works, only slowly: no loss in a
+		 * row, and the timeout has grown with this round trip. */
+		if (!t->down)
+			t->lost = 0;
+		return;
+	}
 	t->lost = 0;
 	t->answered++;
-	t->probes_answered++;
-	t->rtt_ns_sum += boot_ns() - sent->sent_ns;
-	if (t->down && t->answered >= p->o->recover) {
-		t->down = false;
-		t->changes++;
-		t->since_ns = boot_ns();
-		target_log(p, t);
-		publish = true;
-		p->suspects_stale = true;
-	}
-	if (publish)
-		target_publish(p, t);
+	if (t->down && t->answered >= p->o->recover)
+		target_change(p, t, false);
 }
 
 /* Every probe of ours back home: its target answered. */
@@ -358,16 +478,17 @@ static void probes_read(struct prober *p)
 	while ((len = recv(p->rx, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
 		struct probe_target *t;
 		struct probe_tag tag;
-		__u16 seq;
+		__u32 seq, who;
 
-		if (probe_parse(buf, (size_t)len, &tag) || tag.id != p->id || tag.nonce != p->nonce)
+		if (probe_parse(buf, (size_t)len, &tag) || tag.nonce != p->nonce)
 			continue;
-		seq = tag.seq;
-		if (!p->owner[seq] || p->owner[seq] > p->n)
+		seq = (__u32)tag.id << 16 | tag.seq;
+		who = p->owner[seq & 0xffff];
+		if (!who || who > p->n)
 			continue;
-		t = &p->t[p->owner[seq] - 1];
-		for (int k = 0; k < 2; k++)
-			if (t->sent[k].outstanding && t->sent[k].seq == seq)
+		t = &p->t[who - 1];
+		for (int k = 0; k < PROBE_INFLIGHT; k++)
+			if (t->sent[k].state != PROBE_FREE && t->sent[k].seq == seq)
 				target_answered(p, t, &t->sent[k]);
 	}
 }
@@ -523,7 +644,7 @@ int probe_open(struct ctx *c, const struct probe_opts *o, struct prober **out, s
 	*out = NULL;
 	if (!p)
 		return errf(e, "out of memory");
-	*p = (struct prober){ .c = c, .o = o, .tx = -1, .rx = -1, .sig = -1, .id = (__u16)getpid() };
+	*p = (struct prober){ .c = c, .o = o, .tx = -1, .rx = -1, .sig = -1 };
 	pthread_mutex_init(&p->lock, NULL);
 	p->owner = calloc(1u << 16, sizeof(*p->owner));
 	if (getrandom(&p->nonce, sizeof(p->nonce), 0) != sizeof(p->nonce))
@@ -567,7 +688,7 @@ static int probe_rounds(struct prober *p, struct err *e)
 			 * read it before judging, so a busy host is no lost probe. */
 			probes_read(p);
 			for (size_t i = 0; i < p->n; i++)
-				target_tick(p, i);
+				target_tick(p, i, now);
 			batch_flush(p);
 			suspects_update(p);
 			next_tick += p->interval_ms * 1000000ull;

@@ -3,8 +3,9 @@
  * Path liveness: probe every programmed path of a device with a U-turn through
  * its routers (packet.h) and keep srv6_path_state in step, so the TC program
  * moves a dead path's flows to the peer's live paths. A path is down after
- * `loss` probes in a row did not come back (each has two intervals) and up again
- * after `recover` came back in a row. Paths through the same routers (to
+ * `loss` probes in a row did not come back in time (two intervals, or longer
+ * when the path's round trips are: see target_timeout) and up again after
+ * `recover` came back in a row. Paths through the same routers (to
  * several peers on one leaf, say) share one probe. A dead U-turn no path
  * uses any more (the planner went around it) is still probed until it comes
  * back, so the planner learns that too (probe_suspects).
@@ -22,7 +23,7 @@
 #define PROBE_RECOVER_DEFAULT 3
 #define PROBE_COUNT_MAX 100
 #define PROBE_MAX_RATE_DEFAULT 100000 /* probes a second */
-#define PROBE_MAX_RATE_MAX 10000000
+#define PROBE_MAX_RATE_MAX 500000 /* probes in flight (rate x timeout) stay under 65,536 */
 
 struct probe_opts {
 	const char *dev;
