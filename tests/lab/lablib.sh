@@ -284,7 +284,8 @@ lab_teardown() {
 }
 
 # --- the failover lab: 2 x 2, host0000 on leaf00, host0001 on leaf01
-# (tests/kernel/test_fabric_failover.sh, bench/failover) ---------------------
+# (tests/kernel/test_fabric_failover.sh, test_fabric_probe.sh,
+# test_probe_steady.sh, bench/failover) -------------------------------------
 
 # lab_host HOST FIELD: a host's FIELD in lab.json (ipv6, node_id, ...).
 lab_host() { json_eval "[h['$2'] for h in j['hosts'] if h['name'] == '$1'][0]" "$LAB_DIR/lab.json"; }
@@ -317,15 +318,23 @@ lab_flow_path() {
 	if (($(lab_path_json "$1" 0 packets) - before >= 20)); then echo 0; else echo 1; fi
 }
 
-# lab_link_dead NODE IFACE on|off OBJ: NODE's IFACE drops everything both ways,
-# or carries again. OBJ is tests/lib/drop.bpf.c compiled: a tc program, so
-# routes and addresses stay as when a cable or an optic dies (`ip link set
-# down` would delete the routes through it), and nothing needs rebuilding.
-# clsact may be there already (srv6-bpf's End with xdp tc): ours go first.
+# lab_link_dead NODE IFACE on|off OBJ [ingress|egress|both]: NODE's IFACE
+# drops everything both ways (both, the default), or only what it receives
+# (ingress) or sends (egress): a link dead one way; off: it carries again (give
+# the direction given with on). OBJ is tests/lib/drop.bpf.c compiled: a tc
+# program, so routes and addresses stay as when a cable or an optic dies (`ip
+# link set down` would delete the routes through it), and nothing needs
+# rebuilding. clsact may be there already (srv6-bpf's End with xdp tc): ours go
+# first.
 lab_link_dead() {
-	local n=$1 dev=$2 dir
+	local n=$1 dev=$2 dir dirs
+	case ${5:-both} in
+	ingress | egress) dirs=$5 ;;
+	both) dirs="ingress egress" ;;
+	*) fail "lab_link_dead: direction must be ingress, egress or both, not '$5'" ;;
+	esac
 	nsx "$n" tc qdisc add dev "$dev" clsact 2>/dev/null || true
-	for dir in ingress egress; do
+	for dir in $dirs; do
 		if [[ $3 == on ]]; then
 			nsx "$n" tc filter add dev "$dev" "$dir" prio 1 bpf da obj "$4" sec tc
 		else
@@ -333,4 +342,3 @@ lab_link_dead() {
 		fi
 	done
 }
-
