@@ -74,15 +74,21 @@ carried() {
 	echo $(($(tx "$1" "$2") - a)) $(($(tx "$3" "$4") - b))
 }
 
-# stream_one_way NODE IF: 3000 numbered datagrams at 1 ms from A to B; one
-# second in, NODE's IF stops sending (the other way still carries). The
-# receiver's "GAP RECEIVED" in $KT_TMP/recv.out.
+# stream_one_way NODE IF PEER PEER_IF: 3000 numbered datagrams at 1 ms from A
+# to B; one second in, NODE's IF stops sending, PEER's IF (the other end) still
+# does. Once A's path P is down, what each end sent in half a second goes in
+# dead and alive: measured at once, before the dead way could starve the
+# neighbour entries of the other end (their NAs come back the dead way: an
+# entry that goes stale then fails within seconds). The receiver's "GAP
+# RECEIVED" in $KT_TMP/recv.out.
 stream_one_way() {
 	bg_start recv "$B" "$KT_PYTHON" "$KT_LIB_DIR/gap.py" recv --count 3000
 	bg_ready recv ready
 	bg_start send "$A" "$KT_PYTHON" "$KT_LIB_DIR/gap.py" send "$B6" --count 3000
 	sleep 1
 	lab_link_dead "$1" "$2" on "$KT_TMP/drop.o" egress
+	wait_state "$A" "$P" down
+	read -r dead alive < <(carried "$@")
 	bg_wait send 20 || fail "the UDP sender failed: $(tail -3 "$KT_TMP/send.err")"
 	bg_wait recv 20 || fail "the UDP receiver failed: $(tail -3 "$KT_TMP/recv.err")"
 }
@@ -108,9 +114,8 @@ ok "the UDP flow crosses $SPINE (path $P); every path up on both hosts"
 
 step "$SPINE -> leaf01 dies (the way of A's data; leaf01 -> $SPINE still carries)"
 fo=$(path_json "$A" "$P" failover_packets)
-stream_one_way "$SPINE" leaf01
+stream_one_way "$SPINE" leaf01 leaf01 "$SPINE"
 read -r gap got < <(tail -1 "$KT_TMP/recv.out")
-read -r dead alive < <(carried "$SPINE" leaf01 leaf01 "$SPINE")
 assert_eq "packets $SPINE sent to leaf01 in 0.5 s (the dead way)" 0 "$dead"
 assert_ge "packets leaf01 sent to $SPINE in 0.5 s (B's probes still leave)" 10 "$alive"
 assert_between "the UDP stream's longest gap at 1 ms (lost on the dead way, under 100 ms)" 1 99 "$gap"
@@ -127,9 +132,8 @@ ok "$SPINE -> leaf01 carries again: path $P up on both hosts, the flow back on i
 
 step "leaf01 -> $SPINE dies (the way back only: A's data still passes, its probes do not)"
 fo=$(path_json "$A" "$P" failover_packets)
-stream_one_way leaf01 "$SPINE"
+stream_one_way leaf01 "$SPINE" "$SPINE" leaf01
 read -r gap got < <(tail -1 "$KT_TMP/recv.out")
-read -r dead alive < <(carried leaf01 "$SPINE" "$SPINE" leaf01)
 assert_eq "packets leaf01 sent to $SPINE in 0.5 s (the dead way)" 0 "$dead"
 assert_ge "packets $SPINE sent to leaf01 in 0.5 s (A's probes still get there)" 10 "$alive"
 assert_eq "datagrams that arrived" 3000 "$got"
