@@ -2,14 +2,23 @@
 """Bulk TCP flows across the lab, with the routers' link counters around them.
 
   traffic.py run --lab DIR --prefix P --pairs FILE --bytes N --out FILE [--label L]
-             [--family 6|4] [--timeout S]
+             [--family 6|4] [--timeout S] [--deadline S] [--go-file F]
       every "SRC DST" line of FILE is one flow: SRC sends N bytes to DST. Reads
       every router's interface counters before and after, and writes one JSON
       document: the flows (seconds, Mbit/s), the job step time (from the common
       start to the last flow's end), the bytes each link carried in each
       direction (the transmitting router's tx counter; from a host, the receiving
       leaf's rx) and how busy the machine's CPUs were.
-  traffic.py agent --listen PORT,... --send DST:PORT:CPORT,... --bytes N
+      --deadline S: a flow not finished S seconds after the start is stalled:
+      it is aborted (a reset, so the next run can reuse its ports) and reported
+      with the bytes its receiver got ("stalled", "delivered_bytes",
+      "last_byte_seconds"); the run's step_seconds is then null and
+      stalled_flows says how many. Without it a flow that does not finish in
+      --timeout seconds is an error, as before.
+      --go-file F: at the start, write this process's pid to F; a SIGUSR1 then
+      marks the moment in the JSON (marks_seconds, from the start): a script
+      that breaks something during the run says when it did.
+  traffic.py agent --listen PORT,... --send DST:PORT:CPORT,... --bytes N [--deadline S]
       (run in a host's namespace by `run`) listen on the ports, say "ready",
       start the sends when stdin says "go", print one JSON line per flow.
 
@@ -28,6 +37,7 @@ import argparse
 import json
 import os
 import select
+import signal
 import socket
 import struct
 import subprocess
@@ -44,9 +54,12 @@ def family(addr):
     return socket.AF_INET6 if ":" in addr else socket.AF_INET
 
 
-def receive(listener, out):
-    """Accept one flow: an 8-byte length, that many bytes; acknowledge with 'k'."""
+def receive(listener, out, socks):
+    """Accept one flow: an 8-byte length, that many bytes; acknowledge with 'k'.
+    out["delivered"] and out["last"] follow the bytes as they arrive; socks
+    gets the connection (so that a deadline can abort it)."""
     conn, _ = listener.accept()
+    socks.append(conn)
     listener.close()
     head = b""
     while len(head) < 8:
@@ -63,6 +76,7 @@ def receive(listener, out):
         if n == 0:
             break
         got += n
+        out["delivered"], out["last"] = got, time.monotonic()
     conn.sendall(b"k")
     # The sender resets the connection after reading the acknowledgement: no
     # TIME_WAIT on either side, so the next run reuses the same ports.
@@ -78,7 +92,7 @@ def receive(listener, out):
 
 def send(sock, dst, port, nbytes, go, out):
     go.wait()
-    start = time.monotonic()
+    out["start"] = start = time.monotonic()
     try:
         sock.settimeout(120)
         sock.connect((dst, port))
@@ -101,7 +115,7 @@ def send(sock, dst, port, nbytes, go, out):
 
 
 def agent(a):
-    threads, results = [], []
+    threads, results, socks = [], [], {}
     for port in filter(None, a.listen.split(",")):
         s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
         s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
@@ -110,7 +124,9 @@ def agent(a):
         s.listen(1)
         out = {"role": "receive", "port": int(port)}
         results.append(out)
-        threads.append(threading.Thread(target=receive, args=(s, out), daemon=True))
+        socks[id(out)] = [s]
+        threads.append(threading.Thread(target=receive, args=(s, out, socks[id(out)]),
+                                        daemon=True))
     go = threading.Event()
     for spec in filter(None, a.send.split(",")):
         dst, port, cport = spec.rsplit(":", 2)
@@ -120,6 +136,7 @@ def agent(a):
         s.bind(("::" if family(dst) == socket.AF_INET6 else "0.0.0.0", int(cport)))
         out = {"role": "send", "port": int(port)}
         results.append(out)
+        socks[id(out)] = [s]
         threads.append(threading.Thread(target=send, args=(s, dst, int(port), a.bytes, go, out),
                                         daemon=True))
     for t in threads:
@@ -128,6 +145,8 @@ def agent(a):
     if sys.stdin.readline().strip() != "go":
         return 1
     go.set()
+    if a.deadline:
+        return agent_until_stopped(a, threads, results, socks)
     deadline = time.monotonic() + a.timeout
     for t in threads:
         t.join(max(0.0, deadline - time.monotonic()))
@@ -136,6 +155,42 @@ def agent(a):
             out["error"] = "no end after %d s" % a.timeout
         print(json.dumps(out), flush=True)
     return 1 if any("error" in out for out in results) else 0
+
+
+def agent_until_stopped(a, threads, results, socks):
+    """With a deadline, which `run` keeps: when every flow is done, report them;
+    when stdin says "stop" first, report too (flows not done as stalled, with
+    what they moved so far), say "stopped", and at "abort" reset what is left.
+    Two steps, so that no agent's resets reach a flow before its own agent
+    has reported it."""
+    limit = time.monotonic() + a.deadline + 30  # `run` is gone: stop on our own
+    stop = False
+    while any(t.is_alive() for t in threads) and time.monotonic() < limit:
+        if select.select([sys.stdin], [], [], 0.05)[0]:
+            stop = True  # "stop", or the end of stdin
+            break
+    stalled = False
+    for out in results:
+        if "error" not in out and "received" not in out and "end" not in out:
+            out["stalled"] = stalled = True
+        print(json.dumps(dict(out)), flush=True)  # a copy: its thread may still write
+    rc = 1 if any("error" in out for out in results) else 0
+    if not stalled:
+        return rc
+    print("stopped", flush=True)
+    if stop and sys.stdin.readline().strip() == "stop":
+        sys.stdin.readline()  # "abort"
+    # With a zero linger time, closing (at exit) resets a connection and frees
+    # its ports at once, not after minutes of retransmissions to a peer that
+    # may be unreachable; the threads still blocked in them end with the process.
+    for out in results:
+        if out.get("stalled"):
+            for sock in socks[id(out)]:
+                try:
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                except OSError:
+                    pass
+    os._exit(rc)
 
 
 def counters(ns):
@@ -175,6 +230,35 @@ def first_line(p, timeout):
     return p.stdout.readline().strip() if ready else ""
 
 
+def stop_at_deadline(agents, deadline):
+    """Wait for the agents until deadline (time.monotonic()); then have those
+    still running report ("stop"), and once all did, abort ("abort"). Returns
+    {host: report lines} of the stopped ones."""
+    for p in agents.values():
+        try:
+            p.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            pass
+    running = [h for h, p in agents.items() if p.poll() is None]
+    for h in running:
+        agents[h].stdin.write("stop\n")
+        agents[h].stdin.flush()
+    lines = {}
+    for h in running:
+        lines[h] = []
+        for line in agents[h].stdout:
+            if line.strip() == "stopped":
+                break
+            lines[h].append(line.strip())
+    for h in running:
+        try:
+            agents[h].stdin.write("abort\n")
+            agents[h].stdin.flush()
+        except BrokenPipeError:
+            pass
+    return lines
+
+
 def read_pairs(path, hosts):
     pairs = []
     with open(path, encoding="utf-8") as f:
@@ -205,7 +289,7 @@ def run(a):
             ["ip", "netns", "exec", "%s-%s" % (a.prefix, h), sys.executable,
              os.path.abspath(__file__), "agent", "--listen", ",".join(listen.get(h, [])),
              "--send", ",".join(sends.get(h, [])), "--bytes", str(a.bytes),
-             "--timeout", str(a.timeout)],
+             "--timeout", str(a.timeout), "--deadline", str(a.deadline or 0)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     for h, p in agents.items():
         if first_line(p, 30) != "ready":
@@ -217,19 +301,29 @@ def run(a):
     nodes = [r["name"] for r in lab["routers"]]  # a host link's host side: the leaf's rx
     before = snapshot(a.prefix, nodes)
     cpu0 = cpu_times()
+    marks = []
     t0 = time.monotonic()
     for p in agents.values():
         p.stdin.write("go\n")
         p.stdin.flush()
-    sent, errors = {}, []
+    if a.go_file:
+        signal.signal(signal.SIGUSR1, lambda *_: marks.append(time.monotonic() - t0))
+        with open(a.go_file, "w", encoding="ascii") as f:
+            f.write("%d\n" % os.getpid())
+    early = stop_at_deadline(agents, t0 + a.deadline) if a.deadline else {}
+    sent, received, errors = {}, {}, []
     for h, p in agents.items():
-        out, err = p.communicate(timeout=a.timeout + 10)
-        for line in out.splitlines():
+        out, err = p.communicate(timeout=(a.deadline or a.timeout) + 10)
+        for line in early.get(h, []) + out.splitlines():
+            if line == "stopped":
+                continue
             r = json.loads(line)
             if "error" in r:
                 errors.append("%s (%s port %d): %s" % (h, r["role"], r["port"], r["error"]))
             elif r["role"] == "send":
                 sent[r["port"]] = r
+            else:
+                received[r["port"]] = r
         if p.returncode != 0 and not errors:
             errors.append("%s: agent exited %d: %s" % (h, p.returncode, err.strip()[-300:]))
     cpu1 = cpu_times()
@@ -240,9 +334,21 @@ def run(a):
     flows = []
     for i, (src, dst) in enumerate(pairs):
         r = sent[BASE_PORT + i]
-        secs = r["end"] - r["start"]
-        flows.append({"src": src, "dst": dst, "bytes": r["bytes"], "start": r["start"] - t0,
-                      "end": r["end"] - t0, "seconds": secs, "mbit": r["bytes"] * 8 / secs / 1e6})
+        if "end" in r:
+            secs = r["end"] - r["start"]
+            flows.append({"src": src, "dst": dst, "bytes": r["bytes"], "start": r["start"] - t0,
+                          "end": r["end"] - t0, "seconds": secs,
+                          "mbit": r["bytes"] * 8 / secs / 1e6,
+                          "stalled": False, "delivered_bytes": r["bytes"]})
+            continue
+        # Stalled at the deadline: what its receiver got, at what rate on average
+        # from the start to the deadline, and when its last byte arrived.
+        got = received.get(BASE_PORT + i, {})
+        delivered = got.get("delivered", 0)
+        flows.append({"src": src, "dst": dst, "bytes": a.bytes, "start": r["start"] - t0,
+                      "end": None, "seconds": None, "mbit": delivered * 8 / a.deadline / 1e6,
+                      "stalled": True, "delivered_bytes": delivered,
+                      "last_byte_seconds": got["last"] - t0 if got.get("last") else None})
     links = []
     for ln in lab["links"]:
         for frm, to, side in ((ln["a"], ln["b"], "a"), (ln["b"], ln["a"], "b")):
@@ -255,11 +361,13 @@ def run(a):
             links.append({"from": frm, "to": to, "kind": ln["kind"],
                           "bytes": c1[d + "_bytes"] - c0[d + "_bytes"],
                           "packets": c1[d + "_packets"] - c0[d + "_packets"]})
+    stalled = sum(1 for f in flows if f["stalled"])
     doc = {"label": a.label, "bytes_per_flow": a.bytes, "rate_mbit": lab["rate_mbit"],
            "family": a.family, "flows": flows, "links": links,
-           "step_seconds": max(f["end"] for f in flows),
+           "step_seconds": None if stalled else max(f["end"] for f in flows),
            "start_skew_seconds": max(f["start"] for f in flows) - min(f["start"] for f in flows),
-           "cpu_busy": 1 - (cpu1[1] - cpu0[1]) / max(1, cpu1[0] - cpu0[0])}
+           "cpu_busy": 1 - (cpu1[1] - cpu0[1]) / max(1, cpu1[0] - cpu0[0]),
+           "stalled_flows": stalled, "deadline_seconds": a.deadline, "marks_seconds": marks}
     with open(a.out, "w", encoding="utf-8") as f:
         json.dump(doc, f, indent=1, sort_keys=True)
         f.write("\n")
@@ -278,11 +386,15 @@ def main():
     r.add_argument("--label", default="")
     r.add_argument("--family", type=int, choices=(4, 6), default=6)
     r.add_argument("--timeout", type=int, default=120)
+    r.add_argument("--deadline", type=float, default=None,
+                   help="flows not finished after S seconds are stalled (reported, not errors)")
+    r.add_argument("--go-file", help="write the pid here at the start; SIGUSR1 marks a moment")
     g = sub.add_parser("agent")
     g.add_argument("--listen", default="")
     g.add_argument("--send", default="")
     g.add_argument("--bytes", type=int, required=True)
     g.add_argument("--timeout", type=int, default=120)
+    g.add_argument("--deadline", type=float, default=0)
     a = ap.parse_args()
     return run(a) if a.cmd == "run" else agent(a)
 
