@@ -10,6 +10,15 @@
 # side-by-side table and writes DEMO_OUT/fabric.svg (link loads of every run)
 # and DEMO_OUT/results.json, then removes the lab.
 #
+# Then the failover scenario (tests/lab/lablib.sh lab_failover): one pattern,
+# three runs during which one leaf-spine link dies and stays dead: ECMP (static
+# routes: the flows hashed onto it stall), srv6-bpf with 2 planned paths a flow
+# and no probing (the flows on its paths stall too), and the same with `srv6-bpf
+# probe dev eth0 --interval 10` on every host (their flows move to their other
+# path); each also without the failure, for reference. A flow not done by the
+# deadline is reported stalled. Its table follows the scenarios'; its numbers
+# are results.json's "failover".
+#
 # Environment: DEMO_SCENARIOS (default "ring random:1 ... random:5": a ring
 # across leaves and five random permutations with fixed seeds), DEMO_BYTES (default
 # 25000000), DEMO_OUT (default build/demo), LAB_SPINES, LAB_LEAVES,
@@ -17,7 +26,11 @@
 # shifts micro-SIDs on the routers: kernel, bpf or auto, the default: the
 # kernel's seg6local where it has it, else srv6-bpf's End), LAB_PROGRAM (sync,
 # or plan-routes: `srv6-bpf plan` + `route replace` for a srv6-bpf whose sync
-# cannot take --pairs yet; default: sync when it can). Needs root.
+# cannot take --pairs yet; default: sync when it can), DEMO_FAILOVER (0 skips
+# the failover scenario), DEMO_FAILOVER_PATTERN (ring, the default, or random:N),
+# DEMO_FAILOVER_AT (seconds after the start when the link dies; default a
+# third of a flow's time at the link rate), DEMO_FAILOVER_DEADLINE (default
+# three times that time). Needs root.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -36,6 +49,8 @@ LAB_BPFFS=$LAB_DIR/bpffs
 OUT=${DEMO_OUT:-$LAB_ROOT/build/demo}
 BYTES=${DEMO_BYTES:-25000000}
 read -r -a SCENARIOS <<<"${DEMO_SCENARIOS:-ring random:1 random:2 random:3 random:4 random:5}"
+FAILOVER=${DEMO_FAILOVER:-1}
+FO_PATTERN=${DEMO_FAILOVER_PATTERN:-ring}
 _KT_CLEANUP=()
 started=$EPOCHREALTIME
 
@@ -74,7 +89,7 @@ else
 		"(LAB_PROGRAM=plan-routes: this srv6-bpf's sync takes no --pairs yet)"
 fi
 
-rm -rf "$OUT/runs"
+rm -rf "$OUT/runs" "$OUT/failover"
 mkdir -p "$OUT/runs"
 names=()
 for sc in "${SCENARIOS[@]}"; do
@@ -109,11 +124,33 @@ for run in ecmp srv6-bpf; do
 	done
 done
 
+if [[ $FAILOVER != 0 ]]; then
+	fo=$OUT/failover
+	kind=${FO_PATTERN%%:*}
+	seed=${FO_PATTERN#*:}
+	[[ $seed == "$FO_PATTERN" ]] && seed=1
+	ideal=$(awk -v b="$BYTES" -v r="$(json_eval 'j["rate_mbit"]' "$LAB_DIR/lab.json")" \
+		'BEGIN { printf "%.3f", b * 8 / r / 1e6 }')
+	at=${DEMO_FAILOVER_AT:-$(awk -v t="$ideal" 'BEGIN { printf "%.2f", t / 3 }')}
+	deadline=${DEMO_FAILOVER_DEADLINE:-$(awk -v t="$ideal" 'BEGIN { printf "%.1f", t * 3 }')}
+	step "failover: $FO_PATTERN; a leaf-spine link dies $at s into each run (deadline $deadline s)"
+	mkdir -p "$fo"
+	lab_pairs "$kind" "$seed" "$fo/pairs"
+	lab_failover "$fo" "$FO_PATTERN" "$fo/pairs" "$BYTES" "$deadline" "$at" 1 \
+		ecmp srv6-bpf srv6-bpf-probe
+fi
+
 step "results ($(elapsed))"
 "$KT_PYTHON" "$here/report.py" table --lab "$LAB_DIR" --runs-dir "$OUT/runs" \
 	--scenarios "${names[*]}" --json "$OUT/results.json" --svg "$OUT/fabric.svg"
+if [[ $FAILOVER != 0 ]]; then
+	echo
+	echo "failover:"
+	"$KT_PYTHON" "$here/report.py" failover --lab "$LAB_DIR" --dir "$fo" --json "$OUT/results.json"
+fi
 echo
-echo "image: $OUT/fabric.svg   numbers: $OUT/results.json"
+echo "image: $OUT/fabric.svg   numbers: $OUT/results.json$([[ $FAILOVER == 0 ]] ||
+	echo " (the failover runs: its \"failover\" key)")"
 step "removing the lab"
 trap - EXIT
 lab_teardown "$NS_PREFIX" "$LAB_DIR"

@@ -12,9 +12,15 @@
 #                                    of its locator), and the routers' End SIDs when
 #                                    srv6-bpf runs them; LAB_BPFFS must be a bpffs
 #   lab_routers_end                  only the routers' part of lab_srv6_load
-#   lab_program MODE PAIRS           MODE ecmp: no srv6-bpf routes (plain ECMP);
+#   lab_program MODE PAIRS [K]       MODE ecmp: no srv6-bpf routes (plain ECMP);
 #                                    planned: the planner's paths for the flows in PAIRS
-#   lab_run LABEL PAIRS BYTES OUT    one traffic run (tests/lab/traffic.py)
+#                                    (K paths a flow, default 1)
+#   lab_run LABEL PAIRS BYTES OUT [FLAGS...]  one traffic run (tests/lab/traffic.py)
+#   lab_run_failing LABEL PAIRS BYTES OUT DEADLINE AT NODE IFACE OBJ
+#                                    a run with a deadline during which NODE's IFACE
+#                                    dies AT seconds after the start (lab_link_dead)
+#   lab_probe_start MS / lab_probe_stop  srv6-bpf probe on every host's eth0
+#   lab_routes_json OUT              every host's srv6-bpf peers, paths and counters
 #   lab_teardown PREFIX DIR          remove a lab, also a half-built or crashed one
 #
 # Node names are the topology's vertex keys (host0000, leaf00, spine00): `nsx
@@ -29,8 +35,14 @@ LAB_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB_ROOT=$(cd "$LAB_HOME/../.." && pwd)
 SRV6_BPF=${SRV6_BPF:-$LAB_ROOT/build/srv6-bpf}
 # The function each path ends with (as the plugin's DEST_FUNCTION); hosts
-# decapsulate their whole locator, so any function reaches them.
-LAB_DEST_FUNCTION=${LAB_DEST_FUNCTION:-e006}
+# decapsulate their whole locator, so any function reaches them. Empty: none
+# (lab_failover's paths, see there).
+LAB_DEST_FUNCTION=${LAB_DEST_FUNCTION-e006}
+
+# _lab_dest_function: the planner's flag for LAB_DEST_FUNCTION, if any.
+_lab_dest_function() {
+	[[ -z $LAB_DEST_FUNCTION ]] || printf '%s\n' --dest-function "$LAB_DEST_FUNCTION"
+}
 
 # ntc NS ARGS...: `tc ARGS` in namespace NS (tc -n).
 ntc() {
@@ -162,6 +174,28 @@ lab_program_via() {
 	esac
 }
 
+# lab_routes_json OUT: every host's `srv6-bpf -j route show dev eth0` (peers,
+# paths, their counters and state) in one JSON object by host name (the hosts
+# asked in parallel).
+lab_routes_json() {
+	local h sep='' pids=()
+	for h in $(lab_nodes hosts); do
+		lab_sb "$h" -j route show dev eth0 >"$1.$h" &
+		pids+=($!)
+	done
+	for h in "${pids[@]}"; do wait "$h" || fail "lab: srv6-bpf route show failed"; done
+	{
+		echo "{"
+		for h in $(lab_nodes hosts); do
+			printf '%s"%s": ' "$sep" "$h"
+			cat "$1.$h"
+			rm -f "$1.$h"
+			sep=,
+		done
+		echo "}"
+	} >"$1"
+}
+
 # lab_routes_clear HOST: remove every srv6-bpf peer of HOST's eth0.
 lab_routes_clear() {
 	local peers
@@ -169,17 +203,19 @@ lab_routes_clear() {
 	[[ -z $peers ]] || lab_sb "$1" route del -batch - <<<"$peers"
 }
 
-# lab_program ecmp|planned PAIRS: program every host (in parallel) for a run.
-# ecmp: no srv6-bpf routes, the fabric hashes. planned: every host programs its
-# share of the plan for the flows in PAIRS ("SRC DST" lines), computed on the
-# host itself from the lab's topology file.
+# lab_program ecmp|planned PAIRS [K]: program every host (in parallel) for a
+# run. ecmp: no srv6-bpf routes, the fabric hashes. planned: every host programs
+# its share of the plan for the flows in PAIRS ("SRC DST" lines), computed on
+# the host itself from the lab's topology file, K paths a flow (default 1: the
+# planner's --paths; a flow's packets take one of them by its 5-tuple, the
+# others are where it fails over to).
 lab_program() {
-	local mode=$1 pairs=$2 h via pids=() names=() i
+	local mode=$1 pairs=$2 k=${3:-1} h via pids=() names=() i
 	[[ $mode == ecmp || $mode == planned ]] ||
 		fail "lab_program: mode must be ecmp or planned, not '$mode'"
 	via=$(lab_program_via)
 	for h in $(lab_nodes hosts); do
-		_lab_program_host "$mode" "$via" "$pairs" "$h" >"$LAB_DIR/program.$h.log" 2>&1 &
+		_lab_program_host "$mode" "$via" "$pairs" "$h" "$k" >"$LAB_DIR/program.$h.log" 2>&1 &
 		pids+=($!) names+=("$h")
 	done
 	for i in "${!pids[@]}"; do
@@ -188,19 +224,20 @@ lab_program() {
 	done
 }
 
-# _lab_program_host MODE VIA PAIRS HOST: lab_program's work on one host.
+# _lab_program_host MODE VIA PAIRS HOST K: lab_program's work on one host.
 _lab_program_host() {
-	local mode=$1 via=$2 pairs=$3 h=$4
+	local mode=$1 via=$2 pairs=$3 h=$4 k=$5 dfn
+	mapfile -t dfn < <(_lab_dest_function)
 	if [[ $mode == ecmp ]]; then
 		lab_routes_clear "$h"
 	elif [[ $via == sync ]]; then
 		nsx "$h" env HOSTNAME="$h" "$SRV6_BPF" --bpffs "$LAB_BPFFS" sync dev eth0 \
 			--topology-file "$LAB_DIR/topology.json" --hosts-file "$LAB_DIR/hosts" \
-			--pairs "$pairs" --dest-function "$LAB_DEST_FUNCTION"
+			--pairs "$pairs" --paths "$k" "${dfn[@]}"
 	else
 		nsx "$h" "$SRV6_BPF" -j plan --topology-file "$LAB_DIR/topology.json" \
-			--hosts-file "$LAB_DIR/hosts" --pairs "$pairs" \
-			--dest-function "$LAB_DEST_FUNCTION" >"$LAB_DIR/plan.$h.json"
+			--hosts-file "$LAB_DIR/hosts" --pairs "$pairs" --paths "$k" "${dfn[@]}" \
+			>"$LAB_DIR/plan.$h.json"
 		lab_routes_clear "$h"
 		"$KT_PYTHON" "$LAB_HOME/plan_routes.py" "$LAB_DIR/plan.$h.json" \
 			"$LAB_DIR/lab.json" "$h" eth0 >"$LAB_DIR/routes.$h"
@@ -208,17 +245,85 @@ _lab_program_host() {
 	fi
 }
 
-# lab_plan PAIRS OUT: the plan (srv6-bpf -j plan) for the flows in PAIRS.
+# lab_plan PAIRS OUT [K]: the plan (srv6-bpf -j plan) for the flows in PAIRS,
+# K paths a flow (default 1).
 lab_plan() {
+	local dfn
+	mapfile -t dfn < <(_lab_dest_function)
 	"$SRV6_BPF" -j plan --topology-file "$LAB_DIR/topology.json" --hosts-file "$LAB_DIR/hosts" \
-		--pairs "$1" --dest-function "$LAB_DEST_FUNCTION" >"$2"
+		--pairs "$1" --paths "${3:-1}" "${dfn[@]}" >"$2"
 }
 
-# lab_run LABEL PAIRS BYTES OUT: every flow in PAIRS moves BYTES at once; OUT
-# gets flows, step time and per-link bytes (tests/lab/traffic.py run).
+# lab_run LABEL PAIRS BYTES OUT [FLAGS...]: every flow in PAIRS moves BYTES at
+# once; OUT gets flows, step time and per-link bytes (tests/lab/traffic.py run,
+# which also takes FLAGS, e.g. --deadline S).
 lab_run() {
+	local label=$1 pairs=$2 bytes=$3 out=$4
+	shift 4
 	"$KT_PYTHON" "$LAB_HOME/traffic.py" run --lab "$LAB_DIR" --prefix "$NS_PREFIX" \
-		--label "$1" --pairs "$2" --bytes "$3" --out "$4"
+		--label "$label" --pairs "$pairs" --bytes "$bytes" --out "$out" "$@"
+}
+
+# lab_run_failing LABEL PAIRS BYTES OUT DEADLINE AT NODE IFACE OBJ: lab_run with
+# --deadline DEADLINE (flows not done by then are reported stalled) during which
+# NODE's IFACE dies (lab_link_dead with OBJ) AT seconds after the flows started;
+# OUT's marks_seconds says when it began to die and when it was dead both
+# ways (no marks: the flows ended first). The link stays dead:
+# `lab_link_dead NODE IFACE off` brings it back.
+lab_run_failing() {
+	local out=$4 deadline=$5 at=$6 node=$7 dev=$8 obj=$9 pid rc=0
+	rm -f "$out.go"
+	lab_run "$1" "$2" "$3" "$out" --deadline "$deadline" --go-file "$out.go" &
+	pid=$!
+	while [[ ! -s $out.go ]] && kill -0 "$pid" 2>/dev/null; do sleep 0.02; done
+	if [[ -s $out.go ]]; then
+		sleep "$at"
+		# Two marks: the link starts dying (one way, then the other), it is dead.
+		# No process to signal: the flows ended first, and OUT has no marks.
+		if kill -USR1 "$(cat "$out.go")" 2>/dev/null; then
+			lab_link_dead "$node" "$dev" on "$obj"
+			kill -USR1 "$(cat "$out.go")" 2>/dev/null || true
+		fi
+	fi
+	wait "$pid" || rc=$?
+	rm -f "$out.go"
+	return "$rc"
+}
+
+# lab_probe_start MS: `srv6-bpf probe dev eth0 --interval MS` on every host, in
+# the background (logs in LAB_DIR/probe.HOST.log, pids in LAB_DIR/probe.HOST.pid).
+lab_probe_start() {
+	local h
+	for h in $(lab_nodes hosts); do
+		nsx "$h" "$SRV6_BPF" --bpffs "$LAB_BPFFS" probe dev eth0 --interval "$1" \
+			>"$LAB_DIR/probe.$h.log" 2>&1 &
+		echo $! >"$LAB_DIR/probe.$h.pid"
+	done
+	for h in $(lab_nodes hosts); do
+		for _ in $(seq 100); do
+			grep -q probe-start "$LAB_DIR/probe.$h.log" && break
+			kill -0 "$(cat "$LAB_DIR/probe.$h.pid")" 2>/dev/null ||
+				fail "lab: srv6-bpf probe on $h exited: $(tail -n1 "$LAB_DIR/probe.$h.log")"
+			sleep 0.05
+		done
+		grep -q probe-start "$LAB_DIR/probe.$h.log" ||
+			fail "lab: srv6-bpf probe on $h did not start in 5 s"
+	done
+}
+
+# lab_probe_stop: stop the probers lab_probe_start started (SIGTERM: the paths
+# they took down go back up) and wait for them.
+lab_probe_stop() {
+	local h pid
+	for h in $(lab_nodes hosts); do
+		[[ -f $LAB_DIR/probe.$h.pid ]] || continue
+		pid=$(cat "$LAB_DIR/probe.$h.pid")
+		kill -TERM "$pid" 2>/dev/null || true
+		for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+		rm -f "$LAB_DIR/probe.$h.pid"
+	done
 }
 
 # lab_pairs ring|random SEED OUT: a scenario's flows, one "SRC DST" a line
@@ -341,4 +446,112 @@ lab_link_dead() {
 			nsx "$n" tc filter del dev "$dev" "$dir" prio 1
 		fi
 	done
+}
+
+# --- the failover scenario (tests/lab/demo.sh, tests/kernel/test_demo.sh) -----
+
+# lab_failover DIR NAME PAIRS BYTES DEADLINE AT REFS RUN...: the flows in PAIRS
+# (called NAME), each moving BYTES, once per RUN while a leaf-spine link dies
+# AT seconds after the start and stays dead until the run ends (DEADLINE: a
+# flow not done by then is stalled); REFS=1 also runs each without the failure
+# first. RUN: ecmp (no srv6-bpf routes), srv6-bpf (the plan, LAB_FAILOVER_PATHS
+# paths a flow, default 2), srv6-bpf-probe (the same with `srv6-bpf probe
+# --interval LAB_FAILOVER_PROBE_MS`, default 10, on every host).
+#
+# The plan covers PAIRS and their reverse flows: the acknowledgements' way
+# back, as a job's all-to-all sync would program it; else they ride the
+# fabric's ECMP, where no prober protects them. The link: a 1 MB run shows
+# which planned path each flow's 5-tuple takes, and the spine-to-leaf link of
+# the first flow's dies (tests/lab/report.py failover-link). The paths end at
+# the peer's locator, without LAB_DEST_FUNCTION (LAB_FAILOVER_DEST_FUNCTION
+# sets one): srv6-bpf probe takes a trailing function micro-SID for the peer's
+# node, and the peer's for the last router, so its probes end at the peer and
+# every path goes down (see the README's demo section).
+#
+# DIR gets meta.json, plan.json, link.json, RUN.json, RUN-ref.json and route
+# snapshots; tests/lab/report.py failover turns them into the table.
+lab_failover() {
+	local dir=$1 name=$2 pairs=$3 bytes=$4 deadline=$5 at=$6 refs=$7 run mode node iface ref
+	local k=${LAB_FAILOVER_PATHS:-2} ms=${LAB_FAILOVER_PROBE_MS:-10} down
+	local LAB_DEST_FUNCTION=${LAB_FAILOVER_DEST_FUNCTION:-}  # lab_plan, lab_program
+	shift 7
+	mkdir -p "$dir"
+	printf '{"pattern": "%s", "paths": %d, "probe_interval_ms": %d, "at_seconds": %s,
+		"deadline_seconds": %s}\n' "$name" "$k" "$ms" "$at" "$deadline" >"$dir/meta.json"
+	_LAB_FAILOVER_MODE=
+	awk '{ print; seen[$1 " " $2] = 1; back[++n] = $2 " " $1 }
+		END { for (i = 1; i <= n; i++) if (!(back[i] in seen)) print back[i] }' \
+		"$pairs" >"$dir/pairs.planned"
+	lab_plan "$dir/pairs.planned" "$dir/plan.json" "$k"
+	clang -O2 -target bpf -c "$KT_LIB_DIR/drop.bpf.c" -o "$dir/drop.o"
+	_lab_failover_mode planned "$dir"
+	lab_routes_json "$dir/routes-pick-before.json"
+	lab_run failover/pick "$pairs" 1000000 "$dir/pick.json"
+	lab_routes_json "$dir/routes-pick-after.json"
+	read -r node iface < <("$KT_PYTHON" "$LAB_HOME/report.py" failover-link --lab "$LAB_DIR" \
+		--plan "$dir/plan.json" --run "$dir/pick.json" --before "$dir/routes-pick-before.json" \
+		--after "$dir/routes-pick-after.json" --out "$dir/link.json")
+	[[ -n $iface ]] || fail "lab: no link to fail (tests/lab/report.py failover-link)"
+	json_eval '"   the link that dies: %s (on %s: %s); the flows whose path crosses it: %s" % (
+		"-".join(j["link"]), j["flow"], " ".join(j["vertices"]), ", ".join(j["crossing"]))' \
+		"$dir/link.json"
+	for run in "$@"; do
+		case $run in
+		ecmp) mode=ecmp ;;
+		srv6-bpf | srv6-bpf-probe) mode=planned ;;
+		*) fail "lab_failover: unknown run '$run'" ;;
+		esac
+		_lab_failover_mode "$mode" "$dir"
+		if [[ $run == srv6-bpf-probe ]]; then
+			lab_probe_start "$ms"
+			sleep 0.2  # a path whose probes do not come back is down after 40-50 ms
+			down=$(_lab_paths_down)
+			((down == 0)) || echo "   warning: the probers took down $down path(s)" \
+				"with every link up" >&2
+		fi
+		if [[ $refs == 1 ]]; then
+			lab_run "failover/$run-ref" "$pairs" "$bytes" "$dir/$run-ref.json"
+		fi
+		[[ $mode == ecmp ]] || lab_routes_json "$dir/routes-$run-before.json"
+		lab_run_failing "failover/$run" "$pairs" "$bytes" "$dir/$run.json" "$deadline" "$at" \
+			"$node" "$iface" "$dir/drop.o"
+		[[ $mode == ecmp ]] || lab_routes_json "$dir/routes-$run-after.json"
+		lab_link_dead "$node" "$iface" off
+		if [[ $run == srv6-bpf-probe ]]; then
+			_lab_paths_up || echo "   warning: paths still down seconds after the link came back" >&2
+			lab_probe_stop
+		fi
+		ref=
+		[[ $refs != 1 ]] || ref="without failure: job step $(json_eval \
+			'"%.2f" % j["step_seconds"]' "$dir/$run-ref.json") s; "
+		printf '   %-15s %s%s\n' "$run" "$ref" "$(json_eval '("%s dead at %.2f s: %s" % (
+			"'"$node-$iface"'", j["marks_seconds"][-1], "job step %.2f s" % j["step_seconds"]
+			if j["step_seconds"] is not None
+			else "stalled: %d of %d flows" % (j["stalled_flows"], len(j["flows"])))
+			if j["marks_seconds"] else "the flows ended before the link died")' "$dir/$run.json")"
+	done
+}
+
+# _lab_failover_mode ecmp|planned DIR: program the hosts for lab_failover's
+# next run, unless they are so already.
+_lab_failover_mode() {
+	[[ $1 != "${_LAB_FAILOVER_MODE:-}" ]] || return 0
+	lab_program "$1" "$2/pairs.planned" "${LAB_FAILOVER_PATHS:-2}"
+	_LAB_FAILOVER_MODE=$1
+}
+
+# _lab_paths_down: how many paths of all hosts are down.
+_lab_paths_down() {
+	lab_routes_json "$LAB_DIR/routes.now.json"
+	json_eval 'sum(p["state"] == "down" for h in j.values() for r in h for p in r["paths"])' \
+		"$LAB_DIR/routes.now.json"
+}
+
+# _lab_paths_up: wait (20 checks, 0.1 s apart) until every path of every host is up.
+_lab_paths_up() {
+	for _ in $(seq 20); do
+		(($(_lab_paths_down) == 0)) && return 0
+		sleep 0.1
+	done
+	return 1
 }

@@ -14,16 +14,30 @@
       that the counters measure flows: every flow between two leaves counted
       once on an uplink and once on a downlink (any run, ECMP too).
       Prints one line per problem; exit status 1 if there is one.
+  report.py failover-link --lab DIR --plan PLAN.json --run RUN.json --before B.json
+                          --after A.json --out LINK.json
+      which planned path each flow of RUN took (the sender's path whose bytes
+      grew from route snapshot B to A, tests/lab/lablib.sh lab_routes_json),
+      and the link to fail: the spine's link to the destination leaf on the
+      first leaf-crossing flow's path. Writes LINK.json, prints "SPINE IFACE".
+  report.py failover --lab DIR --dir D --json RESULTS.json
+      the failover scenario's table from D (tests/lab/demo.sh): LINK.json as
+      link.json, the runs with the link failing (ecmp, srv6-bpf,
+      srv6-bpf-probe .json), the same without failure (-ref.json), route
+      snapshots around the planned runs (routes-RUN-before/after.json); adds
+      the key "failover" to RESULTS.json.
 
 A link's flows are its bytes divided by one flow's bytes on the wire (all
 bytes the hosts sent, over the number of flows), rounded: acknowledgements of
 flows going the other way add a few percent, not a flow. Standard library only.
 """
 import argparse
+import ipaddress
 import json
 import os
 import statistics
 import sys
+import textwrap
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -200,6 +214,207 @@ def counts(a):
     return 0 if up == down == cross else 1
 
 
+# --- the failover scenario ---------------------------------------------------
+
+FAILOVER_RUNS = [("ecmp", "ECMP (static routes)"),
+                 ("srv6-bpf", "srv6-bpf, no probing"),
+                 ("srv6-bpf-probe", "srv6-bpf, probing")]
+
+
+def plural(n):
+    return "" if n == 1 else "s"
+
+
+def node(vertex):
+    return vertex.split("/", 1)[1]
+
+
+def flow_name(f):
+    return "%s>%s" % (f["src"], f["dst"])
+
+
+def segs_key(segs):
+    """A path's SIDs, written one way (the plan and route show may differ)."""
+    return tuple(str(ipaddress.IPv6Address(x)) for x in segs)
+
+
+def path_deltas(before, after, host, peer):
+    """{segs_key: bytes} a host's paths to peer carried between two snapshots."""
+    def paths(snap):
+        for r in snap.get(host, []):
+            if r["peer"] == peer:
+                return {segs_key(p["segs"]): p["bytes"] or 0 for p in r["paths"]}
+        return {}
+    b = paths(before)
+    return {segs: n - b.get(segs, 0) for segs, n in paths(after).items()}
+
+
+def failover_link(a):
+    lab = load(os.path.join(a.lab, "lab.json"))
+    plan, run = load(a.plan), load(a.run)
+    before, after = load(a.before), load(a.after)
+    addr = {h["name"]: h["ipv6"] for h in lab["hosts"]}
+    flows = []
+    for f in run["flows"]:
+        pf = [x for x in plan["flows"] if node(x["src"]) == f["src"] and node(x["dst"]) == f["dst"]]
+        if not pf or not pf[0]["paths"]:
+            sys.exit("report.py: the plan has no paths for %s" % flow_name(f))
+        got = path_deltas(before, after, f["src"], addr[f["dst"]])
+        i, p = max(enumerate(pf[0]["paths"]), key=lambda ip: got.get(segs_key(ip[1]["segs"]), 0))
+        if got.get(segs_key(p["segs"]), 0) < f["bytes"]:
+            sys.exit("report.py: %s: no path of the plan carried its %d bytes (%s)"
+                     % (flow_name(f), f["bytes"], got))
+        flows.append({"src": f["src"], "dst": f["dst"], "path": i, "paths": len(pf[0]["paths"]),
+                      "vertices": [node(v) for v in p["vertices"]]})
+    spines = {r["name"] for r in lab["routers"] if r["role"] == "spine"}
+    first = next((f for f in flows if len(set(f["vertices"]) & spines) == 1), None)
+    if first is None:
+        sys.exit("report.py: no flow crosses a spine")
+    v = first["vertices"]
+    k = next(i for i, x in enumerate(v) if x in spines)
+    spine, leaf = v[k], v[k + 1]
+    ln = next(x for x in lab["links"] if {x["a"], x["b"]} == {spine, leaf})
+    iface = ln["a_if"] if ln["a"] == spine else ln["b_if"]
+    ends = {spine, leaf}
+    crossing = [flow_name(f) for f in flows
+                if any({x, y} == ends for x, y in zip(f["vertices"], f["vertices"][1:]))]
+    doc = {"node": spine, "iface": iface, "link": [spine, leaf], "flow": flow_name(first),
+           "path": first["path"], "vertices": first["vertices"], "flows": flows,
+           "crossing": crossing}
+    with open(a.out, "w", encoding="utf-8") as f:
+        json.dump(doc, f, indent=1, sort_keys=True)
+        f.write("\n")
+    print(spine, iface)
+    return 0
+
+
+def route_changes(lab, before, after):
+    """Paths down after a run and the packets that failed over during it."""
+    name = {h["ipv6"]: h["name"] for h in lab["hosts"]}
+    down, moved = [], 0
+    for host, routes in sorted(after.items()):
+        for r in routes:
+            for i, p in enumerate(r["paths"]):
+                if p.get("state") == "down":
+                    down.append("%s>%s path %d" % (host, name.get(r["peer"], r["peer"]), i))
+                b = [q for x in before.get(host, []) if x["peer"] == r["peer"]
+                     for q in x["paths"] if segs_key(q["segs"]) == segs_key(p["segs"])]
+                moved += (p.get("failover_packets") or 0) - (
+                    (b[0].get("failover_packets") or 0) if b else 0)
+    return down, moved
+
+
+def failover(a):
+    lab = load(os.path.join(a.lab, "lab.json"))
+    link = load(os.path.join(a.dir, "link.json"))
+    meta = load(os.path.join(a.dir, "meta.json"))
+    runs = {}
+    for run, title in FAILOVER_RUNS:
+        r = load(os.path.join(a.dir, run + ".json"))
+        ref = load(os.path.join(a.dir, run + "-ref.json"))
+        done = [f for f in r["flows"] if not f["stalled"]]
+        stalled = [f for f in r["flows"] if f["stalled"]]
+        out = {"title": title, "step_seconds": r["step_seconds"],
+               "stalled_flows": len(stalled), "flows": len(r["flows"]),
+               "stalled": [{"flow": flow_name(f), "delivered_bytes": f["delivered_bytes"],
+                            "last_byte_seconds": f.get("last_byte_seconds")} for f in stalled],
+               "slowest_mbit": min(f["mbit"] for f in done) if done else None,
+               # traffic.py marks: the link began to die, it was dead both ways
+               "link_dying_at_seconds": r["marks_seconds"][0] if r["marks_seconds"] else None,
+               "link_dead_at_seconds": r["marks_seconds"][-1] if r["marks_seconds"] else None,
+               "deadline_seconds": r["deadline_seconds"], "cpu_busy": r["cpu_busy"],
+               "reference_step_seconds": ref["step_seconds"],
+               "reference_slowest_mbit": min(f["mbit"] for f in ref["flows"])}
+        rb = os.path.join(a.dir, "routes-%s-before.json" % run)
+        if os.path.exists(rb):
+            down, moved = route_changes(lab, load(rb),
+                                        load(os.path.join(a.dir, "routes-%s-after.json" % run)))
+            out.update(paths_down=down, failover_packets=moved)
+        runs[run] = out
+    first = load(os.path.join(a.dir, "ecmp.json"))
+    size = first["bytes_per_flow"]
+    doc = {"pattern": meta["pattern"], "paths_per_flow": meta["paths"],
+           "probe_interval_ms": meta["probe_interval_ms"], "bytes_per_flow": size,
+           "link_dies_at_seconds": meta["at_seconds"], "deadline_seconds": meta["deadline_seconds"],
+           "rate_mbit": first["rate_mbit"], "link": link, "runs": runs,
+           "order": [r for r, _ in FAILOVER_RUNS]}
+    results = load(a.json) if os.path.exists(a.json) else {}
+    results["failover"] = doc
+    with open(a.json, "w", encoding="utf-8") as f:
+        json.dump(results, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+    def say(text, indent="", hang="  "):
+        print(textwrap.fill(text, 98, initial_indent=indent, subsequent_indent=indent + hang))
+
+    died = [runs[r]["link_dead_at_seconds"] for r, _ in FAILOVER_RUNS]
+    spine, leaf = link["link"]
+    say("%s, %d TCP flows of %.4g MB at once; srv6-bpf: %d planned paths a flow (its packets "
+        "take one). %s's link to %s, on %s's path (%s), dies (both ways) %.4g s into each run "
+        "and stays dead; a flow not done %.4g s after the start is stalled."
+        % (meta["pattern"], len(first["flows"]), size / 1e6, meta["paths"], spine, leaf,
+           link["flow"], " ".join(link["vertices"][1:-1]), meta["at_seconds"],
+           meta["deadline_seconds"]), hang="")
+    say("link dead: when it was dead both ways (from the start); job step: until the last flow "
+        "finished; no failure: the job step of the same run without the failure.", hang="")
+    print()
+    hdr = "%-29s | %-9s | %-17s | %-20s | %s" % (
+        "run", "link dead", "job step", "slowest flow", "no failure")
+    print(hdr)
+    print("-" * len(hdr))
+    for run, _ in FAILOVER_RUNS:
+        r = runs[run]
+        title = r["title"] + (" every %d ms" % meta["probe_interval_ms"]
+                              if run == "srv6-bpf-probe" else "")
+        if r["stalled_flows"]:
+            step = "stalled: %d of %d" % (r["stalled_flows"], r["flows"])
+            low = min(r["stalled"], key=lambda f: f["delivered_bytes"])
+            slow = "stalled at %.1f/%.4g MB" % (low["delivered_bytes"] / 1e6, size / 1e6)
+        else:
+            step = "%.2f s" % r["step_seconds"]
+            slow = "%.0f Mbit/s" % r["slowest_mbit"]
+        dead = "%.2f s" % r["link_dead_at_seconds"] if r["link_dead_at_seconds"] else "never"
+        print("%-29s | %-9s | %-17s | %-20s | %.2f s"
+              % (title, dead, step, slow, r["reference_step_seconds"]))
+    print("-" * len(hdr))
+
+    def stalls(r):
+        return ", ".join("%s (%.1f MB, last byte at %s)" % (
+            f["flow"], f["delivered_bytes"] / 1e6,
+            "%.2f s" % f["last_byte_seconds"] if f["last_byte_seconds"] is not None else "-")
+            for f in r["stalled"])
+
+    e, n, p = runs["ecmp"], runs["srv6-bpf"], runs["srv6-bpf-probe"]
+    if e["stalled_flows"]:
+        say("ECMP: %d flow%s stalled, those whose packets or acknowledgements the routers "
+            "hashed onto the dead link: %s." % (e["stalled_flows"], plural(e["stalled_flows"]),
+                                                 stalls(e)))
+    else:
+        say("ECMP: no flow stalled: this run the routers hashed no flow (nor its "
+            "acknowledgements) onto the dead link.")
+    say("srv6-bpf: %s took a path across the dead link; their other planned paths do not "
+        "cross it." % ", ".join(link["crossing"]))
+    if n["stalled_flows"]:
+        say("without probing: %d flow%s stalled, nothing marks the path down: %s."
+            % (n["stalled_flows"], plural(n["stalled_flows"]), stalls(n)), "  ")
+    else:
+        say("without probing: no flow stalled.", "  ")
+    if p["stalled_flows"]:
+        say("with probing: %d flow%s stalled: %s."
+            % (p["stalled_flows"], plural(p["stalled_flows"]), stalls(p)), "  ")
+    else:
+        say("with probing: every flow finished, %.2f s against %.2f s without failure."
+            % (p["step_seconds"], p["reference_step_seconds"]), "  ")
+    if "paths_down" in p:
+        listed = p["paths_down"][:6] + (["..."] if len(p["paths_down"]) > 6 else [])
+        say("the probers took down %d path%s (%s); %d packets failed over."
+            % (len(p["paths_down"]), plural(len(p["paths_down"])), ", ".join(listed),
+               p["failover_packets"]), "  ")
+    if any(d is None for d in died):
+        say("note: in some runs the flows ended before the link died (no failure measured)")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -216,8 +431,15 @@ def main():
     n = sub.add_parser("counts")
     n.add_argument("--lab", required=True)
     n.add_argument("--run", required=True)
+    fl = sub.add_parser("failover-link")
+    for arg in ("--lab", "--plan", "--run", "--before", "--after", "--out"):
+        fl.add_argument(arg, required=True)
+    fo = sub.add_parser("failover")
+    for arg in ("--lab", "--dir", "--json"):
+        fo.add_argument(arg, required=True)
     a = ap.parse_args()
-    return {"table": table, "check": check, "counts": counts}[a.cmd](a)
+    return {"table": table, "check": check, "counts": counts, "failover-link": failover_link,
+            "failover": failover}[a.cmd](a)
 
 
 if __name__ == "__main__":
