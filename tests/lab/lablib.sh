@@ -468,8 +468,9 @@ lab_link_dead() {
 # node, and the peer's for the last router, so its probes end at the peer and
 # every path goes down (see the README's demo section).
 #
-# DIR gets meta.json, plan.json, link.json, RUN.json, RUN-ref.json and route
-# snapshots; tests/lab/report.py failover turns them into the table.
+# DIR gets meta.json, plan.json, link.json, RUN.json, RUN-ref.json, route
+# snapshots and what the probers logged during each run (RUN.probe.log);
+# tests/lab/report.py failover turns them into the table.
 lab_failover() {
 	local dir=$1 name=$2 pairs=$3 bytes=$4 deadline=$5 at=$6 refs=$7 run mode node iface ref
 	local k=${LAB_FAILOVER_PATHS:-2} ms=${LAB_FAILOVER_PROBE_MS:-10} down
@@ -510,11 +511,15 @@ lab_failover() {
 				"with every link up" >&2
 		fi
 		if [[ $refs == 1 ]]; then
+			[[ $run != srv6-bpf-probe ]] || _lab_probe_mark "$dir/probe.mark"
 			lab_run "failover/$run-ref" "$pairs" "$bytes" "$dir/$run-ref.json"
+			[[ $run != srv6-bpf-probe ]] || _lab_probe_since "$dir/probe.mark" "$dir/$run-ref.probe.log"
 		fi
 		[[ $mode == ecmp ]] || lab_routes_json "$dir/routes-$run-before.json"
+		[[ $run != srv6-bpf-probe ]] || _lab_probe_mark "$dir/probe.mark"
 		lab_run_failing "failover/$run" "$pairs" "$bytes" "$dir/$run.json" "$deadline" "$at" \
 			"$node" "$iface" "$dir/drop.o"
+		[[ $run != srv6-bpf-probe ]] || _lab_probe_since "$dir/probe.mark" "$dir/$run.probe.log"
 		[[ $mode == ecmp ]] || lab_routes_json "$dir/routes-$run-after.json"
 		lab_link_dead "$node" "$iface" off
 		if [[ $run == srv6-bpf-probe ]]; then
@@ -538,6 +543,21 @@ _lab_failover_mode() {
 	[[ $1 != "${_LAB_FAILOVER_MODE:-}" ]] || return 0
 	lab_program "$1" "$2/pairs.planned" "${LAB_FAILOVER_PATHS:-2}"
 	_LAB_FAILOVER_MODE=$1
+}
+
+# _lab_probe_mark FILE: how many lines each host's prober has logged ("HOST N").
+_lab_probe_mark() {
+	local h
+	for h in $(lab_nodes hosts); do echo "$h $(wc -l <"$LAB_DIR/probe.$h.log")"; done >"$1"
+}
+
+# _lab_probe_since MARK OUT: the lines the probers logged since _lab_probe_mark
+# MARK, each after its host's name.
+_lab_probe_since() {
+	local h n
+	while read -r h n; do
+		tail -n "+$((n + 1))" "$LAB_DIR/probe.$h.log" | sed "s/^/$h /"
+	done <"$1" >"$2"
 }
 
 # _lab_paths_down: how many paths of all hosts are down.

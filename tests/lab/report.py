@@ -304,6 +304,36 @@ def route_changes(lab, before, after):
     return down, moved
 
 
+def usids(segs):
+    """The 16-bit micro-SIDs of a SID list (block fc00:0::/32), in order."""
+    out = []
+    for seg in segs:
+        groups = ipaddress.IPv6Address(seg).exploded.split(":")[2:]
+        out += [g.lstrip("0") or "0" for g in groups if int(g, 16)]
+    return out
+
+
+def probe_downs(path, lab, link):
+    """Path-down events in a prober log (tests/lab/lablib.sh _lab_probe_since):
+    (on paths across the dead link, on the others), or None without a log."""
+    if not os.path.exists(path):
+        return None
+    ids = {r["name"]: r["node_id"].lstrip("0") for r in lab["routers"]}
+    dead = {ids[link["link"][0]], ids[link["link"][1]]}
+    across = other = 0
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if "event=path-down" not in line:
+                continue
+            segs = line.split(" segs=", 1)[1].split()[0].split(",")
+            u = usids(segs)
+            if any({x, y} == dead for x, y in zip(u, u[1:])):
+                across += 1
+            else:
+                other += 1
+    return across, other
+
+
 def failover(a):
     lab = load(os.path.join(a.lab, "lab.json"))
     link = load(os.path.join(a.dir, "link.json"))
@@ -325,6 +355,10 @@ def failover(a):
                "deadline_seconds": r["deadline_seconds"], "cpu_busy": r["cpu_busy"],
                "reference_step_seconds": ref["step_seconds"],
                "reference_slowest_mbit": min(f["mbit"] for f in ref["flows"])}
+        for key, name in (("path_down_events", run), ("reference_path_down_events", run + "-ref")):
+            downs = probe_downs(os.path.join(a.dir, name + ".probe.log"), lab, link)
+            if downs is not None:
+                out[key] = {"across_dead_link": downs[0], "elsewhere": downs[1]}
         rb = os.path.join(a.dir, "routes-%s-before.json" % run)
         if os.path.exists(rb):
             down, moved = route_changes(lab, load(rb),
@@ -410,6 +444,14 @@ def failover(a):
         say("the probers took down %d path%s (%s); %d packets failed over."
             % (len(p["paths_down"]), plural(len(p["paths_down"])), ", ".join(listed),
                p["failover_packets"]), "  ")
+    if "path_down_events" in p:
+        ev, ref = p["path_down_events"], p.get("reference_path_down_events")
+        say("path-down events the probers logged during the run: %d on paths across the dead "
+            "link, %d on paths that were alive%s (probes lost in the queues of saturated "
+            "links: those flows move and come back)."
+            % (ev["across_dead_link"], ev["elsewhere"],
+               "; %d in the run without the failure" % (ref["across_dead_link"] + ref["elsewhere"])
+               if ref else ""), "  ")
     if any(d is None for d in died):
         say("note: in some runs the flows ended before the link died (no failure measured)")
     return 0
