@@ -12,6 +12,12 @@
 #   - the slowest flow ran at 0.8x the shaped rate or better;
 #   - the counters measure flows: in the ECMP run every cross-leaf flow crossed
 #     exactly one uplink and one downlink.
+# And the failover scenario's claim (lab_failover, the ring, 2 planned paths a
+# flow; a spine-leaf link on a flow's path dies 0.6 s into the run and stays
+# dead; flows not done after 5 s are stalled):
+#   - without probing at least one flow stalls (its path stays dead);
+#   - with `srv6-bpf probe --interval 10` on every host no flow stalls: the
+#     probers took the dead link's paths down and packets failed over.
 # shellcheck source=tests/lab/lablib.sh
 . "$(dirname "$0")/../lab/lablib.sh"
 kt_init
@@ -68,3 +74,32 @@ for h in $(lab_nodes hosts); do
 	assert_ge "$h: bytes srv6-bpf encapsulated" "$BYTES" "$n"
 done
 ok "every link carried its planned flows; slowest flow >= 0.8 x $RATE Mbit/s; all encapsulated"
+
+step "failover: a spine-leaf link on a flow's path dies 0.6 s into the run, without and" \
+	"with probing"
+lab_pairs ring 1 "$KT_TMP/ring"
+FO=$KT_TMP/failover
+lab_failover "$FO" ring "$KT_TMP/ring" "$BYTES" 5 0.6 0 srv6-bpf srv6-bpf-probe
+read -r node iface crossing < <(json_eval \
+	'"%s %s %s" % (j["node"], j["iface"], ",".join(j["crossing"]))' "$FO/link.json")
+for run in srv6-bpf srv6-bpf-probe; do
+	assert_ge "$run: the link died during the run (traffic.py marks)" 2 \
+		"$(json_eval 'len(j["marks_seconds"])' "$FO/$run.json")"
+done
+stalled=$(json_eval 'j["stalled_flows"]' "$FO/srv6-bpf.json")
+assert_ge "without probing: flows stalled" 1 "$stalled"
+ok "without probing: $stalled of 8 flows stalled after $node's link to $iface died" \
+	"($(json_eval '", ".join("%s>%s at %.1f MB" % (f["src"], f["dst"], f["delivered_bytes"] / 1e6)
+		for f in j["flows"] if f["stalled"])' "$FO/srv6-bpf.json"); paths on it: $crossing)"
+assert_eq "with probing: flows stalled" 0 \
+	"$(json_eval 'j["stalled_flows"]' "$FO/srv6-bpf-probe.json")"
+read -r down moved < <(json_eval '"%d %d" % (
+	sum(p["state"] == "down" for h in j.values() for r in h for p in r["paths"]),
+	sum(p["failover_packets"] for h in j.values() for r in h for p in r["paths"]))' \
+	"$FO/routes-srv6-bpf-probe-after.json")
+assert_ge "with probing: paths the probers took down" 1 "$down"
+assert_ge "with probing: packets failed over" 1 "$moved"
+ok "with probing: every flow finished, job step $(json_eval '"%.2f s, slowest flow %.0f Mbit/s" % (
+	j["step_seconds"], min(f["mbit"] for f in j["flows"]))' "$FO/srv6-bpf-probe.json");" \
+	"$down paths down, $moved packets failed over;" \
+	"$(grep -c event=path-down "$FO/srv6-bpf-probe.probe.log" || true) path-down events logged"
