@@ -295,8 +295,9 @@ lab_run_failing() {
 lab_probe_start() {
 	local h
 	for h in $(lab_nodes hosts); do
+		# shellcheck disable=SC2046 # the flag and its value, or nothing
 		nsx "$h" "$SRV6_BPF" --bpffs "$LAB_BPFFS" probe dev eth0 --interval "$1" \
-			>"$LAB_DIR/probe.$h.log" 2>&1 &
+			$(_lab_dest_function) >"$LAB_DIR/probe.$h.log" 2>&1 &
 		echo $! >"$LAB_DIR/probe.$h.pid"
 	done
 	for h in $(lab_nodes hosts); do
@@ -462,11 +463,8 @@ lab_link_dead() {
 # back, as a job's all-to-all sync would program it; else they ride the
 # fabric's ECMP, where no prober protects them. The link: a 1 MB run shows
 # which planned path each flow's 5-tuple takes, and the spine-to-leaf link of
-# the first flow's dies (tests/lab/report.py failover-link). The paths end at
-# the peer's locator, without LAB_DEST_FUNCTION (LAB_FAILOVER_DEST_FUNCTION
-# sets one): srv6-bpf probe takes a trailing function micro-SID for the peer's
-# node, and the peer's for the last router, so its probes end at the peer and
-# every path goes down (see the README's demo section).
+# the first flow's dies (tests/lab/report.py failover-link). The paths end
+# with LAB_DEST_FUNCTION, as every planned run's; the probers know it.
 #
 # DIR gets meta.json, plan.json, link.json, RUN.json, RUN-ref.json, route
 # snapshots and what the probers logged during each run (RUN.probe.log);
@@ -474,7 +472,6 @@ lab_link_dead() {
 lab_failover() {
 	local dir=$1 name=$2 pairs=$3 bytes=$4 deadline=$5 at=$6 refs=$7 run mode node iface ref
 	local k=${LAB_FAILOVER_PATHS:-2} ms=${LAB_FAILOVER_PROBE_MS:-10} down
-	local LAB_DEST_FUNCTION=${LAB_FAILOVER_DEST_FUNCTION:-}  # lab_plan, lab_program
 	shift 7
 	mkdir -p "$dir"
 	printf '{"pattern": "%s", "paths": %d, "probe_interval_ms": %d, "at_seconds": %s,
