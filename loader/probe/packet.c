@@ -26,6 +26,14 @@ int probe_home_of(const struct srv6_sid_key *sid, struct probe_home *home)
 	return 0;
 }
 
+void probe_home_function(struct probe_home *home, __u16 function)
+{
+	if (home->n >= 2 && home->usids[home->n - 1] == function)
+		return;
+	if (home->n < ARRAY_SIZE(home->usids))
+		home->usids[home->n++] = function;
+}
+
 /* The micro-SIDs of path p (every carrier's, in order), when all are in block. */
 static int path_usids(const struct srv6_path *p, const __u8 *block, __u16 *u, unsigned int *n)
 {

@@ -35,6 +35,11 @@ struct probe_home {
  * 0, or -1 when it is no such micro-SID prefix. */
 int probe_home_of(const struct srv6_sid_key *sid, struct probe_home *home);
 
+/* Paths that end with a function micro-SID (DEST_FUNCTION) after the peer's
+ * node: home becomes our node and the function, unless the decap SID already
+ * is node and function (a node ID may equal the function: not a reason). */
+void probe_home_function(struct probe_home *home, __u16 function);
+
 /* The routers of path fwd: its micro-SIDs less the peer's last home->n. 0, or
  * -1 when fwd is not micro-SIDs of home's block or has no router. */
 int probe_routers(const struct srv6_path *fwd, const struct probe_home *home,

@@ -626,10 +626,8 @@ static int home_find(struct prober *p, struct err *e)
 	if (rc)
 		return errf(e, "probe: %s has no micro-SID decap SID for the probes to come back to (srv6-bpf sid add ... action decap6)",
 			    p->o->dev);
-	/* The peers' SIDs are shaped like ours: with a function, ours and it. */
-	if (p->o->has_function && p->home.n < ARRAY_SIZE(p->home.usids) &&
-	    (!p->home.n || p->home.usids[p->home.n - 1] != p->o->function))
-		p->home.usids[p->home.n++] = p->o->function;
+	if (p->o->has_function)
+		probe_home_function(&p->home, p->o->function);
 	memcpy(p->home.addr, p->cfg.src, SRV6_ADDR_LEN);
 	memcpy(p->suspects.block.prefix, p->home.block, sizeof(p->home.block));
 	p->suspects.block.bits = 8 * sizeof(p->home.block);

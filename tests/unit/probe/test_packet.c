@@ -90,6 +90,34 @@ Test(probe_uturn, a_path_of_two_carriers)
 	assert_path(&u, want, 3);
 }
 
+/* DEST_FUNCTION: a node's decap SID gets the function, a node + function
+ * SID is left as it is; a node ID equal to the function is still a node. */
+Test(probe_home_function, node_then_function)
+{
+	static const char *const fwd[] = { "fc00:0:2003:1000:2000:e000:e006::" };
+	/* Home's two micro-SIDs stay in one carrier: they start the second. */
+	static const char *const want[] = { "fc00:0:2003:1000:2000:1000:2003:0", "fc00:0:e006:e006::" };
+	struct srv6_path p = path_of(fwd, 1), u;
+	struct probe_home h;
+
+	home_of("fc00:0:e000::", 48, &h);
+	probe_home_function(&h, 0xe006);
+	cr_assert_eq(h.n, 2);
+	cr_assert(h.usids[0] == 0xe000 && h.usids[1] == 0xe006);
+	home_of("fc00:0:e000:e006::", 64, &h);
+	probe_home_function(&h, 0xe006);
+	cr_assert_eq(h.n, 2, "node + function already");
+	/* host0006 of the lab: node e006, the function e006 too. */
+	home_of("fc00:0:e006::", 48, &h);
+	probe_home_function(&h, 0xe006);
+	cr_assert_eq(h.n, 2);
+	cr_assert(h.usids[0] == 0xe006 && h.usids[1] == 0xe006);
+	/* Its U-turn to host0000 through leaf03, spine00, leaf00: turns at leaf00
+	 * (before: at host0000, taking e006 for the function alone). */
+	cr_assert_eq(probe_uturn(&p, &h, &u), 0);
+	assert_path(&u, want, 2);
+}
+
 /* The walk the planner's suspects are made of: the routers, across carriers,
  * without the peer's SID. */
 Test(probe_routers, across_carriers_without_the_peer)
