@@ -91,6 +91,8 @@ assert_ge "without probing: flows stalled" 1 "$stalled"
 ok "without probing: $stalled of 8 flows stalled after $node's link to $iface died" \
 	"($(json_eval '", ".join("%s>%s at %.1f MB" % (f["src"], f["dst"], f["delivered_bytes"] / 1e6)
 		for f in j["flows"] if f["stalled"])' "$FO/srv6-bpf.json"); paths on it: $crossing)"
+assert_eq "with probing: paths down with every link up (before the failure)" 0 \
+	"$(cat "$FO/srv6-bpf-probe.down-before")"
 assert_eq "with probing: flows stalled" 0 \
 	"$(json_eval 'j["stalled_flows"]' "$FO/srv6-bpf-probe.json")"
 read -r down moved < <(json_eval '"%d %d" % (

@@ -466,7 +466,8 @@ lab_link_dead() {
 # the first flow's dies (tests/lab/report.py failover-link). The paths end
 # with LAB_DEST_FUNCTION, as every planned run's; the probers know it.
 #
-# DIR gets meta.json, plan.json, link.json, RUN.json, RUN-ref.json, route
+# DIR gets meta.json, plan.json, link.json, RUN.json, RUN-ref.json,
+# RUN.down-before (paths down with every link up, before the failure), route
 # snapshots and what the probers logged during each run (RUN.probe.log);
 # tests/lab/report.py failover turns them into the table.
 lab_failover() {
@@ -504,6 +505,7 @@ lab_failover() {
 			lab_probe_start "$ms"
 			sleep 0.2  # a path whose probes do not come back is down after 40-50 ms
 			down=$(_lab_paths_down)
+			echo "$down" >"$dir/$run.down-before"
 			((down == 0)) || echo "   warning: the probers took down $down path(s)" \
 				"with every link up" >&2
 		fi
