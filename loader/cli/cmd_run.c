@@ -58,13 +58,14 @@ int cmd_run(struct ctx *c, int argc, char **argv, struct err *e)
 	struct run_args a;
 
 	sync_args_init(&a.s);
-	a.d = (struct daemon_opts){ .interval = DAEMON_INTERVAL_DEFAULT,
-				    .probe_max_rate = PROBE_MAX_RATE_DEFAULT };
+	a.d = (struct daemon_opts){ .interval = DAEMON_INTERVAL_DEFAULT };
 	if (opts_parse("run", run_groups, argc, argv, &a, false, NULL, e) ||
 	    sync_args_finish("run", &a.s, e))
 		return -1;
 	if (a.s.o.dry_run)
 		return errf(e, "run: --dry-run is for sync, not for the daemon");
+	if (a.d.probe_max_rate && !a.d.probe_interval_ms)
+		return errf(e, "run: --probe-max-rate: only with --probe-interval");
 	if (a.d.probe_interval_ms && !c->ops->datapath)
 		return errf(e, "run: --probe-interval: the kernel platform has no path liveness to keep (use --platform bpf)");
 	if (a.d.probe_interval_ms && sys_check_net_raw(e))

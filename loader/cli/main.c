@@ -56,6 +56,7 @@ static const char usage_main[] =
 	"                                        every job peer's paths from Jalapeño\n"
 	"  plan --topology-file FILE [OPTIONS]   collision-aware paths for every flow\n"
 	"  probe dev DEV [--interval MS] [--loss N] [--recover N] [--max-rate N]\n"
+	"                [--dest-function HEX]\n"
 	"                                        path liveness: a dead path's flows fail over\n"
 	"  check [dev DEV]                       what this kernel (and DEV) offer srv6-bpf\n"
 	"  help [COMMAND]                        or: srv6-bpf COMMAND --help\n";

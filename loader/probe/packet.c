@@ -26,12 +26,14 @@ int probe_home_of(const struct srv6_sid_key *sid, struct probe_home *home)
 	return 0;
 }
 
-void probe_home_function(struct probe_home *home, __u16 function)
+int probe_home_function(struct probe_home *home, __u16 function)
 {
 	if (home->n >= 2 && home->usids[home->n - 1] == function)
-		return;
-	if (home->n < ARRAY_SIZE(home->usids))
-		home->usids[home->n++] = function;
+		return 0;
+	if (home->n >= ARRAY_SIZE(home->usids))
+		return -1;
+	home->usids[home->n++] = function;
+	return 0;
 }
 
 /* The micro-SIDs of path p (every carrier's, in order), when all are in block. */

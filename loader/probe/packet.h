@@ -37,8 +37,9 @@ int probe_home_of(const struct srv6_sid_key *sid, struct probe_home *home);
 
 /* Paths that end with a function micro-SID (DEST_FUNCTION) after the peer's
  * node: home becomes our node and the function, unless the decap SID already
- * is node and function (a node ID may equal the function: not a reason). */
-void probe_home_function(struct probe_home *home, __u16 function);
+ * is node and function (a node ID may equal the function: not a reason).
+ * -1 when the SID has no room left for it (six micro-SIDs already). */
+int probe_home_function(struct probe_home *home, __u16 function);
 
 /* The routers of path fwd: its micro-SIDs less the peer's last home->n. 0, or
  * -1 when fwd is not micro-SIDs of home's block or has no router. */

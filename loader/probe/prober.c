@@ -15,6 +15,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include "packet.h"
+#include "verdict.h"
 #include "platform/datapath.h"
 #include "util/addr.h"
 #include "util/array.h"
@@ -23,8 +24,9 @@
 
 #define REFRESH_MS 1000 /* how often the paths are read again (routes change) */
 #define PROBE_TARGETS_MAX 32768
-#define PROBE_INFLIGHT 8 /* probes a target may have out at once */
-#define PROBE_TIMEOUT_MAX_NS (100 * 1000000ull) /* the longest a probe is waited for */
+/* Sequence numbers' low bits -> target: more than probes can be in flight
+ * (max rate x VERDICT_TIMEOUT_MAX_NS). */
+#define OWNER_BITS 18
 
 /* A peer's path that a target's verdict applies to. */
 struct probe_user {
@@ -42,22 +44,10 @@ struct probe_target {
 	unsigned int nrouters;
 	struct probe_user *users; /* none: a dead U-turn kept until it comes back */
 	size_t nusers, cap;
-	bool down;
 	bool carried; /* this refresh found it again */
-	/* The last probes sent, oldest at head. A probe is lost when it is not
-	 * back within the target's timeout (target_timeout); one that comes back
-	 * later still proves the path alive and still tells its round trip. */
-	struct probe_sent {
-		enum { PROBE_FREE, PROBE_OUT, PROBE_LATE } state;
-		__u32 seq;
-		__u64 sent_ns;
-	} sent[PROBE_INFLIGHT];
-	unsigned int head;
-	__u64 srtt_ns, rttvar_ns;       /* RFC 6298's estimates, from every answer */
-	unsigned int lost, answered;    /* in a row */
-	__u32 changes;                  /* down or up, since the prober started */
-	__u64 since_ns;                 /* CLOCK_BOOTTIME of the last change, 0: never */
-	__u64 probes_answered, rtt_ns_sum;
+	struct probe_verdict v; /* its probes and what they say (verdict.h) */
+	__u32 changes;          /* down or up, since the prober started */
+	__u64 since_ns;         /* CLOCK_BOOTTIME of the last change, 0: never */
 };
 
 struct prober {
@@ -79,7 +69,7 @@ struct prober {
 	__u32 next_seq; /* the echo's identifier and sequence number, as one */
 	__u64 nonce;    /* this run's, in every probe */
 	bool capped; /* more distinct U-turns than PROBE_TARGETS_MAX: the rest not probed */
-	__u32 *owner; /* sequence number's low 16 bits -> index + 1 of the target that sent it */
+	__u32 *owner; /* sequence number's low OWNER_BITS -> index + 1 of the target that sent it */
 	/* This round's probes, sent with one sendmmsg a batch. */
 	struct mmsghdr batch[64];
 	struct iovec iov[64];
@@ -168,7 +158,6 @@ static int target_add(struct prober *p, struct probe_target **v, size_t *n, size
 
 		probe_routers(&fresh.path, &p->home, fresh.routers, &fresh.nrouters);
 
-		/* Two probes in flight each must keep distinct 16-bit sequence numbers. */
 		if (*n >= PROBE_TARGETS_MAX) {
 			p->capped = true;
 			return 0;
@@ -181,7 +170,6 @@ static int target_add(struct prober *p, struct probe_target **v, size_t *n, size
 	return array_append((void **)&t->users, &t->nusers, &t->cap, &u, sizeof(u)) ? 0 : -1;
 }
 
-/* Write what t says into each user's srv6_path_state entry. */
 /* Whether user u still has a path with t's U-turn there: routes change
  * between two readings of the paths, and a stale verdict must not land on a
  * new path (or on another peer in a reused slot). */
@@ -198,6 +186,7 @@ static bool user_current(struct prober *p, const struct probe_target *t,
 	       target_same(t, &uturn);
 }
 
+/* Write what t says into each user's srv6_path_state entry. */
 static void target_publish(struct prober *p, const struct probe_target *t)
 {
 	for (size_t i = 0; i < t->nusers; i++) {
@@ -206,15 +195,15 @@ static void target_publish(struct prober *p, const struct probe_target *t)
 
 		if (!user_current(p, t, u) || srv6_path_state_read(&p->maps, u->slot, &st))
 			continue;
-		if (t->down)
+		if (t->v.down)
 			st.down_mask |= 1u << u->index;
 		else
 			st.down_mask &= ~(1u << u->index);
-		st.probes_lost[u->index] = t->lost;
+		st.probes_lost[u->index] = t->v.lost;
 		st.changes[u->index] = t->changes;
 		st.since_ns[u->index] = t->since_ns;
-		st.probes_answered[u->index] = t->probes_answered;
-		st.rtt_ns_sum[u->index] = t->rtt_ns_sum;
+		st.probes_answered[u->index] = t->v.probes_answered;
+		st.rtt_ns_sum[u->index] = t->v.rtt_ns_sum;
 		srv6_path_state_write(&p->maps, u->slot, &st);
 	}
 }
@@ -297,7 +286,7 @@ static int targets_refresh(struct prober *p, struct err *e)
 {
 	struct srv6_peer_entry *peers = NULL;
 	struct probe_target *v = NULL;
-	size_t npeers = 0, n = 0, cap = 0;
+	size_t npeers = 0, n = 0, cap = 0, dropped = 0;
 	int rc = srv6_peers_dump(&p->maps, &peers, &npeers);
 
 	if (rc)
@@ -313,19 +302,30 @@ static int targets_refresh(struct prober *p, struct err *e)
 	for (size_t k = 0; k < p->n && rc == 0; k++) {
 		struct probe_target kept = p->t[k];
 
-		if (!kept.down || kept.carried || n >= PROBE_TARGETS_MAX)
+		if (!kept.v.down || kept.carried)
 			continue;
+		if (n >= PROBE_TARGETS_MAX) {
+			dropped++;
+			continue;
+		}
 		kept.users = NULL;
 		kept.nusers = kept.cap = 0;
 		if (!array_append((void **)&v, &n, &cap, &kept, sizeof(kept)))
 			rc = errf(e, "out of memory");
 	}
+	if (dropped)
+		log_event(LOG_LEVEL_WARN, "probe-capped",
+			  "dev=%s %zu dead U-turns no path uses any more are no longer probed (%d at most)",
+			  p->o->dev, dropped, PROBE_TARGETS_MAX);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		/* Every second: the RTTs, and the state for peers new to the list. */
 		target_publish(p, &v[i]);
-		for (int k = 0; k < PROBE_INFLIGHT; k++) /* replies on their way find it here now */
-			if (v[i].sent[k].state != PROBE_FREE)
-				p->owner[v[i].sent[k].seq & 0xffff] = (__u32)i + 1;
+		/* Replies on their way find it here now (not a sequence number
+		 * so old that a newer probe may have its owner slot). */
+		for (int k = 0; k < VERDICT_INFLIGHT; k++)
+			if (verdict_waiting(&v[i].v, k) &&
+			    p->next_seq - v[i].v.sent[k].seq < (1u << OWNER_BITS))
+				p->owner[v[i].v.sent[k].seq & ((1u << OWNER_BITS) - 1)] = (__u32)i + 1;
 	}
 	if (rc) {
 		targets_free(v, n);
@@ -343,9 +343,9 @@ static void target_log(const struct prober *p, const struct probe_target *t)
 {
 	char segs[ADDR_SEGS_STR_LEN], peer[ADDR_STR_LEN];
 
-	log_event(t->down ? LOG_LEVEL_WARN : LOG_LEVEL_INFO, t->down ? "path-down" : "path-up",
+	log_event(t->v.down ? LOG_LEVEL_WARN : LOG_LEVEL_INFO, t->v.down ? "path-down" : "path-up",
 		  "dev=%s segs=%s peer=%s probes_lost=%u", p->o->dev, addr_segs_str(&t->path, segs),
-		  addr_key_str(&t->peer, peer), t->lost);
+		  addr_key_str(&t->peer, peer), t->v.lost);
 }
 
 static void batch_flush(struct prober *p)
@@ -358,7 +358,7 @@ static void batch_flush(struct prober *p)
 		int sent = sendmmsg(p->tx, p->batch + done, p->nbatch - done, MSG_DONTWAIT);
 
 		if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			break; /* the buffer is full: the rest of this round is lost */
+			break; /* the buffer is full: the rest of this batch is lost */
 		/* sendmmsg stops at the first that fails: that one is lost, the
 		 * rest still go. */
 		done += sent > 0 ? (unsigned int)sent : 1;
@@ -380,27 +380,21 @@ static void batch_add(struct prober *p, size_t i, __u32 seq)
 	memcpy(&p->to[b].sin6_addr, t->uturn.segs[0], SRV6_ADDR_LEN);
 	p->batch[b].msg_hdr = (struct msghdr){ .msg_name = &p->to[b], .msg_namelen = sizeof(p->to[b]),
 					       .msg_iov = &p->iov[b], .msg_iovlen = 1 };
-	p->owner[seq & 0xffff] = (__u32)i + 1;
+	p->owner[seq & ((1u << OWNER_BITS) - 1)] = (__u32)i + 1;
 	if (++p->nbatch == ARRAY_SIZE(p->batch))
 		batch_flush(p);
 }
 
-/* How long target t's probes are waited for: two intervals, or longer when
- * its round trips say so (a queue on a busy link delays without losing:
- * srtt + 4 rttvar, as TCP's RTO), at most PROBE_TIMEOUT_MAX_NS. */
-static __u64 target_timeout(const struct prober *p, const struct probe_target *t)
+static struct verdict_opts verdict_opts_of(const struct prober *p)
 {
-	__u64 floor = 2 * p->interval_ms * 1000000ull;
-	__u64 rto = t->srtt_ns + 4 * t->rttvar_ns;
-
-	if (rto > PROBE_TIMEOUT_MAX_NS)
-		rto = PROBE_TIMEOUT_MAX_NS;
-	return rto > floor ? rto : floor;
+	return (struct verdict_opts){ p->interval_ms * 1000000ull, p->o->loss, p->o->recover };
 }
 
-static void target_change(struct prober *p, struct probe_target *t, bool down)
+/* A verdict changed: count, log and write it. */
+static void target_changed(struct prober *p, struct probe_target *t, enum verdict_change c)
 {
-	t->down = down;
+	if (c == VERDICT_SAME)
+		return;
 	t->changes++;
 	t->since_ns = boot_ns();
 	target_log(p, t);
@@ -410,63 +404,15 @@ static void target_change(struct prober *p, struct probe_target *t, bool down)
 
 /* Target i's probes past their timeout are lost (a verdict is written when
  * it changes; the loss counts with the round trips, once a second), then a
- * new probe, unless all PROBE_INFLIGHT are still out. */
+ * new probe if a slot is free. */
 static void target_tick(struct prober *p, size_t i, __u64 now)
 {
 	struct probe_target *t = &p->t[i];
-	__u64 timeout = target_timeout(p, t);
-	struct probe_sent *s;
+	struct verdict_opts o = verdict_opts_of(p);
 
-	for (unsigned int k = 0; k < PROBE_INFLIGHT; k++) {
-		s = &t->sent[(t->head + k) % PROBE_INFLIGHT];
-		if (s->state != PROBE_OUT || now - s->sent_ns < timeout)
-			continue;
-		s->state = PROBE_LATE;
-		t->lost++;
-		t->answered = 0;
-		if (!t->down && t->lost >= p->o->loss)
-			target_change(p, t, true);
-	}
-	s = &t->sent[t->head];
-	if (s->state == PROBE_OUT)
-		return;
-	*s = (struct probe_sent){ PROBE_OUT, p->next_seq++, now };
-	t->head = (t->head + 1) % PROBE_INFLIGHT;
-	batch_add(p, i, s->seq);
-}
-
-/* RFC 6298: srtt and rttvar from one round trip. */
-static void rtt_sample(struct probe_target *t, __u64 rtt)
-{
-	if (!t->srtt_ns) {
-		t->srtt_ns = rtt ? rtt : 1;
-		t->rttvar_ns = rtt / 2;
-		return;
-	}
-	t->rttvar_ns = (3 * t->rttvar_ns + (t->srtt_ns > rtt ? t->srtt_ns - rtt : rtt - t->srtt_ns)) / 4;
-	t->srtt_ns = (7 * t->srtt_ns + rtt) / 8;
-}
-
-static void target_answered(struct prober *p, struct probe_target *t, struct probe_sent *sent)
-{
-	__u64 rtt = boot_ns() - sent->sent_ns;
-	bool late = sent->state == PROBE_LATE;
-
-	sent->state = PROBE_FREE;
-	rtt_sample(t, rtt);
-	t->probes_answered++;
-	t->rtt_ns_sum += rtt;
-	if (late) {
-		/* Counted lost, yet the path works, only slowly: no loss in a
-		 * row, and the timeout has grown with this round trip. */
-		if (!t->down)
-			t->lost = 0;
-		return;
-	}
-	t->lost = 0;
-	t->answered++;
-	if (t->down && t->answered >= p->o->recover)
-		target_change(p, t, false);
+	target_changed(p, t, verdict_judge(&t->v, &o, now));
+	if (verdict_send(&t->v, p->next_seq, now))
+		batch_add(p, i, p->next_seq++);
 }
 
 /* Every probe of ours back home: its target answered. */
@@ -476,20 +422,22 @@ static void probes_read(struct prober *p)
 	ssize_t len;
 
 	while ((len = recv(p->rx, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+		struct verdict_opts o = verdict_opts_of(p);
 		struct probe_target *t;
 		struct probe_tag tag;
+		enum verdict_change c;
 		__u32 seq, who;
+		bool ours;
 
 		if (probe_parse(buf, (size_t)len, &tag) || tag.nonce != p->nonce)
 			continue;
 		seq = (__u32)tag.id << 16 | tag.seq;
-		who = p->owner[seq & 0xffff];
+		who = p->owner[seq & ((1u << OWNER_BITS) - 1)];
 		if (!who || who > p->n)
 			continue;
 		t = &p->t[who - 1];
-		for (int k = 0; k < PROBE_INFLIGHT; k++)
-			if (t->sent[k].state != PROBE_FREE && t->sent[k].seq == seq)
-				target_answered(p, t, &t->sent[k]);
+		c = verdict_answer(&t->v, &o, seq, boot_ns(), &ours);
+		target_changed(p, t, c);
 	}
 }
 
@@ -504,11 +452,11 @@ static void suspects_update(struct prober *p)
 	if (!p->suspects_stale)
 		return;
 	for (size_t i = 0; i < p->n; i++)
-		down += p->t[i].down;
+		down += p->t[i].v.down;
 	if (down && !(w = calloc(p->n, sizeof(*w))))
 		return;
 	for (size_t i = 0; i < p->n && down; i++)
-		w[i] = (struct suspect_walk){ p->t[i].routers, p->t[i].nrouters, p->t[i].down };
+		w[i] = (struct suspect_walk){ p->t[i].routers, p->t[i].nrouters, p->t[i].v.down };
 	if (down && suspects_find(w, p->n, &s)) {
 		free(w);
 		return;
@@ -550,7 +498,7 @@ static int stop_open(struct prober *p)
 
 static int sockets_open(struct prober *p, struct err *e)
 {
-	int rcvbuf = 8 << 20;
+	int bufsize = 8 << 20;
 	struct icmp6_filter filter;
 
 	p->sig = stop_open(p);
@@ -562,8 +510,12 @@ static int sockets_open(struct prober *p, struct err *e)
 		return errf(e, "cannot open the probe sockets: %s", strerror(errno));
 	/* Room for a few intervals of probes coming back while this process waits
 	 * for a CPU (root may go past rmem_max). */
-	if (setsockopt(p->rx, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
-		setsockopt(p->rx, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	if (setsockopt(p->rx, SOL_SOCKET, SO_RCVBUFFORCE, &bufsize, sizeof(bufsize)))
+		setsockopt(p->rx, SOL_SOCKET, SO_RCVBUF, &bufsize, sizeof(bufsize));
+	/* And to send: probes held for a first hop's neighbour that does not
+	 * answer must not leave the others no room. */
+	if (setsockopt(p->tx, SOL_SOCKET, SO_SNDBUFFORCE, &bufsize, sizeof(bufsize)))
+		setsockopt(p->tx, SOL_SOCKET, SO_SNDBUF, &bufsize, sizeof(bufsize));
 	ICMP6_FILTER_SETBLOCKALL(&filter);
 	ICMP6_FILTER_SETPASS(ICMP6_ECHO_REQUEST, &filter);
 	if (setsockopt(p->rx, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof(filter)) ||
@@ -576,9 +528,9 @@ static int sockets_open(struct prober *p, struct err *e)
 static void paths_release(struct prober *p)
 {
 	for (size_t i = 0; i < p->n; i++) {
-		if (!p->t[i].down)
+		if (!p->t[i].v.down)
 			continue;
-		p->t[i].down = false;
+		p->t[i].v.down = false;
 		target_publish(p, &p->t[i]);
 	}
 }
@@ -626,8 +578,9 @@ static int home_find(struct prober *p, struct err *e)
 	if (rc)
 		return errf(e, "probe: %s has no micro-SID decap SID for the probes to come back to (srv6-bpf sid add ... action decap6)",
 			    p->o->dev);
-	if (p->o->has_function)
-		probe_home_function(&p->home, p->o->function);
+	if (p->o->has_function && probe_home_function(&p->home, p->o->function))
+		return errf(e, "probe: %s's decap SID has no room for the function micro-SID %x after it",
+			    p->o->dev, p->o->function);
 	memcpy(p->home.addr, p->cfg.src, SRV6_ADDR_LEN);
 	memcpy(p->suspects.block.prefix, p->home.block, sizeof(p->home.block));
 	p->suspects.block.bits = 8 * sizeof(p->home.block);
@@ -644,7 +597,7 @@ int probe_open(struct ctx *c, const struct probe_opts *o, struct prober **out, s
 		return errf(e, "out of memory");
 	*p = (struct prober){ .c = c, .o = o, .tx = -1, .rx = -1, .sig = -1 };
 	pthread_mutex_init(&p->lock, NULL);
-	p->owner = calloc(1u << 16, sizeof(*p->owner));
+	p->owner = calloc(1u << OWNER_BITS, sizeof(*p->owner));
 	if (getrandom(&p->nonce, sizeof(p->nonce), 0) != sizeof(p->nonce))
 		p->nonce = boot_ns() ^ (__u64)getpid() << 32;
 	if (!p->owner) {
@@ -674,7 +627,7 @@ static int probe_rounds(struct prober *p, struct err *e)
 
 	for (;;) {
 		struct pollfd fds[] = { { p->rx, POLLIN, 0 }, { p->sig, POLLIN, 0 } };
-		__u64 now = boot_ns();
+		__u64 now = boot_ns(), wake;
 
 		if (now >= next_refresh) {
 			if (targets_refresh(p, e))
@@ -694,7 +647,8 @@ static int probe_rounds(struct prober *p, struct err *e)
 				next_tick = now + p->interval_ms * 1000000ull;
 			continue;
 		}
-		if (poll(fds, ARRAY_SIZE(fds), (int)((next_tick - now + 999999) / 1000000)) < 0 &&
+		wake = next_tick < next_refresh ? next_tick : next_refresh;
+		if (poll(fds, ARRAY_SIZE(fds), (int)((wake - now + 999999) / 1000000)) < 0 &&
 		    errno != EINTR)
 			return errf(e, "poll: %s", strerror(errno));
 		if (fds[1].revents)
@@ -712,6 +666,14 @@ int probe_loop(struct prober *p, struct err *e)
 		  p->o->dev, p->o->interval_ms, p->o->loss, p->o->recover,
 		  p->o->max_rate ? p->o->max_rate : PROBE_MAX_RATE_DEFAULT);
 	rc = probe_rounds(p, e);
+	if (rc) {
+		/* Nothing will judge the paths any more: up, and nothing for the
+		 * planner to avoid. */
+		paths_release(p);
+		pthread_mutex_lock(&p->lock);
+		suspects_free(&p->suspects);
+		pthread_mutex_unlock(&p->lock);
+	}
 	log_event(LOG_LEVEL_INFO, "probe-stop", "dev=%s", p->o->dev);
 	return rc;
 }

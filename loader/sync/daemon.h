@@ -18,7 +18,7 @@ struct daemon_opts {
 	const char *metrics;   /* ADDR:PORT to serve /metrics on, or NULL */
 	bool cleanup;          /* unload DEV on SIGTERM/SIGINT */
 	unsigned int probe_interval_ms; /* probe DEV's paths this often; 0: no prober */
-	unsigned int probe_max_rate;    /* probes a second at most */
+	unsigned int probe_max_rate;    /* probes a second at most; 0: the prober's default */
 };
 
 /* Load DEV if needed, sync every interval and on SIGHUP until SIGTERM or

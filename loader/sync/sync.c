@@ -366,6 +366,37 @@ static size_t plan_around_suspects(struct sync_job *job, struct topology *t)
 }
 
 /*
+ * Going around the suspects must not cut a flow off (every path of a peer
+ * dead: the peer's leaf, or no router ending micro-SIDs): then the datapath's
+ * failover is the better answer, and the plan goes around nothing. *plan is
+ * replaced by the plan on t with its edges back as they were (edges).
+ */
+static int plan_unless_cut_off(struct sync_job *job, struct topology *t,
+			       const struct topo_edge *edges, const struct plan_opts *po,
+			       struct plan **plan, struct err *e)
+{
+	size_t cut = plan_get_summary(*plan)->unroutable;
+	struct plan *plain;
+
+	if (!cut)
+		return 0;
+	memcpy(t->e, edges, t->ne * sizeof(*t->e));
+	if (plan_compute(t, &job->members, po, &plain, e))
+		return -1;
+	if (plan_get_summary(plain)->unroutable >= cut) {
+		plan_free(plain); /* the flows were cut off anyway */
+		return 0;
+	}
+	log_event(LOG_LEVEL_WARN, "plan-avoids",
+		  "dev=%s none: going around them would leave %zu flows without a path",
+		  job->o->dev, cut - plan_get_summary(plain)->unroutable);
+	plan_free(*plan);
+	*plan = plain;
+	job->avoided = 0;
+	return 0;
+}
+
+/*
  * Plan every flow of the job's pattern, then program the local host's share:
  * the peers it sends to get their planned paths; the others are left alone
  * (plain routing), since the plan puts no traffic of ours on them.
@@ -378,12 +409,20 @@ static int source_topology(struct sync_job *job, struct err *e)
 	struct route_req *reqs = NULL;
 	struct plan *plan = NULL;
 	struct topology t = { 0 };
+	struct topo_edge *edges = NULL;
 	struct plan_opts po;
 	size_t n = 0;
 	int rc = -1;
 
 	if (topology_get(o, &t, e))
 		return -1;
+	/* The edges as the topology has them, should going around leave flows without a path. */
+	if (o->avoid && o->avoid->n && !(edges = malloc(t.ne * sizeof(*t.e) + 1))) {
+		errf(e, "out of memory");
+		goto out;
+	}
+	if (edges)
+		memcpy(edges, t.e, t.ne * sizeof(*t.e));
 	job->avoided = plan_around_suspects(job, &t);
 	plan_opts_init(&po);
 	po.pattern = (enum plan_pattern)o->pattern;
@@ -404,6 +443,7 @@ static int source_topology(struct sync_job *job, struct err *e)
 		po.previous = prev_file;
 	}
 	if (plan_compute(&t, &job->members, &po, &plan, e) ||
+	    (job->avoided && plan_unless_cut_off(job, &t, edges, &po, &plan, e)) ||
 	    routes_from_plan(plan, job->local->name, o->family, &reqs, &n, e))
 		goto out;
 	/* A peer's key: the hosts file's address, else its vertex's of the family. */
@@ -434,6 +474,7 @@ static int source_topology(struct sync_job *job, struct err *e)
 		rc = job->plan_json ? 0 : -1;
 	}
 out:
+	free(edges);
 	free(reqs);
 	plan_free(plan);
 	plan_prev_free(prev_file);

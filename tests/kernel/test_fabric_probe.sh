@@ -148,36 +148,12 @@ ok "all 3000 datagrams arrived (longest gap $gap), $fo failed over; on the wire 
 back leaf01 "$SPINE"
 ok "leaf01 -> $SPINE carries again: path $P up on both hosts, the flow back on it"
 
-# spine_end SPINE on|off: whether SPINE ends its micro-SID (srv6-bpf's End SID
-# on each of its interfaces, or the kernel's seg6local route, as lablib and
-# tests/lab/fabric.py set them up). Plain IPv6 routing is untouched.
-spine_end() {
-	local s=$1 loc dev
-	loc=$(json_eval "[r['locator'] for r in j['routers'] if r['name'] == '$s'][0]" "$LAB_DIR/lab.json")
-	if [[ $(json_eval 'j.get("router", "kernel")' "$LAB_DIR/lab.json") == kernel ]]; then
-		if [[ $2 == on ]]; then
-			nip "$s" -6 route add "$loc" encap seg6local action End flavors next-csid \
-				lblen 32 nflen 16 dev leaf00
-		else
-			nip "$s" -6 route del "$loc"
-		fi
-	else
-		for dev in leaf00 leaf01; do
-			if [[ $2 == on ]]; then
-				lab_sb "$s" sid add "$loc" dev "$dev" action end
-			else
-				lab_sb "$s" sid del "$loc" dev "$dev"
-			fi
-		done
-	fi
-}
-
 # What A sends, less its probes (encapsulated echo requests, 200 a second: a
 # capture of them would never stop growing for cap_stop).
 not_probes=(ip6 and src host "$A6" and not '(ip6[6] == 41 and ip6[46] == 58)')
 
 step "neither spine ends micro-SIDs: every path down, A's traffic leaves plain and arrives"
-for s in spine00 spine01; do spine_end "$s" off; done
+for s in spine00 spine01; do lab_spine_end "$s" off; done
 for h in $A $B; do for i in 0 1; do wait_state "$h" $i down; done; done
 nsx "$A" ping -6 -n -q -c 3 -i 0.2 -W 2 "$B6" >/dev/null || fail "$A cannot ping $B over plain routing"
 all=$(counter "$A" pass_all_paths_down)
@@ -202,7 +178,7 @@ assert_eq "packets on A's paths meanwhile" "$on_paths" \
 ok "states (A0 A1 B0 B1) $(states), $downs path-down lines on $A; 500 of 500 arrived, on the wire unencapsulated to $B6; pass_all_paths_down +$all"
 
 step "the spines end micro-SIDs again: the paths come back, the traffic encapsulated"
-for s in spine00 spine01; do spine_end "$s" on; done
+for s in spine00 spine01; do lab_spine_end "$s" on; done
 for h in $A $B; do for i in 0 1; do wait_state "$h" $i up; done; done
 all=$(counter "$A" pass_all_paths_down)
 before=$(path_json "$A" "$P" packets)

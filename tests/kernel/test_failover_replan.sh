@@ -10,6 +10,10 @@
 #   - the dead U-turn, no longer any path's, is still probed: when the link
 #     comes back it comes up, and the next sync plans with spine00's links
 #     (the gauge is back to 0);
+#   - neither spine ends micro-SIDs: every U-turn is dead, going around them
+#     would leave the peer without a path, so the plan goes around nothing
+#     (one line) and the peer stays programmed, its paths down: its traffic
+#     goes plain and arrives;
 #   - UDP flows sent after each change all arrive.
 # shellcheck source=tests/lab/lablib.sh
 . "$(dirname "$0")/../lab/lablib.sh"
@@ -79,6 +83,16 @@ assert_match "$A's avoided links (spine00~leaf00, spine00~leaf01)" '^2$' \
 	"$(metrics_of "$A" $PORT | awk '$1 ~ /^srv6_bpf_plan_avoided_links/ { print $2 }')"
 got=$(udp_arrive 200)
 assert_eq "datagrams that arrived on the re-planned paths" 200 "$got"
+# The dead U-turn, no path's any more, is still probed and still dead: the
+# next syncs keep going around it, and it does not flap.
+syncs=$(grep -c 'event=sync ' "$KT_TMP/run-$A.err")
+syncs_past() { (($(grep -c 'event=sync ' "$KT_TMP/run-$A.err") >= $1)); }
+wait_for 50 0.1 "three more syncs on $A" syncs_past $((syncs + 3))
+assert_eq "$A's avoided links, three syncs later" 2 \
+	"$(metrics_of "$A" $PORT | awk '$1 ~ /^srv6_bpf_plan_avoided_links/ { print $2 }')"
+assert_eq "$A's path-down lines (the U-turn through spine00, once)" 1 \
+	"$(grep -c 'event=path-down' "$KT_TMP/run-$A.err")"
+assert_eq "$A's path-up lines while the link is dead" 0 "$(grep -c 'event=path-up' "$KT_TMP/run-$A.err" || true)"
 ok "$A: $(grep -m1 'event=plan-avoids' "$KT_TMP/run-$A.err" | sed 's/.*event=plan-avoids //'); paths now $(spines "$A")"
 
 step "the link comes back: the dead U-turn, still probed, comes up; the next plan has its links again"
@@ -95,3 +109,18 @@ assert_eq "datagrams that arrived" 200 "$got"
 # Both spines would not lower the max load here (each host's own link carries
 # its whole flow), so the plan keeps its flows where they are: minimal churn.
 ok "$A's plan goes around nothing again (its paths: spines $(spines "$A")); every datagram arrived"
+
+step "neither spine ends micro-SIDs: every U-turn dead; going around them would cut the peer off, so the plan keeps its paths"
+for s in spine00 spine01; do lab_spine_end "$s" off; done
+cut_off() { grep -q 'event=plan-avoids dev=eth0 none: going around them would leave' "$KT_TMP/run-$A.err"; }
+wait_for 50 0.1 "$A's line: avoiding would cut flows off" cut_off
+assert_eq "$A's peers (kept, paths down: the datapath sends plain)" 1 \
+	"$(lab_sb "$A" -j route show dev eth0 | json_eval 'len(j)')"
+got=$(udp_arrive 200)
+assert_eq "datagrams that arrived over plain routing" 200 "$got"
+for s in spine00 spine01; do lab_spine_end "$s" on; done
+all_up() {
+	(($(lab_sb "$1" -j route show dev eth0 | json_eval 'sum(p["state"] != "up" for r in j for p in r["paths"])') == 0))
+}
+for h in $A $B; do wait_for 100 0.1 "$h's paths up again" all_up "$h"; done
+ok "with every U-turn dead the plan went around nothing; the peer stayed, its traffic plain; its paths up again"

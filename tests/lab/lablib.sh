@@ -424,6 +424,31 @@ lab_flow_path() {
 	if (($(lab_path_json "$1" 0 packets) - before >= 20)); then echo 0; else echo 1; fi
 }
 
+# lab_spine_end SPINE on|off (the 2 x 2 lab): whether SPINE ends its
+# micro-SID (srv6-bpf's End SID
+# on each of its interfaces, or the kernel's seg6local route, as lablib and
+# tests/lab/fabric.py set them up). Plain IPv6 routing is untouched.
+lab_spine_end() {
+	local s=$1 loc dev
+	loc=$(json_eval "[r['locator'] for r in j['routers'] if r['name'] == '$s'][0]" "$LAB_DIR/lab.json")
+	if [[ $(json_eval 'j.get("router", "kernel")' "$LAB_DIR/lab.json") == kernel ]]; then
+		if [[ $2 == on ]]; then
+			nip "$s" -6 route add "$loc" encap seg6local action End flavors next-csid \
+				lblen 32 nflen 16 dev leaf00
+		else
+			nip "$s" -6 route del "$loc"
+		fi
+	else
+		for dev in leaf00 leaf01; do
+			if [[ $2 == on ]]; then
+				lab_sb "$s" sid add "$loc" dev "$dev" action end
+			else
+				lab_sb "$s" sid del "$loc" dev "$dev"
+			fi
+		done
+	fi
+}
+
 # lab_link_dead NODE IFACE on|off OBJ [ingress|egress|both]: NODE's IFACE
 # drops everything both ways (both, the default), or only what it receives
 # (ingress) or sends (egress): a link dead one way; off: it carries again (give
