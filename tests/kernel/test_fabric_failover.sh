@@ -15,18 +15,9 @@
 kt_init
 [[ -x $SRV6_BPF ]] || fail "$SRV6_BPF not found: run make (or set SRV6_BPF)"
 LAB_DIR=$KT_TMP/lab
-A=host0000 B=host0001
 
 step "the lab: 2 spines, 2 leaves, a host on each; srv6-bpf on both hosts"
-lab_generate --spines 2 --leaves 2 --hosts-per-leaf 1 --rate-mbit 200
-lab_build
-bpffs_mount LAB_BPFFS
-lab_srv6_load
-B6=$(lab_host "$B" ipv6)
-lab_both_spines "$A" "$B"
-for h in $A $B; do
-	bg_start "probe-$h" "$h" "$SRV6_BPF" --bpffs "$LAB_BPFFS" probe dev eth0 --interval 10
-done
+lab_pair_probing 200
 
 clang -O2 -target bpf -c "$KT_LIB_DIR/drop.bpf.c" -o "$KT_TMP/drop.o"
 link_dead() { lab_link_dead "$SPINE" leaf01 "$1" "$KT_TMP/drop.o"; }

@@ -396,6 +396,26 @@ lab_teardown() {
 # lab_host HOST FIELD: a host's FIELD in lab.json (ipv6, node_id, ...).
 lab_host() { json_eval "[h['$2'] for h in j['hosts'] if h['name'] == '$1'][0]" "$LAB_DIR/lab.json"; }
 
+# lab_pair_probing [RATE]: the kernel tests' 2 x 2 leaf-spine (one host a
+# leaf, every link shaped to RATE Mbit/s, default 200) with srv6-bpf on both
+# hosts, host0000 (A) and host0001 (B) reaching each other over both spines
+# (lab_both_spines), both running `srv6-bpf probe --interval 10` (background
+# jobs probe-HOST: their logs are $KT_TMP/probe-HOST.err). Sets A, B, A6, B6.
+lab_pair_probing() {
+	local h
+	A=host0000 B=host0001
+	lab_generate --spines 2 --leaves 2 --hosts-per-leaf 1 --rate-mbit "${1:-200}"
+	lab_build
+	bpffs_mount LAB_BPFFS
+	lab_srv6_load
+	# shellcheck disable=SC2034 # the callers'
+	A6=$(lab_host "$A" ipv6) B6=$(lab_host "$B" ipv6)
+	lab_both_spines "$A" "$B"
+	for h in $A $B; do
+		bg_start "probe-$h" "$h" "$SRV6_BPF" --bpffs "$LAB_BPFFS" probe dev eth0 --interval 10
+	done
+}
+
 # lab_both_spines A B: A (on leaf00) and B (on leaf01) reach each other over
 # spine00 and spine01, one carrier each: leaf, spine, leaf, the other host's
 # locator (decapsulated there).

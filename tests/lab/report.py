@@ -446,12 +446,14 @@ def failover(a):
                p["failover_packets"]), "  ")
     if "path_down_events" in p:
         ev, ref = p["path_down_events"], p.get("reference_path_down_events")
+        alive = ev["elsewhere"] + (ref["across_dead_link"] + ref["elsewhere"] if ref else 0)
         say("path-down events the probers logged during the run: %d on paths across the dead "
-            "link, %d on paths that were alive%s (probes lost in the queues of saturated "
-            "links: those flows move and come back)."
+            "link, %d on paths that were alive%s%s."
             % (ev["across_dead_link"], ev["elsewhere"],
                "; %d in the run without the failure" % (ref["across_dead_link"] + ref["elsewhere"])
-               if ref else ""), "  ")
+               if ref else "",
+               " (live paths taken down: their flows move and come back)" if alive else ""),
+            "  ")
     if any(d is None for d in died):
         say("note: in some runs the flows ended before the link died (no failure measured)")
     return 0
