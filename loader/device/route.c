@@ -78,15 +78,36 @@ static int nh_lookup(struct ctx *c, struct nh_cache *cache, const __u8 *sid, str
 }
 
 /*
- * Look up every new path's first SID in one pipelined pass: a batch of
- * 65,536 peers needs 65,536 lookups. SIDs without a route stay out; their
- * change asks again and reports the error with its line.
+ * The first SIDs to look up: the first of each /48 that routing treats as one
+ * (no route or rule more specific inside it: every address there takes the
+ * same route), and every SID of the other /48s. sids is sorted and unique, so
+ * a /48's SIDs are neighbours and a lookup stands for the SIDs up to the next
+ * one looked up. Returns how many (their indexes, ascending, in ask[]).
  */
-static int nh_prefetch(struct ctx *c, struct nh_cache *cache, const struct change *v, size_t n,
-		       struct err *e)
+static size_t nh_groups(const __u8 (*sids)[SRV6_ADDR_LEN], size_t n,
+			const struct nlx_specifics *specific, size_t *ask)
 {
-	size_t count = 0, unique = 0;
-	__u8 (*sids)[SRV6_ADDR_LEN];
+	size_t asked = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || memcmp(sids[i], sids[i - 1], NLX_GROUP_BYTES) ||
+		    nlx_specific_in(specific, sids[i]))
+			ask[asked++] = i;
+	return asked;
+}
+
+/*
+ * Look up every new path's first SID in one pipelined pass (nh_groups: a
+ * batch of 65,536 peers behind a few routers needs a few lookups). SIDs
+ * without a route stay out; their change asks again and reports the error
+ * with its line.
+ */
+static int nh_prefetch(struct ctx *c, struct nh_cache *cache, const struct peer_table *t,
+		       const struct change *v, size_t n, struct err *e)
+{
+	size_t count = 0, unique = 0, asked;
+	__u8 (*sids)[SRV6_ADDR_LEN], (*want)[SRV6_ADDR_LEN];
+	size_t *ask;
 	struct nexthop *nh;
 	bool *found;
 	int rc = -1;
@@ -96,9 +117,11 @@ static int nh_prefetch(struct ctx *c, struct nh_cache *cache, const struct chang
 	if (count == 0)
 		return 0;
 	sids = calloc(count, sizeof(*sids));
+	want = calloc(count, sizeof(*want));
+	ask = calloc(count, sizeof(*ask));
 	nh = calloc(count, sizeof(*nh));
 	found = calloc(count, sizeof(*found));
-	if (!sids || !nh || !found) {
+	if (!sids || !want || !ask || !nh || !found) {
 		errf(e, "out of memory");
 		goto out;
 	}
@@ -110,15 +133,23 @@ static int nh_prefetch(struct ctx *c, struct nh_cache *cache, const struct chang
 	for (size_t i = 0; i < count; i++)
 		if (unique == 0 || memcmp(sids[unique - 1], sids[i], SRV6_ADDR_LEN))
 			memmove(sids[unique++], sids[i], SRV6_ADDR_LEN);
-	if (nlx_route_get6_many(&c->nl, (const __u8(*)[SRV6_ADDR_LEN])sids, unique, nh, found, e))
+	asked = nh_groups((const __u8(*)[SRV6_ADDR_LEN])sids, unique, &t->specific, ask);
+	for (size_t i = 0; i < asked; i++)
+		memcpy(want[i], sids[ask[i]], SRV6_ADDR_LEN);
+	if (nlx_route_get6_many(&c->nl, (const __u8(*)[SRV6_ADDR_LEN])want, asked, nh, found, e))
 		goto out;
 	/* Already in order: appending keeps the cache sorted. */
-	for (size_t i = 0; i < unique; i++)
-		if (found[i] && nh_insert(cache, sids[i], &nh[i], e))
+	for (size_t i = 0, k = 0; i < unique; i++) {
+		if (k + 1 < asked && ask[k + 1] == i)
+			k++;
+		if (found[k] && nh_insert(cache, sids[i], &nh[k], e))
 			goto out;
+	}
 	rc = 0;
 out:
 	free(sids);
+	free(want);
+	free(ask);
 	free(nh);
 	free(found);
 	return rc;
@@ -237,7 +268,7 @@ static int changes_check(struct ctx *c, struct change *v, size_t n, struct peer_
 			goto out;
 		}
 	}
-	if (nh_prefetch(c, &nhc, v, n, e))
+	if (nh_prefetch(c, &nhc, t, v, n, e))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		if (change_check(c, &v[i], t, &nhc, e)) {

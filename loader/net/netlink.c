@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fib_rules.h>
 #include <linux/if_addr.h>
 #include <linux/lwtunnel.h>
 #include <linux/rtnetlink.h>
@@ -449,8 +450,57 @@ struct host_routes {
 	unsigned int table;
 	struct host_route *v;
 	size_t n, cap;
+	struct nlx_specifics *specific; /* or NULL */
 	int oom;
 };
+
+static int head_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, NLX_GROUP_BYTES);
+}
+
+bool nlx_specific_in(const struct nlx_specifics *s, const __u8 addr[SRV6_ADDR_LEN])
+{
+	return s->n && bsearch(addr, s->head, s->n, sizeof(*s->head), head_cmp);
+}
+
+static void specific_add(struct nlx_specifics *s, unsigned int len, const struct nlattr *dst, int *oom)
+{
+	if (len <= 8 * NLX_GROUP_BYTES || !dst || nla_len(dst) != SRV6_ADDR_LEN)
+		return;
+	if (!array_append((void **)&s->head, &s->n, &s->cap, nla_data(dst), sizeof(*s->head)))
+		*oom = 1;
+}
+
+static void rule_specific(struct nlmsghdr *h, void *arg)
+{
+	struct host_routes *acc = arg;
+	struct fib_rule_hdr *frh = nlmsg_data(h);
+	struct nlattr *tb[FRA_MAX + 1];
+
+	if (h->nlmsg_type == RTM_NEWRULE && nlmsg_parse(h, sizeof(*frh), tb, FRA_MAX, NULL) == 0)
+		specific_add(acc->specific, frh->dst_len, tb[FRA_DST], &acc->oom);
+}
+
+/* The rules' destinations longer than /48 into acc->specific. */
+static int rules_specific(struct nlx *n, struct host_routes *acc, struct err *e)
+{
+	struct fib_rule_hdr frh = { .family = AF_INET6 };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETRULE, NLM_F_REQUEST | NLM_F_DUMP);
+	char buf[128];
+	unsigned int seq;
+	size_t len = 0;
+	int error = 0;
+
+	if (!msg || nlmsg_append(msg, &frh, sizeof(frh), NLMSG_ALIGNTO) < 0 ||
+	    nlx_queue(n, msg, buf, &len, sizeof(buf), &seq) || nlx_send(n, buf, len)) {
+		nlmsg_free(msg);
+		return errf(e, "netlink: cannot list rules");
+	}
+	nlmsg_free(msg);
+	nlx_collect(n, seq, seq, false, &error, rule_specific, acc);
+	return error ? errf(e, "netlink: cannot list rules: %s", strerror(error)) : 0;
+}
 
 bool nlx_host_route_parse(struct nlmsghdr *h, unsigned int table, struct host_route *r)
 {
@@ -477,22 +527,34 @@ static void host_route_parse(struct nlmsghdr *h, void *arg)
 	struct host_routes *acc = arg;
 	struct host_route r;
 
+	struct route_view v;
+
 	if (nlx_host_route_parse(h, acc->table, &r) &&
 	    !array_append((void **)&acc->v, &acc->n, &acc->cap, &r, sizeof(r)))
 		acc->oom = 1;
+	if (acc->specific && route_view(h, &v) && v.rtm->rtm_family == AF_INET6)
+		specific_add(acc->specific, v.rtm->rtm_dst_len, v.tb[RTA_DST], &acc->oom);
 }
 
 int nlx_host_routes(struct nlx *n, unsigned int table, struct host_route **routes,
-		    size_t *count, struct err *e)
+		    size_t *count, struct nlx_specifics *specific, struct err *e)
 {
 	static const int families[] = { AF_INET6, AF_INET };
-	struct host_routes acc = { .table = table };
+	struct host_routes acc = { .table = table, .specific = specific };
 
 	for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
 		if (nlx_routes_dump(n, families[i], host_route_parse, &acc, e) || acc.oom) {
 			free(acc.v);
 			return acc.oom ? errf(e, "netlink: cannot list routes: out of memory") : -1;
 		}
+	}
+	if (specific) {
+		if (rules_specific(n, &acc, e) || acc.oom) {
+			free(acc.v);
+			return acc.oom ? errf(e, "netlink: cannot list rules: out of memory") : -1;
+		}
+		if (specific->n)
+			qsort(specific->head, specific->n, sizeof(*specific->head), head_cmp);
 	}
 	qsort(acc.v, acc.n, sizeof(*acc.v), host_route_cmp);
 	*routes = acc.v;

@@ -104,9 +104,24 @@ int nlx_route_get6(struct nlx *n, const __u8 dst[SRV6_ADDR_LEN], struct nexthop 
 int nlx_route_get6_many(struct nlx *n, const __u8 (*dsts)[SRV6_ADDR_LEN], size_t count,
 			struct nexthop *nh, bool *found, struct err *e);
 
-/* Every host route in table, sorted by key (for bsearch). */
+/*
+ * The first 48 bits of every IPv6 prefix longer than /48 that routing looks at
+ * (routes of any table, rules' destinations), sorted: a /48 without any is
+ * routed as one, so one lookup stands for every address in it.
+ */
+#define NLX_GROUP_BYTES 6
+struct nlx_specifics {
+	__u8 (*head)[NLX_GROUP_BYTES];
+	size_t n, cap;
+};
+
+/* Whether some prefix longer than /48 lies in addr's /48. */
+bool nlx_specific_in(const struct nlx_specifics *s, const __u8 addr[SRV6_ADDR_LEN]);
+
+/* Every host route in table, sorted by key (for bsearch); with specific, also
+ * the IPv6 routes' specifics (rules' too), from the same dump. */
 int nlx_host_routes(struct nlx *n, unsigned int table, struct host_route **routes,
-		    size_t *count, struct err *e);
+		    size_t *count, struct nlx_specifics *specific, struct err *e);
 const struct host_route *nlx_host_route_find(const struct host_route *routes, size_t count,
 					     const struct srv6_peer_key *key);
 

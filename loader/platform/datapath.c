@@ -601,7 +601,7 @@ static int our_routes_del(struct ctx *c, int ifindex, struct err *e)
 	size_t n = 0, k = 0;
 	int rc;
 
-	if (nlx_host_routes(&c->nl, RT_TABLE_MAIN, &routes, &n, e))
+	if (nlx_host_routes(&c->nl, RT_TABLE_MAIN, &routes, &n, NULL, e))
 		return -1;
 	keys = calloc(n ? n : 1, sizeof(*keys));
 	if (!keys) {

@@ -40,6 +40,7 @@ struct peer_table {
 	size_t ncur;
 	struct host_route *routes;      /* host routes in table, sorted by key */
 	size_t nroutes;
+	struct nlx_specifics specific;  /* where one first-SID lookup does not stand for its /48 */
 	bool peer_routes;               /* a host route per peer (BPF: unless loaded
 					   with peer-routes off; kernel: always) */
 	/* BPF platform */

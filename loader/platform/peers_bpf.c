@@ -49,6 +49,7 @@ static void peers_close(struct peer_table *t)
 {
 	free(t->cur);
 	free(t->routes);
+	free(t->specific.head);
 	free(t->slot_used);
 	srv6_maps_close(&t->maps);
 }
@@ -72,7 +73,7 @@ static int peers_open(struct ctx *c, const char *dev, struct peer_table *t, stru
 		goto fail;
 	}
 	if (nlx_link_get(&c->nl, dev, &t->li, e) ||
-	    nlx_host_routes(&c->nl, t->table, &t->routes, &t->nroutes, e))
+	    nlx_host_routes(&c->nl, t->table, &t->routes, &t->nroutes, &t->specific, e))
 		goto fail;
 	qsort(t->cur, t->ncur, sizeof(*t->cur), peer_entry_cmp);
 	return 0;

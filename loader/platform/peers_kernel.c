@@ -9,6 +9,7 @@ static void peers_close(struct peer_table *t)
 {
 	free(t->cur);
 	free(t->routes);
+	free(t->specific.head);
 }
 
 static int peers_open(struct ctx *c, const char *dev, struct peer_table *t, struct err *e)
@@ -19,7 +20,7 @@ static int peers_open(struct ctx *c, const char *dev, struct peer_table *t, stru
 	t->table = c->table;
 	if (nlx_link_get(&c->nl, dev, &t->li, e) ||
 	    nlx_seg6_peers(&c->nl, t->table, t->li.ifindex, &t->cur, NULL, &t->ncur, e) ||
-	    nlx_host_routes(&c->nl, t->table, &t->routes, &t->nroutes, e)) {
+	    nlx_host_routes(&c->nl, t->table, &t->routes, &t->nroutes, &t->specific, e)) {
 		peers_close(t);
 		return -1;
 	}
