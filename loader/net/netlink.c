@@ -377,25 +377,34 @@ int nlx_route_get6(struct nlx *n, const __u8 dst[SRV6_ADDR_LEN], struct nexthop 
 	return 0;
 }
 
-/* Call fn for every route of family in the kernel's dump. */
-static int nlx_routes_dump(struct nlx *n, int family, void (*fn)(struct nlmsghdr *, void *),
-			   void *arg, struct err *e)
+/* Call fn for every object of a dump request (type, with header hdr); what
+ * names them in errors. */
+static int nlx_dump(struct nlx *n, int type, const void *hdr, size_t hdr_len, const char *what,
+		    void (*fn)(struct nlmsghdr *, void *), void *arg, struct err *e)
 {
-	struct rtmsg rtm = { .rtm_family = (unsigned char)family };
-	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP);
+	struct nl_msg *msg = nlmsg_alloc_simple(type, NLM_F_REQUEST | NLM_F_DUMP);
 	char buf[128];
 	unsigned int seq;
 	size_t len = 0;
 	int error = 0;
 
-	if (!msg || nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0 ||
+	if (!msg || nlmsg_append(msg, (void *)hdr, hdr_len, NLMSG_ALIGNTO) < 0 ||
 	    nlx_queue(n, msg, buf, &len, sizeof(buf), &seq) || nlx_send(n, buf, len)) {
 		nlmsg_free(msg);
-		return errf(e, "netlink: cannot list routes");
+		return errf(e, "netlink: cannot list %s", what);
 	}
 	nlmsg_free(msg);
 	nlx_collect(n, seq, seq, false, &error, fn, arg);
-	return error ? errf(e, "netlink: cannot list routes: %s", strerror(error)) : 0;
+	return error ? errf(e, "netlink: cannot list %s: %s", what, strerror(error)) : 0;
+}
+
+/* Call fn for every route of family in the kernel's dump. */
+static int nlx_routes_dump(struct nlx *n, int family, void (*fn)(struct nlmsghdr *, void *),
+			   void *arg, struct err *e)
+{
+	struct rtmsg rtm = { .rtm_family = (unsigned char)family };
+
+	return nlx_dump(n, RTM_GETROUTE, &rtm, sizeof(rtm), "routes", fn, arg, e);
 }
 
 /* The fields of one dumped route that srv6-bpf reads. */
@@ -486,20 +495,8 @@ static void rule_specific(struct nlmsghdr *h, void *arg)
 static int rules_specific(struct nlx *n, struct host_routes *acc, struct err *e)
 {
 	struct fib_rule_hdr frh = { .family = AF_INET6 };
-	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETRULE, NLM_F_REQUEST | NLM_F_DUMP);
-	char buf[128];
-	unsigned int seq;
-	size_t len = 0;
-	int error = 0;
 
-	if (!msg || nlmsg_append(msg, &frh, sizeof(frh), NLMSG_ALIGNTO) < 0 ||
-	    nlx_queue(n, msg, buf, &len, sizeof(buf), &seq) || nlx_send(n, buf, len)) {
-		nlmsg_free(msg);
-		return errf(e, "netlink: cannot list rules");
-	}
-	nlmsg_free(msg);
-	nlx_collect(n, seq, seq, false, &error, rule_specific, acc);
-	return error ? errf(e, "netlink: cannot list rules: %s", strerror(error)) : 0;
+	return nlx_dump(n, RTM_GETRULE, &frh, sizeof(frh), "rules", rule_specific, acc, e);
 }
 
 bool nlx_host_route_parse(struct nlmsghdr *h, unsigned int table, struct host_route *r)

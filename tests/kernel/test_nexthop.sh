@@ -102,29 +102,30 @@ for peer in "$H1_6" "$H1_4"; do
 	ok "$peer: path 1 -> r1 ($mac_r1), $n2 packets on path 2 -> r2 ($mac_r2), all $FLOWS delivered"
 done
 
+# first_sids PORT SPORT SID2: 64 flows to H1_6 over its two paths (the first's
+# first SID fc00:0:100:2:e006::, the second's SID2), captured on h0: each
+# first SID with the MAC it left h0 for, "SID MAC," sorted.
+first_sids() {
+	sb h0 route replace "$H1_6" dev eth0 path segs fc00:0:100:2:e006:: path segs "$3"
+	cap_start "lan$1" h0 eth0 ip6 and src "$H0_6"
+	flows h0 send "$H1_6" "$1" --sport "$2" --flows "$FLOWS" >/dev/null
+	cap_stop "lan$1"
+	pcap_fields "lan$1" dst,eth_dst inner_dst="$H1_6" inner_dport="$1" | sort -u | tr '\t' ' ' | tr '\n' ','
+}
+
 step "a route more specific than a first SID's /48 is honoured (one lookup stands for a /48 only without one)"
 # r2 now also takes fc00:0:100:7::/64, inside r1's /48: a path whose first SID
 # is there must leave h0 for r2 although another path's first SID, in the same
 # /48, goes to r1.
 route h0 fc00:0:100:7::/64 via 2001:db8:1::fe
-sb h0 route replace "$H1_6" dev eth0 path segs fc00:0:100:2:e006:: path segs fc00:0:100:7:2:e006::
-cap_start lan7 h0 eth0 ip6 and src "$H0_6"
-flows h0 send "$H1_6" 45007 --sport 22000 --flows "$FLOWS" >/dev/null
-cap_stop lan7
-pairs=$(pcap_fields lan7 dst,eth_dst inner_dst="$H1_6" inner_dport=45007 | sort -u | tr '\t' ' ' | tr '\n' ',')
-assert_eq "first SID -> next hop MAC" \
-	"fc00:0:100:2:e006:: $mac_r1,fc00:0:100:7:2:e006:: $mac_r2," "$pairs"
+assert_eq "first SID -> next hop MAC" "fc00:0:100:2:e006:: $mac_r1,fc00:0:100:7:2:e006:: $mac_r2," \
+	"$(first_sids 45007 22000 fc00:0:100:7:2:e006::)"
 ok "fc00:0:100:2:e006:: -> r1, fc00:0:100:7:2:e006:: -> r2 (the /64 route), in one batch"
 
 step "a rule for a destination more specific than a first SID's /48 is honoured too"
 nip h0 -6 route del fc00:0:100:7::/64
 nip h0 -6 rule add to fc00:0:100:9::/64 lookup 100
 nip h0 -6 route add fc00:0:100::/48 via 2001:db8:1::fe table 100
-sb h0 route replace "$H1_6" dev eth0 path segs fc00:0:100:2:e006:: path segs fc00:0:100:9:2:e006::
-cap_start lan9 h0 eth0 ip6 and src "$H0_6"
-flows h0 send "$H1_6" 45009 --sport 23000 --flows "$FLOWS" >/dev/null
-cap_stop lan9
-pairs=$(pcap_fields lan9 dst,eth_dst inner_dst="$H1_6" inner_dport=45009 | sort -u | tr '\t' ' ' | tr '\n' ',')
-assert_eq "first SID -> next hop MAC" \
-	"fc00:0:100:2:e006:: $mac_r1,fc00:0:100:9:2:e006:: $mac_r2," "$pairs"
+assert_eq "first SID -> next hop MAC" "fc00:0:100:2:e006:: $mac_r1,fc00:0:100:9:2:e006:: $mac_r2," \
+	"$(first_sids 45009 23000 fc00:0:100:9:2:e006::)"
 ok "fc00:0:100:9:2:e006:: -> r2 (the rule's table), fc00:0:100:2:e006:: -> r1"
