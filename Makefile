@@ -168,9 +168,25 @@ BENCH_LIVE_STATS := $(BUILD)/bench/live-stats
 $(BENCH_LIVE_STATS): $(BUILD)/bench/tools/live_stats.o
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
+# bench/insitu: a UDP sender (sendmmsg), run-time statistics of given programs
+# around a command, and the section's small TC programs (an empty one, a
+# receiver that drops, and the headroom experiment).
+BENCH_UDP_BLAST  := $(BUILD)/bench/udp-blast
+BENCH_PROG_TIME  := $(BUILD)/bench/prog-time
+BENCH_INSITU_BPF := $(patsubst bench/insitu/%.bpf.c,$(BUILD)/bench/insitu/%.bpf.o,\
+                    $(wildcard bench/insitu/*.bpf.c))
+$(BENCH_UDP_BLAST): $(BUILD)/bench/tools/udp_blast.o
+	$(CC) $(CFLAGS) $^ -o $@
+$(BENCH_PROG_TIME): $(BUILD)/bench/tools/prog_time.o
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+$(BUILD)/bench/insitu/%.bpf.o: bench/insitu/%.bpf.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
 # Every section in bench/ (see bench/README.md); BENCH_ARGS go to bench/run.sh,
 # which runs the binaries of this BUILD.
-bench: $(LOADER) $(BENCH_PROG_RUN) $(BENCH_XDP_RUN) $(BENCH_LIVE_STATS)
+bench: $(LOADER) $(BENCH_PROG_RUN) $(BENCH_XDP_RUN) $(BENCH_LIVE_STATS) $(BENCH_UDP_BLAST) \
+       $(BENCH_PROG_TIME) $(BENCH_INSITU_BPF)
 	BENCH_BUILD=$(abspath $(BUILD)) bench/run.sh $(BENCH_ARGS)
 
 PYTHON_SITEDIR ?= $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_path("purelib"))')

@@ -51,7 +51,7 @@ if [ -n "${MAKELEVEL:-}" ]; then
 else
 	command="bench/run.sh${*:+ $*}"
 fi
-overrides=$(env | grep -E '^(BENCH_(TP|RB|DT|PT|RT)_[A-Z_]+|BENCH_KERNEL_SEG6|LAB_ROUTER)=' |
+overrides=$(env | grep -E '^(BENCH_(TP|RB|DT|PT|RT|IS)_[A-Z_]+|BENCH_KERNEL_SEG6|LAB_ROUTER)=' |
 	sort | tr '\n' ' ' || true)
 command="${overrides}${command}"
 

@@ -1,0 +1,125 @@
+"""Variants of srv6_encap for bench/insitu's breakdown (BENCH_IS_BREAKDOWN=1).
+
+Copies bpf/ into OUT/bpf and patches the copy of srv6_encap.bpf.c with stop
+points and switches, chosen at compile time:
+
+  STOP_AT=N   return TC_ACT_OK after step N (see STEPS)
+  DIRECT      write a one-SID outer header by direct packet access instead of
+              bpf_skb_store_bytes
+  NO_MTU      no bpf_check_mtu (the device MTU taken as known)
+
+The copy's maps lose their pinning attribute, so bpftool can load a variant
+against srv6-bpf's pinned maps (bpftool prog load ... map name M pinned P).
+The repository's program is never changed. Each patch anchors on the source
+text; when the source has moved on, this says which anchor is gone.
+
+  variants.py SRC_BPF_DIR OUT_DIR     writes OUT_DIR/bpf and prints the variants
+                                      as "name<TAB>defines<TAB>workloads<TAB>what" ("-": no defines)
+"""
+import shutil
+import sys
+
+# name, -D flags, workloads it is timed on, what it runs. Each stop point
+# adds one step to the one before; "adjust" sends a zeroed outer header
+# (fine for UDP to a sink, not for TCP, which needs its packets delivered).
+STEPS = [
+    ("parse", "-DSTOP_AT=1", "udp64 tcp",
+     "parse the inner headers (Ethernet, IPv6, ports), counters and config lookups"),
+    ("peer", "-DSTOP_AT=2", "udp64 tcp", "+ re-entry check, peer lookup (hash map, 16-byte key)"),
+    ("path", "-DSTOP_AT=3", "udp64 tcp",
+     "+ flow hash, path choice by weight, path-state lookup"),
+    ("mtu", "-DSTOP_AT=4", "udp64 tcp", "+ bpf_check_mtu"),
+    ("fill", "-DSTOP_AT=5", "udp64 tcp", "+ the outer header built on the stack"),
+    ("adjust", "-DSTOP_AT=6", "udp64",
+     "+ bpf_skb_adjust_room (the packet leaves with a zeroed outer header)"),
+    ("store", "-DSTOP_AT=7", "udp64 tcp",
+     "+ bpf_skb_store_bytes of the outer header: encapsulated, no counters"),
+    ("full", "", "udp64 tcp", "+ counters: srv6_encap as built (loaded by bpftool)"),
+    ("direct", "-DDIRECT", "udp64 tcp",
+     "srv6_encap writing the outer header by direct packet access, not bpf_skb_store_bytes"),
+    ("nomtu", "-DNO_MTU", "udp64 tcp", "srv6_encap without bpf_check_mtu"),
+]
+
+
+class AnchorGone(Exception):
+    pass
+
+
+def replace_once(src, old, new):
+    if src.count(old) != 1:
+        raise AnchorGone(old.strip().splitlines()[0])
+    return src.replace(old, new)
+
+
+def stop(n, extra=""):
+    return f"\n#if defined(STOP_AT) && STOP_AT == {n}\n{extra}\treturn TC_ACT_OK;\n#endif"
+
+
+def patch(src):
+    def after(s, anchor, n, extra=""):
+        return replace_once(s, anchor, anchor + stop(n, extra))
+
+    src = after(src, "\tif (!cfg)\n\t\treturn TC_ACT_OK;", 1)
+    src = after(src, "\tif (!peer) {\n\t\tCOUNT(ctrs, pass_no_peer);\n\t\treturn TC_ACT_OK;\n\t}", 2)
+    src = after(src, "\tpath = &peer->paths[index];", 3)
+    mtu = ("\tif (bpf_check_mtu(skb, 0, &mtu_len, SRV6_ENCAP_LEN(nsegs), 0) !=\n"
+           "\t    BPF_MTU_CHK_RET_SUCCESS) {")
+    src = replace_once(src, mtu, "#ifdef NO_MTU\n\tmtu_len = skb->len + SRV6_ENCAP_LEN_MAX;\n"
+                                 "\tif (0) {\n#else\n" + mtu + "\n#endif")
+    src = after(src, "\t\tCOUNT(ctrs, drop_too_big);\n\t\treturn TC_ACT_SHOT;\n\t}", 4,
+                "\tbarrier_var(segs);\n\tbarrier_var(inner_len);\n")
+    src = after(src, "\t\t\tflow.is_ipv4 ? SRV6_NEXTHDR_IPIP : SRV6_NEXTHDR_IPV6);", 5,
+                '\t__asm__ __volatile__("" : : "r"(&outer) : "memory");\n')
+    src = replace_once(
+        src,
+        "\tif (bpf_skb_adjust_room(skb, encap_len, BPF_ADJ_ROOM_MAC, flags) ||\n"
+        "\t    srv6_outer_store(skb, outer, nsegs) < 0)\n\t\treturn -1;",
+        "\tif (bpf_skb_adjust_room(skb, encap_len, BPF_ADJ_ROOM_MAC, flags))\n\t\treturn -1;\n"
+        "#if defined(STOP_AT) && STOP_AT == 6\n\treturn 1;\n#endif\n"
+        "#ifdef DIRECT\n"
+        "\tvoid *data = (void *)(long)skb->data, *end = (void *)(long)skb->data_end;\n\n"
+        "\tif (nsegs == 1 && data + ETH_HLEN + SRV6_ENCAP_LEN(1) <= end)\n"
+        "\t\t__builtin_memcpy(data + ETH_HLEN, outer, SRV6_ENCAP_LEN(1));\n"
+        "\telse if (srv6_outer_store(skb, outer, nsegs) < 0)\n\t\treturn -1;\n"
+        "#else\n"
+        "\tif (srv6_outer_store(skb, outer, nsegs) < 0)\n\t\treturn -1;\n"
+        "#endif")
+    src = replace_once(
+        src,
+        "\tif (push_outer(skb, &outer, nsegs, segs, flow.hdr_len, mtu_len, flow.is_ipv4)) {",
+        "\tint pushed = push_outer(skb, &outer, nsegs, segs, flow.hdr_len, mtu_len,"
+        " flow.is_ipv4);\n\n"
+        "#if defined(STOP_AT) && STOP_AT == 6\n\tif (pushed == 1)\n\t\treturn TC_ACT_OK;\n#endif\n"
+        "\tif (pushed) {")
+    src = after(src, "\t\tCOUNT(ctrs, drop_no_room);\n\t\treturn TC_ACT_SHOT;\n\t}", 7)
+    return src
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    src_dir, out = sys.argv[1], sys.argv[2]
+    shutil.copytree(src_dir, f"{out}/bpf")
+    prog = f"{out}/bpf/srv6_encap.bpf.c"
+    maps = f"{out}/bpf/encap_maps.h"
+    try:
+        with open(prog) as f:
+            patched = patch(f.read())
+        with open(maps) as f:
+            m = f.read()
+        pin = "\t__uint(pinning, LIBBPF_PIN_BY_NAME);\n"
+        if pin not in m:
+            raise AnchorGone(pin.strip())
+    except AnchorGone as e:
+        sys.exit(f"bench/insitu/variants.py: bpf/ has changed: no single '{e}' any more "
+                 "(update the patches in bench/insitu/variants.py)")
+    with open(prog, "w") as f:
+        f.write(patched)
+    with open(maps, "w") as f:
+        f.write(m.replace(pin, ""))
+    for name, defines, workloads, what in STEPS:
+        print(f"{name}\t{defines or '-'}\t{workloads}\t{what}")
+
+
+if __name__ == "__main__":
+    main()
