@@ -62,14 +62,21 @@ srv6bpf_run() {
 	ns_up "$ns"
 	ip netns exec "$ns" "$SRV6_BPF" --bpffs "$BPFFS" load rb0 xdp off peer-routes "$peer_routes" >/dev/null
 	t0=$(bench_now_ms)
-	ip netns exec "$ns" "$SRV6_BPF" --bpffs "$BPFFS" route add -batch "$TMP/srv6-bpf.batch"
+	# The loader's peak memory too (max RSS, KiB), where time(1) is installed.
+	if [ -x /usr/bin/time ]; then
+		ip netns exec "$ns" /usr/bin/time -f %M -o "$TMP/rss" \
+			"$SRV6_BPF" --bpffs "$BPFFS" route add -batch "$TMP/srv6-bpf.batch"
+	else
+		echo 0 >"$TMP/rss"
+		ip netns exec "$ns" "$SRV6_BPF" --bpffs "$BPFFS" route add -batch "$TMP/srv6-bpf.batch"
+	fi
 	t1=$(bench_now_ms)
 	got=$(ip netns exec "$ns" "$SRV6_BPF" --bpffs "$BPFFS" -j show dev rb0 | json_field peers)
 	routes=$(ip -n "$ns" -6 route show proto 206 | wc -l)
 	if [ "$got" -ne "$PEERS" ] || [ "$routes" -ne "$want" ]; then
 		bench_die "srv6-bpf (peer-routes $peer_routes) run $i: $got peers in the map and $routes host routes, expected $PEERS and $want"
 	fi
-	printf '%s\t%s\t%s\t%s\n' "$kind" "$i" "$((t1 - t0))" "$got" >>"$TMP/runs.tsv"
+	printf '%s\t%s\t%s\t%s\t%s\n' "$kind" "$i" "$((t1 - t0))" "$got" "$(tail -1 "$TMP/rss")" >>"$TMP/runs.tsv"
 	echo "  run $i srv6-bpf route add -batch, peer-routes $peer_routes: $((t1 - t0)) ms" >&2
 	ip netns del "$ns"
 	# Its pins would outlive it, and a later namespace may get the same inode.

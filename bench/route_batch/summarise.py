@@ -25,6 +25,8 @@ def main():
             run = {"run": int(cols[1]), "ms": int(cols[2]), "installed": int(cols[3])}
             if cols[0] == "kernel":
                 run["first_error"] = cols[4] if len(cols) > 4 else ""
+            elif len(cols) > 4 and cols[4].isdigit() and int(cols[4]):
+                run["peak_rss_kib"] = int(cols[4])
             runs[cols[0]].append(run)
     bpf_ms = statistics.median(r["ms"] for r in runs["srv6bpf"])
     maponly_ms = statistics.median(r["ms"] for r in runs["maponly"])
@@ -33,6 +35,9 @@ def main():
     # The issue's target is for 65,536 peers; a smaller (quick) run is not judged.
     judged = a.peers == 65536
     met = bpf_ms < 1000 if judged else None
+    fast_met = bpf_ms <= 300 if judged else None
+    rss = [r["peak_rss_kib"] for k in ("srv6bpf", "maponly") for r in runs[k] if "peak_rss_kib" in r]
+    peak_mib = max(rss) / 1024 if rss else None
     maponly_met = maponly_ms < 1000 if judged else None
     result = {
         "title": f"Time to program {a.peers} peers (one path each)",
@@ -46,8 +51,12 @@ def main():
                         "measured": why_not is None, "why_not": why_not,
                         "median_ms": kernel_ms,
                         "complete_runs": len(complete), "runs": runs["kernel"]},
+        "loader_peak_rss_mib": peak_mib,
         "targets": [{"metric": f"srv6-bpf route add -batch, {a.peers} peers", "value": bpf_ms,
                      "unit": "ms", "target": "< 1000 for 65536 peers", "met": met},
+                    {"metric": f"srv6-bpf route add -batch, {a.peers} peers, host routes on",
+                     "value": bpf_ms, "unit": "ms", "target": "<= 300 for 65536 peers (issue 15)",
+                     "met": fast_met},
                     {"metric": f"srv6-bpf route add -batch, peer-routes off, {a.peers} peers",
                      "value": maponly_ms, "unit": "ms", "target": "< 1000 for 65536 peers",
                      "met": maponly_met}],
@@ -71,6 +80,8 @@ def main():
               + " ".join(f"{r['ms']}" + ("" if r["installed"] == a.peers
                                            else f" ({r['installed']} installed: {r['first_error']})")
                          for r in runs["kernel"]))
+    if peak_mib is not None:
+        print(f"loader's peak memory (max RSS of route add -batch): {peak_mib:.0f} MiB")
     print()
     verdicts = {True: "met", False: "NOT met", None: "not judged (target is for 65536 peers)"}
     print(f"Target: srv6-bpf under 1 s for 65536 peers: {verdicts[met]} with host routes (the default), "
