@@ -165,7 +165,7 @@ $(BENCH_XDP_RUN): $(BENCH_XDP_OBJS) $(BENCH_LIB_OBJS)
 
 # bench/tools/live_stats: ns per packet of the attached program under real traffic.
 BENCH_LIVE_STATS := $(BUILD)/bench/live-stats
-$(BENCH_LIVE_STATS): $(BUILD)/bench/tools/live_stats.o
+$(BENCH_LIVE_STATS): $(BUILD)/bench/tools/live_stats.o $(BUILD)/bench/tools/command.o
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 # bench/insitu: a UDP sender (sendmmsg), run-time statistics of given programs
@@ -177,7 +177,7 @@ BENCH_INSITU_BPF := $(patsubst bench/insitu/%.bpf.c,$(BUILD)/bench/insitu/%.bpf.
                     $(wildcard bench/insitu/*.bpf.c))
 $(BENCH_UDP_BLAST): $(BUILD)/bench/tools/udp_blast.o
 	$(CC) $(CFLAGS) $^ -o $@
-$(BENCH_PROG_TIME): $(BUILD)/bench/tools/prog_time.o
+$(BENCH_PROG_TIME): $(BUILD)/bench/tools/prog_time.o $(BUILD)/bench/tools/command.o
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 $(BUILD)/bench/insitu/%.bpf.o: bench/insitu/%.bpf.c
 	@mkdir -p $(dir $@)

@@ -11,6 +11,7 @@
  * attached in front of it for the duration, and timed in the same packets: the
  * figure is the difference.
  */
+#include "command.h"
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -56,23 +57,6 @@ static int empty_prog_load(void)
 
 	return bpf_prog_load(BPF_PROG_TYPE_SCHED_CLS, "bench_empty", "GPL", insns,
 			     ARRAY_SIZE(insns), NULL);
-}
-
-static int run_command(char **argv)
-{
-	int status;
-	pid_t pid = fork();
-
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		execvp(argv[0], argv);
-		fprintf(stderr, "live-stats: cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
 static double ns_per_run(const struct prog_stats *a, const struct prog_stats *b)
@@ -162,7 +146,7 @@ int main(int argc, char **argv)
 	}
 	if (prog_stats(enc_fd, &enc0) || prog_stats(emp_fd, &emp0))
 		goto out;
-	cmd_rc = run_command(argv + optind);
+	cmd_rc = bench_run_command("live-stats", argv + optind);
 	if (prog_stats(enc_fd, &enc1) || prog_stats(emp_fd, &emp1))
 		goto out;
 	if (cmd_rc) {

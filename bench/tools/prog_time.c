@@ -11,6 +11,7 @@
  * Unlike live-stats, nothing is attached: the caller decides what runs where
  * (bench/insitu attaches srv6_encap, an empty program or variants in turn).
  */
+#include "command.h"
 #include <errno.h>
 #include <getopt.h>
 #include <stdint.h>
@@ -44,23 +45,6 @@ static int prog_read(struct prog *p, __u64 *run_time_ns, __u64 *run_cnt)
 	*run_time_ns = info.run_time_ns;
 	*run_cnt = info.run_cnt;
 	return 0;
-}
-
-static int run_command(char **argv)
-{
-	int status;
-	pid_t pid = fork();
-
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		execvp(argv[0], argv);
-		fprintf(stderr, "prog-time: cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
 static int write_json(const char *path, const struct prog *progs, int n, int status)
@@ -159,7 +143,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < n; i++)
 		if (prog_read(&progs[i], &progs[i].time0, &progs[i].cnt0))
 			goto out;
-	status = run_command(argv + optind);
+	status = bench_run_command("prog-time", argv + optind);
 	for (int i = 0; i < n; i++)
 		if (prog_read(&progs[i], &progs[i].time1, &progs[i].cnt1))
 			goto out;
