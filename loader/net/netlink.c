@@ -436,7 +436,7 @@ static bool route_view(struct nlmsghdr *h, struct route_view *v)
 }
 
 /* Next hop from RTA_OIF/RTA_GATEWAY/RTA_VIA in tb (a route's or a multipath hop's). */
-static void nexthop_parse(struct nlattr **tb, int ifindex, struct nexthop *nh)
+static void nexthop_parse(struct nlattr *const *tb, int ifindex, struct nexthop *nh)
 {
 	memset(nh, 0, sizeof(*nh));
 	nh->ifindex = tb[RTA_OIF] ? (int)nla_get_u32(tb[RTA_OIF]) : ifindex;
@@ -499,37 +499,50 @@ static int rules_specific(struct nlx *n, struct host_routes *acc, struct err *e)
 	return nlx_dump(n, RTM_GETRULE, &frh, sizeof(frh), "rules", rule_specific, acc, e);
 }
 
-bool nlx_host_route_parse(struct nlmsghdr *h, unsigned int table, struct host_route *r)
+/* The host route of table that v is, if it is one. */
+static bool host_route_of(const struct route_view *v, unsigned int table, struct host_route *r)
 {
-	struct route_view v;
-
 	memset(r, 0, sizeof(*r));
-	if (!route_view(h, &v) || !v.host || v.table != table)
+	if (!v->host || v->table != table)
 		return false;
-	r->protocol = v.rtm->rtm_protocol;
-	r->route.key = v.key;
-	r->route.table = v.table;
-	nexthop_parse(v.tb, 0, &r->route.nh);
-	if (v.tb[RTA_METRICS]) {
+	r->protocol = v->rtm->rtm_protocol;
+	r->route.key = v->key;
+	r->route.table = v->table;
+	nexthop_parse(v->tb, 0, &r->route.nh);
+	if (v->tb[RTA_METRICS]) {
 		struct nlattr *mx[RTAX_MAX + 1];
 
-		if (nla_parse_nested(mx, RTAX_MAX, v.tb[RTA_METRICS], NULL) == 0 && mx[RTAX_MTU])
+		if (nla_parse_nested(mx, RTAX_MAX, v->tb[RTA_METRICS], NULL) == 0 && mx[RTAX_MTU])
 			r->route.mtu = nla_get_u32(mx[RTAX_MTU]);
 	}
 	return true;
 }
 
+bool nlx_host_route_parse(struct nlmsghdr *h, unsigned int table, struct host_route *r)
+{
+	struct route_view v;
+
+	if (!route_view(h, &v)) {
+		memset(r, 0, sizeof(*r));
+		return false;
+	}
+	return host_route_of(&v, table, r);
+}
+
+/* One parse of each dumped route: a host route of the table, and with
+ * acc->specific an IPv6 prefix longer than /48. */
 static void host_route_parse(struct nlmsghdr *h, void *arg)
 {
 	struct host_routes *acc = arg;
+	struct route_view v;
 	struct host_route r;
 
-	struct route_view v;
-
-	if (nlx_host_route_parse(h, acc->table, &r) &&
+	if (!route_view(h, &v))
+		return;
+	if (host_route_of(&v, acc->table, &r) &&
 	    !array_append((void **)&acc->v, &acc->n, &acc->cap, &r, sizeof(r)))
 		acc->oom = 1;
-	if (acc->specific && route_view(h, &v) && v.rtm->rtm_family == AF_INET6)
+	if (acc->specific && v.rtm->rtm_family == AF_INET6)
 		specific_add(acc->specific, v.rtm->rtm_dst_len, v.tb[RTA_DST], &acc->oom);
 }
 
