@@ -4,9 +4,13 @@
 # `srv6-bpf route add -batch FILE`, each run on a freshly loaded datapath in a
 # fresh namespace; and, interleaved, the same number of kernel seg6 encap.red
 # routes through `ip -batch`; and srv6-bpf again with `load ... peer-routes off`
-# (no per-peer MTU routes: map updates and first-SID lookups only). Each run
-# checks that every peer landed (the peers map and srv6-bpf's host routes; the
-# kernel's seg6 routes). The kernel's runs need seg6 routes (srv6-bpf check:
+# (no MTU routes: map updates and first-SID lookups only). The peers' subnet
+# 2001:db8:a::/64 is routed through the gateway of their first SIDs, as a
+# fabric's backend subnets are, so srv6-bpf's MTU route is one prefix route;
+# a third srv6-bpf run leaves that route out, so each peer needs its own host
+# route (what every peer cost before the prefix routes). Each run checks that
+# every peer landed (the peers map and srv6-bpf's routes; the kernel's seg6
+# routes). The kernel's runs need seg6 routes (srv6-bpf check:
 # seg6_routes); without them the section times srv6-bpf alone and reports the
 # kernel's figure as not measured, with the reason.
 #
@@ -40,7 +44,8 @@ with open(f"{tmp}/srv6-bpf.batch", "w") as b, open(f"{tmp}/ip.batch", "w") as k:
         k.write(f"route add {peer}/128 encap seg6 mode encap.red segs {sid} dev rb0\n")
 PY
 
-# A namespace with rb0 (a veth) whose SIDs route through one gateway.
+# ns_up NS [subnet]: a namespace with rb0 (a veth) whose SIDs route through
+# one gateway; with "subnet", the peers' subnet too.
 ns_up() {
 	ip netns add "$1"
 	bench_at_exit "ip netns del '$1'"
@@ -49,17 +54,27 @@ ns_up() {
 	ip -n "$1" link set rb1 up
 	ip -n "$1" addr add 2001:db8:1::1/64 dev rb0 nodad
 	ip -n "$1" -6 route add fc00::/16 via 2001:db8:1::ff dev rb0
+	if [ "${2:-}" = subnet ]; then
+		ip -n "$1" -6 route add 2001:db8:a::/64 via 2001:db8:1::ff dev rb0
+	fi
 }
 
 json_field() { "$BENCH_PY" -c 'import json, sys; print(json.load(sys.stdin)[0][sys.argv[1]])' "$1"; }
 
-# srv6bpf_run RUN KIND on|off: one timed `route add -batch` on a fresh load with
-# peer-routes on or off, checked (every peer in the map, a host route each or
-# none), appended to runs.tsv as KIND.
+# srv6bpf_run RUN KIND on|off [subnet]: one timed `route add -batch` on a fresh
+# load with peer-routes on or off, checked (every peer in the map; srv6-bpf's
+# routes: one prefix route with the subnet, a host route each without, none
+# with peer-routes off), appended to runs.tsv as KIND.
 srv6bpf_run() {
 	local i=$1 kind=$2 peer_routes=$3 ns=$P-$1-$2 t0 t1 got routes want
-	want=$([ "$peer_routes" = on ] && echo "$PEERS" || echo 0)
-	ns_up "$ns"
+	if [ "$peer_routes" = off ]; then
+		want=0
+	elif [ "${4:-}" = subnet ]; then
+		want=1
+	else
+		want=$PEERS
+	fi
+	ns_up "$ns" "${4:-}"
 	ip netns exec "$ns" "$SRV6_BPF" --bpffs "$BPFFS" load rb0 xdp off peer-routes "$peer_routes" >/dev/null
 	t0=$(bench_now_ms)
 	# The loader's peak memory too (max RSS, KiB), where time(1) is installed.
@@ -74,19 +89,21 @@ srv6bpf_run() {
 	got=$(ip netns exec "$ns" "$SRV6_BPF" --bpffs "$BPFFS" -j show dev rb0 | json_field peers)
 	routes=$(ip -n "$ns" -6 route show proto 206 | wc -l)
 	if [ "$got" -ne "$PEERS" ] || [ "$routes" -ne "$want" ]; then
-		bench_die "srv6-bpf (peer-routes $peer_routes) run $i: $got peers in the map and $routes host routes, expected $PEERS and $want"
+		bench_die "srv6-bpf ($kind) run $i: $got peers in the map and $routes routes of srv6-bpf, expected $PEERS and $want"
 	fi
 	printf '%s\t%s\t%s\t%s\t%s\n' "$kind" "$i" "$((t1 - t0))" "$got" "$(tail -1 "$TMP/rss")" >>"$TMP/runs.tsv"
-	echo "  run $i srv6-bpf route add -batch, peer-routes $peer_routes: $((t1 - t0)) ms" >&2
+	echo "  run $i srv6-bpf route add -batch, $kind: $((t1 - t0)) ms" >&2
 	ip netns del "$ns"
 	# Its pins would outlive it, and a later namespace may get the same inode.
 	rm -rf "$BPFFS/srv6-bpf"
 }
 
-echo "route_batch: $RUNS runs x ($PEERS peers via srv6-bpf, $PEERS peers via srv6-bpf with peer-routes off$([ "$kernel_seg6" = yes ] && echo ", $PEERS kernel seg6 routes via ip -batch"))" >&2
+echo "route_batch: $RUNS runs x ($PEERS peers via srv6-bpf (prefix route), the same with a host route each, with peer-routes off$([ "$kernel_seg6" = yes ] && echo ", $PEERS kernel seg6 routes via ip -batch"))" >&2
 : >"$TMP/runs.tsv"
 for i in $(seq "$RUNS"); do
-	srv6bpf_run "$i" srv6bpf on
+	srv6bpf_run "$i" srv6bpf on subnet
+	# Without the subnet's route: a host route per peer.
+	srv6bpf_run "$i" hostroutes on
 	# The same with peer-routes off: map updates (and first-SID lookups) only.
 	srv6bpf_run "$i" maponly off
 

@@ -18,7 +18,7 @@ def main():
     why_not = None if a.kernel_seg6 == "yes" else (
         "kernel seg6: " + a.kernel_seg6[len("no: "):])
 
-    runs = {"srv6bpf": [], "kernel": [], "maponly": []}
+    runs = {"srv6bpf": [], "hostroutes": [], "kernel": [], "maponly": []}
     with open(a.runs) as f:
         for line in f:
             cols = line.rstrip("\n").split("\t")
@@ -30,20 +30,26 @@ def main():
             runs[cols[0]].append(run)
     bpf_ms = statistics.median(r["ms"] for r in runs["srv6bpf"])
     maponly_ms = statistics.median(r["ms"] for r in runs["maponly"])
+    host_ms = statistics.median(r["ms"] for r in runs["hostroutes"])
     complete = [r for r in runs["kernel"] if r["installed"] == a.peers]
     kernel_ms = statistics.median(r["ms"] for r in complete) if complete else None
     # The issue's target is for 65,536 peers; a smaller (quick) run is not judged.
     judged = a.peers == 65536
     met = bpf_ms < 1000 if judged else None
     fast_met = bpf_ms <= 300 if judged else None
-    rss = [r["peak_rss_kib"] for k in ("srv6bpf", "maponly") for r in runs[k] if "peak_rss_kib" in r]
+    rss = [r["peak_rss_kib"] for k in ("srv6bpf", "hostroutes", "maponly") for r in runs[k]
+           if "peak_rss_kib" in r]
     peak_mib = max(rss) / 1024 if rss else None
     maponly_met = maponly_ms < 1000 if judged else None
     result = {
         "title": f"Time to program {a.peers} peers (one path each)",
         "peers": a.peers,
-        "srv6bpf": {"command": "srv6-bpf route add -batch FILE (fresh load, distinct first SIDs)",
+        "srv6bpf": {"command": "srv6-bpf route add -batch FILE (fresh load, distinct first SIDs; "
+                               "the peers' subnet routed through the SIDs' gateway: one prefix MTU route)",
                     "median_ms": bpf_ms, "runs": runs["srv6bpf"]},
+        "srv6bpf_host_routes": {
+            "command": "the same without the subnet's route: an MTU host route per peer",
+            "median_ms": host_ms, "runs": runs["hostroutes"]},
         "srv6bpf_peer_routes_off": {
             "command": "srv6-bpf route add -batch FILE after load ... peer-routes off",
             "median_ms": maponly_ms, "runs": runs["maponly"]},
@@ -54,7 +60,7 @@ def main():
         "loader_peak_rss_mib": peak_mib,
         "targets": [{"metric": f"srv6-bpf route add -batch, {a.peers} peers", "value": bpf_ms,
                      "unit": "ms", "target": "< 1000 for 65536 peers", "met": met},
-                    {"metric": f"srv6-bpf route add -batch, {a.peers} peers, host routes on",
+                    {"metric": f"srv6-bpf route add -batch, {a.peers} peers, MTU routes on",
                      "value": bpf_ms, "unit": "ms", "target": "<= 300 for 65536 peers (issue 15)",
                      "met": fast_met},
                     {"metric": f"srv6-bpf route add -batch, peer-routes off, {a.peers} peers",
@@ -70,6 +76,8 @@ def main():
     print(f"{'method':<44} {'median ms':>10}   runs")
     print(f"{'srv6-bpf route add -batch (fresh load)':<44} {bpf_ms:>10.0f}   "
           + " ".join(str(r["ms"]) for r in runs["srv6bpf"]))
+    print(f"{'  the same, a host route per peer':<44} {host_ms:>10.0f}   "
+          + " ".join(str(r["ms"]) for r in runs["hostroutes"]))
     print(f"{'srv6-bpf route add -batch, peer-routes off':<44} {maponly_ms:>10.0f}   "
           + " ".join(str(r["ms"]) for r in runs["maponly"]))
     if why_not:
@@ -84,13 +92,10 @@ def main():
         print(f"loader's peak memory (max RSS of route add -batch): {peak_mib:.0f} MiB")
     print()
     verdicts = {True: "met", False: "NOT met", None: "not judged (target is for 65536 peers)"}
-    print(f"Target: srv6-bpf under 1 s for 65536 peers: {verdicts[met]} with host routes (the default), "
+    print(f"Target: srv6-bpf under 1 s for 65536 peers: {verdicts[met]} with MTU routes (the default), "
           f"{verdicts[maponly_met]} with peer-routes off")
-    if why_not:
-        print("With host routes, the kernel's route inserts dominate (compare peer-routes off).")
-    else:
-        print("With host routes, the kernel's route inserts dominate (compare ip -batch of the same")
-        print("number of kernel seg6 routes).")
+    print(f"Target: srv6-bpf within 0.3 s for 65536 peers, MTU routes on: {verdicts[fast_met]}")
+    print("With a host route per peer, the kernel's route inserts dominate (compare peer-routes off).")
 
 
 if __name__ == "__main__":

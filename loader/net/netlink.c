@@ -419,8 +419,10 @@ struct route_view {
 static bool route_view(struct nlmsghdr *h, struct route_view *v)
 {
 	v->rtm = nlmsg_data(h);
+	/* A default route comes without RTA_DST. */
 	if (h->nlmsg_type != RTM_NEWROUTE ||
-	    nlmsg_parse(h, sizeof(*v->rtm), v->tb, RTA_MAX, NULL) < 0 || !v->tb[RTA_DST])
+	    nlmsg_parse(h, sizeof(*v->rtm), v->tb, RTA_MAX, NULL) < 0 ||
+	    (!v->tb[RTA_DST] && v->rtm->rtm_dst_len))
 		return false;
 	v->table = v->tb[RTA_TABLE] ? nla_get_u32(v->tb[RTA_TABLE]) : v->rtm->rtm_table;
 	v->host = true;
@@ -460,6 +462,7 @@ struct host_routes {
 	struct host_route *v;
 	size_t n, cap;
 	struct nlx_specifics *specific; /* or NULL */
+	struct nlx_table_routes *all;   /* or NULL */
 	int oom;
 };
 
@@ -529,8 +532,58 @@ bool nlx_host_route_parse(struct nlmsghdr *h, unsigned int table, struct host_ro
 	return host_route_of(&v, table, r);
 }
 
-/* One parse of each dumped route: a host route of the table, and with
- * acc->specific an IPv6 prefix longer than /48. */
+/* Any route of table that v is: a plain one only when nothing but its one
+ * next hop decides where it leads (an IPv4 gateway is not comparable with a
+ * first SID's next hop, so it is not plain either). */
+static bool table_route_of(const struct route_view *v, unsigned int table, struct table_route *r)
+{
+	int family = v->rtm->rtm_family;
+	unsigned int len = v->rtm->rtm_dst_len, bytes = family == AF_INET ? 4 : 16;
+	const struct nlattr *dst = v->tb[RTA_DST];
+
+	memset(r, 0, sizeof(*r));
+	if (v->table != table || (family != AF_INET && family != AF_INET6) || len > 8 * bytes ||
+	    (dst && nla_len(dst) != (int)bytes))
+		return false;
+	if (family == AF_INET) {
+		r->addr[10] = r->addr[11] = 0xff;
+		if (dst)
+			memcpy(r->addr + 12, nla_data(dst), 4);
+		r->plen = (unsigned char)(96 + len);
+	} else {
+		if (dst)
+			memcpy(r->addr, nla_data(dst), 16);
+		r->plen = (unsigned char)len;
+	}
+	r->protocol = v->rtm->rtm_protocol;
+	r->metric = v->tb[RTA_PRIORITY] ? nla_get_u32(v->tb[RTA_PRIORITY]) : 0;
+	nexthop_parse(v->tb, 0, &r->nh);
+	r->plain = v->rtm->rtm_type == RTN_UNICAST && !v->tb[RTA_MULTIPATH] &&
+		   !v->tb[RTA_NH_ID] && !v->tb[RTA_ENCAP] && r->nh.ifindex > 0 &&
+		   !(v->tb[RTA_GATEWAY] && nla_len(v->tb[RTA_GATEWAY]) != 16);
+	if (v->tb[RTA_METRICS]) {
+		struct nlattr *mx[RTAX_MAX + 1];
+
+		if (nla_parse_nested(mx, RTAX_MAX, v->tb[RTA_METRICS], NULL) == 0 && mx[RTAX_MTU])
+			r->mtu = nla_get_u32(mx[RTAX_MTU]);
+	}
+	return true;
+}
+
+bool nlx_table_route_parse(struct nlmsghdr *h, unsigned int table, struct table_route *r)
+{
+	struct route_view v;
+
+	if (!route_view(h, &v)) {
+		memset(r, 0, sizeof(*r));
+		return false;
+	}
+	return table_route_of(&v, table, r);
+}
+
+/* One parse of each dumped route: a host route of the table, with
+ * acc->specific an IPv6 prefix longer than /48, with acc->all any route of
+ * the table. */
 static void host_route_parse(struct nlmsghdr *h, void *arg)
 {
 	struct host_routes *acc = arg;
@@ -544,13 +597,22 @@ static void host_route_parse(struct nlmsghdr *h, void *arg)
 		acc->oom = 1;
 	if (acc->specific && v.rtm->rtm_family == AF_INET6)
 		specific_add(acc->specific, v.rtm->rtm_dst_len, v.tb[RTA_DST], &acc->oom);
+	if (acc->all) {
+		struct table_route tr;
+
+		if (table_route_of(&v, acc->table, &tr) &&
+		    !array_append((void **)&acc->all->v, &acc->all->n, &acc->all->cap, &tr,
+				  sizeof(tr)))
+			acc->oom = 1;
+	}
 }
 
 int nlx_host_routes(struct nlx *n, unsigned int table, struct host_route **routes,
-		    size_t *count, struct nlx_specifics *specific, struct err *e)
+		    size_t *count, struct nlx_specifics *specific, struct nlx_table_routes *all,
+		    struct err *e)
 {
 	static const int families[] = { AF_INET6, AF_INET };
-	struct host_routes acc = { .table = table, .specific = specific };
+	struct host_routes acc = { .table = table, .specific = specific, .all = all };
 
 	for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
 		if (nlx_routes_dump(n, families[i], host_route_parse, &acc, e) || acc.oom) {
@@ -729,13 +791,14 @@ int nlx_seg6_peers(struct nlx *n, unsigned int table, int ifindex,
 
 /* --- building and sending route changes ------------------------------------- */
 
-static int rtmsg_put(struct nl_msg *msg, const struct srv6_peer_key *key, unsigned int table,
-		     bool del)
+static int rtmsg_put(struct nl_msg *msg, const struct srv6_peer_key *key, unsigned char prefix_len,
+		     unsigned int table, bool del)
 {
 	bool ipv4 = addr_key_is_ipv4(key);
+	unsigned int len = prefix_len ? prefix_len : 128;
 	struct rtmsg rtm = {
 		.rtm_family = ipv4 ? AF_INET : AF_INET6,
-		.rtm_dst_len = ipv4 ? 32 : 128,
+		.rtm_dst_len = (unsigned char)(ipv4 ? len - 96 : len),
 		.rtm_table = table < 256 ? (unsigned char)table : RT_TABLE_UNSPEC,
 		.rtm_protocol = SRV6_RTPROT,
 		.rtm_scope = del ? RT_SCOPE_NOWHERE : RT_SCOPE_UNIVERSE,
@@ -796,7 +859,7 @@ struct nl_msg *nlx_peer_route_msg(const struct peer_route *r)
 								      NLM_F_CREATE | NLM_F_REPLACE);
 	struct nlattr *metrics;
 
-	if (!msg || rtmsg_put(msg, &r->key, r->table, false) < 0)
+	if (!msg || rtmsg_put(msg, &r->key, r->prefix_len, r->table, false) < 0)
 		goto fail;
 	if (r->encap_mode && r->paths->path_count > 1) {
 		if (multipath_put(msg, r, ipv4) < 0)
@@ -824,11 +887,12 @@ struct del_args {
 	unsigned int table;
 };
 
-struct nl_msg *nlx_peer_route_del_msg(const struct srv6_peer_key *key, unsigned int table)
+struct nl_msg *nlx_peer_route_del_msg(const struct srv6_peer_key *key, unsigned char prefix_len,
+				      unsigned int table)
 {
 	struct nl_msg *msg = nlmsg_alloc_simple(RTM_DELROUTE, NLM_F_REQUEST | NLM_F_ACK);
 
-	if (msg && rtmsg_put(msg, key, table, true) < 0) {
+	if (msg && rtmsg_put(msg, key, prefix_len, table, true) < 0) {
 		nlmsg_free(msg);
 		msg = NULL;
 	}
@@ -844,21 +908,54 @@ static struct nl_msg *build_del(size_t i, const void *arg)
 {
 	const struct del_args *d = arg;
 
-	return nlx_peer_route_del_msg(&d->keys[i], d->table);
+	return nlx_peer_route_del_msg(&d->keys[i], 0, d->table);
+}
+
+static struct nl_msg *build_remove(size_t i, const void *arg)
+{
+	const struct peer_route *r = &((const struct peer_route *)arg)[i];
+
+	return nlx_peer_route_del_msg(&r->key, r->prefix_len, r->table);
+}
+
+/* "PEER" for a host route, "PREFIX/LEN" for a prefix route. */
+static const char *route_dst_str(const struct peer_route *r, char buf[ADDR_STR_LEN + 4])
+{
+	bool ipv4 = addr_key_is_ipv4(&r->key);
+
+	addr_key_str(&r->key, buf);
+	if (r->prefix_len && r->prefix_len != 128)
+		snprintf(buf + strlen(buf), 5, "/%u", ipv4 ? r->prefix_len - 96u : r->prefix_len);
+	return buf;
 }
 
 int nlx_peer_routes_set(struct nlx *n, const struct peer_route *routes, size_t count,
 			struct err *e)
 {
 	struct nlx_requests r = { .build = build_set, .arg = routes, .count = count };
-	char text[ADDR_STR_LEN];
+	char text[ADDR_STR_LEN + 4];
 	size_t failed;
 	int error;
 
 	if (nlx_pipeline(n, &r, &failed, &error) == 0)
 		return 0;
 	return errf(e, "cannot install the route for peer %s: %s",
-		    addr_key_str(&routes[failed < count ? failed : 0].key, text), strerror(error));
+		    route_dst_str(&routes[failed < count ? failed : 0], text), strerror(error));
+}
+
+int nlx_peer_routes_remove(struct nlx *n, const struct peer_route *routes, size_t count,
+			   struct err *e)
+{
+	struct nlx_requests r = { .build = build_remove, .arg = routes, .count = count,
+				  .ignore_absent = true };
+	char text[ADDR_STR_LEN + 4];
+	size_t failed;
+	int error;
+
+	if (nlx_pipeline(n, &r, &failed, &error) == 0)
+		return 0;
+	return errf(e, "cannot remove the route for peer %s: %s",
+		    route_dst_str(&routes[failed < count ? failed : 0], text), strerror(error));
 }
 
 int nlx_peer_routes_del(struct nlx *n, unsigned int table, const struct srv6_peer_key *keys,
@@ -1057,7 +1154,7 @@ bool nlx_local_sid_route_parse(struct nlmsghdr *h, unsigned int table, struct lo
 	    v.rtm->rtm_protocol != SRV6_RTPROT || !v.tb[RTA_ENCAP_TYPE] ||
 	    nla_get_u16(v.tb[RTA_ENCAP_TYPE]) != LWTUNNEL_ENCAP_SEG6_LOCAL || !v.tb[RTA_ENCAP] ||
 	    nla_parse_nested(encap, SEG6_LOCAL_MAX, v.tb[RTA_ENCAP], NULL) ||
-	    !encap[SEG6_LOCAL_ACTION] || nla_len(v.tb[RTA_DST]) != SRV6_ADDR_LEN)
+	    !encap[SEG6_LOCAL_ACTION] || !v.tb[RTA_DST] || nla_len(v.tb[RTA_DST]) != SRV6_ADDR_LEN)
 		return false;
 	r->key.prefixlen = v.rtm->rtm_dst_len;
 	memcpy(r->key.addr, nla_data(v.tb[RTA_DST]), SRV6_ADDR_LEN);
@@ -1183,7 +1280,7 @@ static void sid_route_parse(struct nlmsghdr *h, void *arg)
 
 	if (!route_view(h, &v) || v.table != RT_TABLE_MAIN || v.rtm->rtm_family != AF_INET6 ||
 	    v.rtm->rtm_protocol != SRV6_RTPROT || !v.tb[RTA_PRIORITY] ||
-	    nla_get_u32(v.tb[RTA_PRIORITY]) != SRV6_SID_ROUTE_METRIC ||
+	    nla_get_u32(v.tb[RTA_PRIORITY]) != SRV6_SID_ROUTE_METRIC || !v.tb[RTA_DST] ||
 	    nla_len(v.tb[RTA_DST]) != SRV6_ADDR_LEN)
 		return;
 	r.key.prefixlen = v.rtm->rtm_dst_len;

@@ -44,6 +44,8 @@ struct nexthop {
  */
 struct peer_route {
 	struct srv6_peer_key key; /* ::ffff:a.b.c.d for IPv4 */
+	unsigned char prefix_len; /* 0: the host route (/128, /32); else in bits of
+				     key (IPv4: 96 + its length): an MTU prefix route */
 	unsigned int table;
 	unsigned int mtu; /* RTAX_MTU; 0 for none */
 	struct nexthop nh; /* the next hop, unless multipath */
@@ -56,6 +58,25 @@ struct peer_route {
 struct host_route {
 	struct peer_route route; /* mtu 0: no MTU metric */
 	unsigned char protocol;
+};
+
+/*
+ * Any route of a table, as the BPF platform's MTU routes see it (their own and
+ * everyone else's): where it leads and whether it leads there plainly.
+ */
+struct table_route {
+	__u8 addr[SRV6_ADDR_LEN]; /* IPv4: ::ffff:a.b.c.d */
+	unsigned char plen;       /* in bits of addr: IPv4 routes 96 + their length */
+	unsigned char protocol;
+	bool plain;               /* unicast through the one next hop nh, no encapsulation */
+	struct nexthop nh;
+	unsigned int mtu;         /* RTAX_MTU, 0: none */
+	unsigned int metric;      /* RTA_PRIORITY */
+};
+
+struct nlx_table_routes {
+	struct table_route *v;
+	size_t n, cap;
 };
 
 /* A seg6local route srv6-bpf owns: a local SID that decapsulates, or an End. */
@@ -119,9 +140,11 @@ struct nlx_specifics {
 bool nlx_specific_in(const struct nlx_specifics *s, const __u8 addr[SRV6_ADDR_LEN]);
 
 /* Every host route in table, sorted by key (for bsearch); with specific, also
- * the IPv6 routes' specifics (rules' too), from the same dump. */
+ * the IPv6 routes' specifics (rules' too), and with all every route of table
+ * (any prefix, both families, in dump order), from the same dump. */
 int nlx_host_routes(struct nlx *n, unsigned int table, struct host_route **routes,
-		    size_t *count, struct nlx_specifics *specific, struct err *e);
+		    size_t *count, struct nlx_specifics *specific, struct nlx_table_routes *all,
+		    struct err *e);
 const struct host_route *nlx_host_route_find(const struct host_route *routes, size_t count,
 					     const struct srv6_peer_key *key);
 
@@ -137,6 +160,10 @@ int nlx_seg6_peers(struct nlx *n, unsigned int table, int ifindex,
  */
 int nlx_peer_routes_set(struct nlx *n, const struct peer_route *routes, size_t count,
 			struct err *e);
+/* Delete srv6-bpf's routes (host or prefix: key and prefix_len, in their
+ * table); absent ones are fine. */
+int nlx_peer_routes_remove(struct nlx *n, const struct peer_route *routes, size_t count,
+			   struct err *e);
 /* Delete srv6-bpf's host routes for these keys in table; absent ones are fine. */
 int nlx_peer_routes_del(struct nlx *n, unsigned int table, const struct srv6_peer_key *keys,
 			size_t count, struct err *e);

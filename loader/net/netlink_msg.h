@@ -19,8 +19,9 @@
  * several paths. */
 struct nl_msg *nlx_peer_route_msg(const struct peer_route *r);
 
-/* RTM_DELROUTE of srv6-bpf's host route to key in table. */
-struct nl_msg *nlx_peer_route_del_msg(const struct srv6_peer_key *key, unsigned int table);
+/* RTM_DELROUTE of srv6-bpf's route to key/prefix_len (0: the host route) in table. */
+struct nl_msg *nlx_peer_route_del_msg(const struct srv6_peer_key *key, unsigned char prefix_len,
+				      unsigned int table);
 
 /* RTM_NEWROUTE of a seg6local route: End.DT6 (table local), End.DX4 (nh4) or
  * End (flavors next-csid lblen nflen); create fails if the route exists, else
@@ -37,6 +38,7 @@ struct nl_msg *nlx_probe_msg(unsigned int encap_type);
 /* One RTM_NEWROUTE of a dump. Each returns false when h is not such a route in
  * table (and for the seg6 and seg6local ones, not srv6-bpf's). */
 bool nlx_host_route_parse(struct nlmsghdr *h, unsigned int table, struct host_route *r);
+bool nlx_table_route_parse(struct nlmsghdr *h, unsigned int table, struct table_route *r);
 bool nlx_local_sid_route_parse(struct nlmsghdr *h, unsigned int table,
 			       struct local_sid_route *r);
 /* ent gets the peer and its paths (weights from the multipath hops), nh[i]

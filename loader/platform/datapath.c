@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include "datapath.h"
+#include "mtu_routes.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -593,27 +594,33 @@ int dp_load(struct ctx *c, const struct load_opts *o, enum load_result *res, str
 	return load_fresh(c, dir, o, li.ifindex, o->src_set ? o->src : (const __u8 *)&src, e);
 }
 
-/* srv6-bpf's host routes through ifindex. */
+/* srv6-bpf's MTU routes (host and prefix) through ifindex. */
 static int our_routes_del(struct ctx *c, int ifindex, struct err *e)
 {
-	struct host_route *routes = NULL;
-	struct srv6_peer_key *keys;
-	size_t n = 0, k = 0;
+	struct nlx_table_routes all = { 0 };
+	struct host_route *hosts = NULL;
+	struct peer_route *gone;
+	size_t nhosts = 0, k = 0;
 	int rc;
 
-	if (nlx_host_routes(&c->nl, RT_TABLE_MAIN, &routes, &n, NULL, e))
+	if (nlx_host_routes(&c->nl, RT_TABLE_MAIN, &hosts, &nhosts, NULL, &all, e))
 		return -1;
-	keys = calloc(n ? n : 1, sizeof(*keys));
-	if (!keys) {
-		free(routes);
+	free(hosts);
+	gone = calloc(all.n ? all.n : 1, sizeof(*gone));
+	if (!gone) {
+		free(all.v);
 		return errf(e, "out of memory");
 	}
-	for (size_t i = 0; i < n; i++)
-		if (routes[i].protocol == SRV6_RTPROT && routes[i].route.nh.ifindex == ifindex)
-			keys[k++] = routes[i].route.key;
-	rc = nlx_peer_routes_del(&c->nl, RT_TABLE_MAIN, keys, k, e);
-	free(keys);
-	free(routes);
+	for (size_t i = 0; i < all.n; i++) {
+		if (!table_route_is_mtu_route(&all.v[i], ifindex))
+			continue;
+		memcpy(gone[k].key.addr, all.v[i].addr, SRV6_ADDR_LEN);
+		gone[k].prefix_len = all.v[i].plen;
+		gone[k++].table = RT_TABLE_MAIN;
+	}
+	rc = nlx_peer_routes_remove(&c->nl, gone, k, e);
+	free(gone);
+	free(all.v);
 	return rc;
 }
 

@@ -24,12 +24,14 @@ struct change {
 	struct srv6_peer *next;                  /* the entry after (add/replace): req->peer,
 						    its flags and counter slot filled in */
 	struct nexthop nh[SRV6_MAX_PATHS];       /* each new path's first-SID next hop */
-	struct peer_route route;                 /* the host route after (add/replace) */
+	struct peer_route route;                 /* the host route after (add/replace);
+						    BPF: route.mtu is the MTU the peer needs */
 	bool had_route;                          /* srv6-bpf's host route before */
 	struct peer_route old_route;
-	bool route_after_map;                    /* BPF: MTU grows, raise it after the map */
 	bool no_route;                           /* BPF with peer-routes off: no host route */
 };
+
+struct mtu_state;
 
 /* What one device holds now. */
 struct peer_table {
@@ -44,6 +46,8 @@ struct peer_table {
 	bool peer_routes;               /* a host route per peer (BPF: unless loaded
 					   with peer-routes off; kernel: always) */
 	/* BPF platform */
+	struct nlx_table_routes all;    /* every route of table (MTU routes) */
+	struct mtu_state *mtu;          /* the commit's MTU routes (peers_mtu.h) */
 	struct srv6_maps maps;
 	unsigned char *slot_used;       /* counter slots: one per peer, peers_max of them
 					   (made at the first new peer) */

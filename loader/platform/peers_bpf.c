@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * The BPF platform's peers: the srv6_peers map of the datapath on a device,
- * per-path counters in slots of SRV6_MAX_PATHS, and an MTU host route per
- * peer (unless loaded with peer-routes off).
+ * per-path counters in slots of SRV6_MAX_PATHS, and MTU routes (peers_mtu.h:
+ * prefix routes where peers share one, host routes where a peer differs;
+ * none when loaded with peer-routes off).
  */
 #include "bpf.h"
 
@@ -11,6 +12,8 @@
 #include <string.h>
 #include <linux/rtnetlink.h>
 #include "datapath.h"
+#include "mtu_routes.h"
+#include "peers_mtu.h"
 
 #define IPV6_MIN_MTU 1280
 #define IPV4_MIN_MTU 68
@@ -49,6 +52,8 @@ static void peers_close(struct peer_table *t)
 {
 	free(t->cur);
 	free(t->routes);
+	free(t->all.v);
+	mtu_state_free(t->mtu);
 	free(t->specific.head);
 	free(t->slot_used);
 	srv6_maps_close(&t->maps);
@@ -72,8 +77,13 @@ static int peers_open(struct ctx *c, const char *dev, struct peer_table *t, stru
 		errf(e, "cannot read the peers of %s: %s", dev, strerror(-rc));
 		goto fail;
 	}
+	t->mtu = mtu_state_new();
+	if (!t->mtu) {
+		errf(e, "out of memory");
+		goto fail;
+	}
 	if (nlx_link_get(&c->nl, dev, &t->li, e) ||
-	    nlx_host_routes(&c->nl, t->table, &t->routes, &t->nroutes, &t->specific, e))
+	    nlx_host_routes(&c->nl, t->table, &t->routes, &t->nroutes, &t->specific, &t->all, e))
 		goto fail;
 	qsort(t->cur, t->ncur, sizeof(*t->cur), peer_entry_cmp);
 	return 0;
@@ -82,37 +92,29 @@ fail:
 	return -1;
 }
 
-static bool nh_equal(const struct nexthop *a, const struct nexthop *b)
-{
-	return a->ifindex == b->ifindex && a->has_gw == b->has_gw &&
-	       (!a->has_gw || memcmp(&a->gw, &b->gw, sizeof(a->gw)) == 0);
-}
-
-/* Path flags, the MTU host route and a counter slot. */
+/* Path flags, the MTU the peer needs and a counter slot. */
 static int peers_prepare(struct ctx *c, struct change *ch, struct peer_table *t, struct err *e)
 {
 	const struct link_info *li = &t->li;
 	struct srv6_peer *peer = ch->next;
-	unsigned int overhead = 0, mtu_min;
+	unsigned int overhead, mtu_min;
 
 	(void)c;
 	if (!change_is_set(ch))
 		return 0;
-	/* Without a peer route, which next hop the stack picked for the inner
-	 * destination is unknown: the datapath asks the FIB for every path. */
-	for (unsigned int i = 0; i < peer->path_count; i++) {
-		struct srv6_path *path = &peer->paths[i];
-
-		path->flags = !ch->no_route && nh_equal(&ch->nh[i], &ch->nh[0]) ? 0 : SRV6_PATH_F_REROUTE;
-		if (SRV6_ENCAP_LEN(path->seg_count) > overhead)
-			overhead = SRV6_ENCAP_LEN(path->seg_count);
-	}
+	/* The peer's MTU route leads through its first path's next hop. Without
+	 * one, which next hop the stack picked for the inner destination is
+	 * unknown: the datapath asks the FIB for every path. */
+	for (unsigned int i = 0; i < peer->path_count; i++)
+		peer->paths[i].flags = !ch->no_route && nexthop_same(&ch->nh[i], &ch->nh[0])
+					       ? 0
+					       : SRV6_PATH_F_REROUTE;
+	overhead = peer_encap_overhead(peer);
 	mtu_min = ch->req->family == AF_INET6 ? IPV6_MIN_MTU : IPV4_MIN_MTU;
 	if (!ch->no_route && li->mtu < overhead + mtu_min) /* peer-routes off: the operator's */
 		return errf(e, "%s has MTU %u: %u bytes of SRv6 headers leave less than %u", li->name,
 			    li->mtu, overhead, mtu_min);
 	ch->route.mtu = li->mtu - overhead;
-	ch->route_after_map = ch->had_route && ch->route.mtu > ch->old_route.mtu;
 	if (ch->old) {
 		peer->counters_base = ch->old->counters_base;
 	} else {
@@ -128,14 +130,16 @@ static int peers_prepare(struct ctx *c, struct change *ch, struct peer_table *t,
 	return 0;
 }
 
-static bool is_set_before_map(const struct change *ch)
+/* A replaced peer (its entry changes in place). */
+static bool is_replace(const struct change *ch)
 {
-	return change_is_set(ch) && !ch->route_after_map;
+	return change_is_set(ch) && ch->old;
 }
 
-static bool is_set_after_map(const struct change *ch)
+/* A new peer (its entry appears). */
+static bool is_new(const struct change *ch)
 {
-	return change_is_set(ch) && ch->route_after_map;
+	return change_is_set(ch) && !ch->old;
 }
 
 /* Put the map back as it was for the changes selected by pick. */
@@ -178,7 +182,8 @@ static size_t counters_to_reset(const struct change *ch, __u32 *out)
 
 /* The new entries of the changes that set one, a chunk at a time: no copy of
  * the whole batch (fresh memory costs more than the map update itself). */
-static int peers_write(const struct srv6_maps *maps, const struct change *v, size_t n)
+static int peers_write(const struct srv6_maps *maps, const struct change *v, size_t n,
+		       bool (*pick)(const struct change *))
 {
 	struct srv6_peer_key *keys = calloc(SRV6_PEERS_CHUNK, sizeof(*keys));
 	struct srv6_peer *values = calloc(SRV6_PEERS_CHUNK, sizeof(*values));
@@ -186,7 +191,7 @@ static int peers_write(const struct srv6_maps *maps, const struct change *v, siz
 	int rc = keys && values ? 0 : -ENOMEM;
 
 	for (size_t i = 0; i < n && !rc; i++) {
-		if (!change_is_set(&v[i]))
+		if (!pick(&v[i]))
 			continue;
 		keys[k] = v[i].req->key;
 		values[k++] = *v[i].next;
@@ -226,14 +231,15 @@ static int state_reset_changed(const struct srv6_maps *maps, const struct change
 
 /* Every path of a new peer up (its slot may have held a peer with paths
  * down), and a replaced peer's changed paths. */
-static int states_reset(const struct srv6_maps *maps, const struct change *v, size_t n)
+static int states_reset(const struct srv6_maps *maps, const struct change *v, size_t n,
+			bool (*pick)(const struct change *))
 {
 	__u32 *slots = calloc(n ? n : 1, sizeof(*slots));
 	size_t nslots = 0;
 	int rc = slots ? 0 : -ENOMEM;
 
 	for (size_t i = 0; i < n && !rc; i++) {
-		if (!change_is_set(&v[i]))
+		if (!pick(&v[i]))
 			continue;
 		if (!v[i].old)
 			slots[nslots++] = v[i].next->counters_base / SRV6_MAX_PATHS;
@@ -265,13 +271,12 @@ static int counters_reset(const struct srv6_maps *maps, const struct change *v, 
 	return rc ? errf(e, "cannot reset path counters: %s", strerror(-rc)) : 0;
 }
 
-/* Deleting: stop encapsulating first, then give the MTU back. */
-static int peers_delete(struct ctx *c, const struct peer_table *t, struct change *v, size_t n,
+/* Stop encapsulating for the deleted peers (their routes go with mtu_switch). */
+static int peers_delete(const struct peer_table *t, const struct change *v, size_t n,
 			struct err *e)
 {
 	struct srv6_peer_key *gone = calloc(n ? n : 1, sizeof(*gone));
 	size_t ngone = 0;
-	struct err undo;
 	int rc;
 
 	if (!gone)
@@ -281,66 +286,47 @@ static int peers_delete(struct ctx *c, const struct peer_table *t, struct change
 			gone[ngone++] = v[i].req->key;
 	rc = srv6_peers_delete(&t->maps, gone, ngone);
 	free(gone);
-	if (rc) {
-		errf(e, "cannot delete from the peers map: %s", strerror(-rc));
-		map_restore(&t->maps, v, n, change_is_del);
-		return -1;
-	}
-	if (change_routes_set(c, t->table, v, n, change_is_del, ROUTES_REMOVE, e)) {
-		map_restore(&t->maps, v, n, change_is_del);
-		change_routes_set(c, t->table, v, n, change_is_del, ROUTES_OLD, &undo);
-		return -1;
-	}
-	return 0;
+	return rc ? errf(e, "cannot delete from the peers map: %s", strerror(-rc)) : 0;
 }
 
+/* Write the entries pick selects and start their changed paths up: until
+ * then the old entry's paths keep their state (a dead one is not taken for
+ * live), and for a moment a new path may inherit a down bit (its flows fail
+ * over, they are not black-holed). */
+static int entries_set(const struct peer_table *t, const struct change *v, size_t n,
+		       bool (*pick)(const struct change *), struct err *e)
+{
+	int rc = peers_write(&t->maps, v, n, pick);
+
+	if (rc)
+		return errf(e, "cannot update the peers map: %s", strerror(-rc));
+	rc = states_reset(&t->maps, v, n, pick);
+	return rc ? errf(e, "cannot reset the path states: %s", strerror(-rc)) : 0;
+}
+
+/* Everything back as it was: new peers out before their routes go, the old
+ * routes back before the replaced and deleted peers' old entries. */
+static void peers_undo(struct ctx *c, const struct peer_table *t, struct change *v, size_t n)
+{
+	map_restore(&t->maps, v, n, is_new);
+	mtu_undo(c, t);
+	map_restore(&t->maps, v, n, is_replace);
+	map_restore(&t->maps, v, n, change_is_del);
+}
+
+/* The order that keeps every encapsulated packet within its route's MTU:
+ * peers_mtu.h. */
 static int peers_commit(struct ctx *c, const struct peer_table *t, struct change *v, size_t n,
 			struct err *e)
 {
-	struct err undo;
-	int rc;
-
 	if (counters_reset(&t->maps, v, n, e))
 		return -1;
-	/* MTU first where it shrinks, so no packet is encapsulated beyond it. */
-	if (change_routes_set(c, t->table, v, n, is_set_before_map, ROUTES_NEW, e))
-		goto undo_routes;
-	rc = peers_write(&t->maps, v, n);
-	if (rc) {
-		errf(e, "cannot update the peers map: %s", strerror(-rc));
-		goto undo_map;
+	if (mtu_begin(c, t, v, n, e) || entries_set(t, v, n, is_replace, e) ||
+	    peers_delete(t, v, n, e) || mtu_switch(c, t, e) || entries_set(t, v, n, is_new, e)) {
+		peers_undo(c, t, v, n);
+		return -1;
 	}
-	/* New and changed paths start up, once the entries are there: until then
-	 * the old entry's paths keep their state (a dead one is not taken for live),
-	 * and for a moment a new path may inherit a down bit (its flows fail over,
-	 * they are not black-holed). */
-	rc = states_reset(&t->maps, v, n);
-	if (rc) {
-		errf(e, "cannot reset the path states: %s", strerror(-rc));
-		goto undo_map;
-	}
-	if (change_routes_set(c, t->table, v, n, is_set_after_map, ROUTES_NEW, e) ||
-	    peers_delete(c, t, v, n, e))
-		goto undo_all;
 	return 0;
-
-undo_all:
-	change_routes_set(c, t->table, v, n, is_set_after_map, ROUTES_OLD, &undo);
-undo_map:
-	map_restore(&t->maps, v, n, change_is_set);
-undo_routes:
-	change_routes_set(c, t->table, v, n, is_set_before_map, ROUTES_OLD, &undo);
-	return -1;
-}
-
-static void peers_undo(struct ctx *c, const struct peer_table *t, struct change *v, size_t n)
-{
-	struct err ignored;
-
-	map_restore(&t->maps, v, n, change_is_set);
-	map_restore(&t->maps, v, n, change_is_del);
-	change_routes_set(c, t->table, v, n, change_is_set, ROUTES_OLD, &ignored);
-	change_routes_set(c, t->table, v, n, change_is_del, ROUTES_OLD, &ignored);
 }
 
 static bool path_counters(const struct peer_table *t, const struct srv6_peer *peer,

@@ -446,13 +446,42 @@ Test(netlink_msg, bpf_host_route_on_link_without_mtu)
 	nlmsg_free(msg);
 }
 
+/* An MTU prefix route: the key's prefix, its length in the family's bits. */
+Test(netlink_msg, bpf_prefix_route_lengths)
+{
+	static const __u8 dst4[4] = { 203, 0, 113, 0 };
+	struct peer_route route = { .key = peer6("2001:db8:2::"), .prefix_len = 112, .table = 254,
+				    .mtu = 1460, .nh = nexthop(3, "2001:db8:1::ff") };
+	struct nl_msg *msg = nlx_peer_route_msg(&route);
+	struct req r;
+
+	req_parse(msg, &r);
+	assert_rtmsg(&r, RTM_NEWROUTE, F_REQ_ACK | NLM_F_CREATE | NLM_F_REPLACE, AF_INET6, 112,
+		     254, RT_SCOPE_UNIVERSE, RTN_UNICAST);
+	nlmsg_free(msg);
+
+	route.key = peer4("203.0.113.0");
+	route.prefix_len = 96 + 24;
+	msg = nlx_peer_route_msg(&route);
+	req_parse(msg, &r);
+	assert_rtmsg(&r, RTM_NEWROUTE, F_REQ_ACK | NLM_F_CREATE | NLM_F_REPLACE, AF_INET, 24, 254,
+		     RT_SCOPE_UNIVERSE, RTN_UNICAST);
+	assert_attr(r.tb[RTA_DST], dst4, 4, "RTA_DST");
+	nlmsg_free(msg);
+
+	msg = nlx_peer_route_del_msg(&route.key, route.prefix_len, 254);
+	req_parse(msg, &r);
+	assert_rtmsg(&r, RTM_DELROUTE, F_REQ_ACK, AF_INET, 24, 254, RT_SCOPE_NOWHERE, RTN_UNSPEC);
+	nlmsg_free(msg);
+}
+
 /* --- deletes ----------------------------------------------------------------- */
 
 Test(netlink_msg, peer_route_delete)
 {
 	struct srv6_peer_key k6 = peer6("2001:db8:2::2"), k4 = peer4("198.51.100.2");
 	static const __u8 dst4[4] = { 198, 51, 100, 2 };
-	struct nl_msg *msg = nlx_peer_route_del_msg(&k6, 254);
+	struct nl_msg *msg = nlx_peer_route_del_msg(&k6, 0, 254);
 	struct req r;
 
 	req_parse(msg, &r);
@@ -465,7 +494,7 @@ Test(netlink_msg, peer_route_delete)
 	assert_u32(r.tb[RTA_TABLE], 254, "RTA_TABLE");
 	nlmsg_free(msg);
 
-	msg = nlx_peer_route_del_msg(&k4, 4000);
+	msg = nlx_peer_route_del_msg(&k4, 0, 4000);
 	req_parse(msg, &r);
 	assert_rtmsg(&r, RTM_DELROUTE, F_REQ_ACK, AF_INET, 32, RT_TABLE_UNSPEC, RT_SCOPE_NOWHERE,
 		     RTN_UNSPEC);
@@ -797,5 +826,47 @@ Test(netlink_msg, host_route_parses_back_with_mtu)
 	cr_assert_eq(got.route.mtu, 1424);
 	assert_nh_eq(&got.route.nh, &route.nh);
 	cr_assert_not(nlx_host_route_parse(nlmsg_hdr(msg), 255, &got));
+	nlmsg_free(msg);
+}
+
+Test(netlink_msg, table_route_parses_prefix_and_plain)
+{
+	struct peer_route route = { .key = peer4("203.0.113.0"), .prefix_len = 96 + 24,
+				    .table = 254, .mtu = 1420, .nh = nexthop(9, "2001:db8:1::ff") };
+	struct nl_msg *msg = nlx_peer_route_msg(&route);
+	struct table_route got;
+
+	cr_assert(nlx_table_route_parse(nlmsg_hdr(msg), 254, &got));
+	ut_assert_bytes_eq(got.addr, route.key.addr, SRV6_ADDR_LEN, "prefix");
+	cr_assert_eq(got.plen, 96 + 24);
+	cr_assert_eq(got.protocol, 206);
+	cr_assert_eq(got.mtu, 1420);
+	cr_assert(got.plain, "one next hop through RTA_VIA is plain");
+	assert_nh_eq(&got.nh, &route.nh);
+	cr_assert_not(nlx_table_route_parse(nlmsg_hdr(msg), 255, &got));
+	nlmsg_free(msg);
+}
+
+/* A default route has no RTA_DST; a multipath route is not plain. */
+Test(netlink_msg, table_route_default_and_multipath)
+{
+	struct rtmsg rtm = { .rtm_family = AF_INET6, .rtm_table = 254, .rtm_type = RTN_UNICAST };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWROUTE, 0);
+	struct table_route got;
+	struct nlattr *mp;
+
+	cr_assert_not_null(msg);
+	cr_assert_geq(nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO), 0);
+	cr_assert_geq(nla_put_u32(msg, RTA_OIF, 4), 0);
+	cr_assert_geq(nla_put(msg, RTA_GATEWAY, 16, gw_r1), 0);
+	cr_assert(nlx_table_route_parse(nlmsg_hdr(msg), 254, &got));
+	cr_assert_eq(got.plen, 0);
+	cr_assert(got.plain);
+	cr_assert_eq(got.nh.ifindex, 4);
+	mp = nla_nest_start(msg, RTA_MULTIPATH);
+	cr_assert_geq(nla_put_u32(msg, 1, 0), 0); /* libnl trims an empty nest */
+	nla_nest_end(msg, mp);
+	cr_assert(nlx_table_route_parse(nlmsg_hdr(msg), 254, &got));
+	cr_assert_not(got.plain, "multipath is not plain");
 	nlmsg_free(msg);
 }
