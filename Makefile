@@ -183,10 +183,16 @@ $(BUILD)/bench/insitu/%.bpf.o: bench/insitu/%.bpf.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
+# bench/tools/resync: a re-sync changing a few of many peers, through the
+# loader's own route_sync (with the daemon's memo and without).
+BENCH_RESYNC := $(BUILD)/bench/resync
+$(BENCH_RESYNC): $(BUILD)/bench/tools/resync.o $(LIB_OBJS)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
 # Every section in bench/ (see bench/README.md); BENCH_ARGS go to bench/run.sh,
 # which runs the binaries of this BUILD.
 bench: $(LOADER) $(BENCH_PROG_RUN) $(BENCH_XDP_RUN) $(BENCH_LIVE_STATS) $(BENCH_UDP_BLAST) \
-       $(BENCH_PROG_TIME) $(BENCH_INSITU_BPF)
+       $(BENCH_PROG_TIME) $(BENCH_INSITU_BPF) $(BENCH_RESYNC)
 	BENCH_BUILD=$(abspath $(BUILD)) bench/run.sh $(BENCH_ARGS)
 
 PYTHON_SITEDIR ?= $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_path("purelib"))')

@@ -182,6 +182,9 @@ struct srv6_config {
 	__u8 reserved;
 	__u32 ifindex;   /* interface the programs are attached to */
 	__u32 peers_max; /* capacity of srv6_peers */
+	/* Loader only: a fresh random value at every change of srv6_peers, so a
+	 * daemon that remembers what it wrote knows whether anyone else wrote since. */
+	__u64 peers_token;
 };
 
 /* Pinned object names below <bpffs>/srv6-bpf/<netns>/<dev>/. libbpf pins maps by

@@ -14,6 +14,8 @@
 # seg6_routes); without them the section times srv6-bpf alone and reports the
 # kernel's figure as not measured, with the reason.
 #
+# Then one change among them (build/bench/resync, and `route replace`).
+#
 # Env: BENCH_RB_PEERS (default 65536), BENCH_RB_RUNS (default 3),
 # BENCH_KERNEL_SEG6=off (leave the kernel's seg6 out).
 # shellcheck source=bench/lib/common.sh
@@ -121,5 +123,30 @@ for i in $(seq "$RUNS"); do
 	ip netns del "$ns"
 done
 
+# One change among PEERS: a re-sync through the loader's route_sync as the
+# daemon runs it (its memo) and as `srv6-bpf sync` does (every peer read), by
+# build/bench/resync; then `srv6-bpf route replace` of one peer, the whole
+# command timed.
+ns=$P-change
+ns_up "$ns" subnet
+ip netns exec "$ns" "$SRV6_BPF" --bpffs "$BPFFS" load rb0 xdp off >/dev/null
+ip netns exec "$ns" "$BENCH_BUILD/bench/resync" --bpffs "$BPFFS" --runs "$RUNS" \
+	--json "$TMP/resync.json" rb0 "$TMP/srv6-bpf.batch" ||
+	bench_die "resync failed"
+: >"$TMP/replace.tsv"
+for i in $(seq "$RUNS"); do
+	t0=$(bench_now_ms)
+	ip netns exec "$ns" "$SRV6_BPF" --bpffs "$BPFFS" route replace 2001:db8:a::5 dev rb0 \
+		segs "fc00:0:100:5:e$((i % 10))06::"
+	t1=$(bench_now_ms)
+	echo "$((t1 - t0))" >>"$TMP/replace.tsv"
+	echo "  run $i route replace of one peer among $PEERS: $((t1 - t0)) ms (the whole command)" >&2
+done
+[ "$(ip -n "$ns" -6 route show proto 206 | wc -l)" -eq 1 ] ||
+	bench_die "one change: srv6-bpf's routes are not the one prefix route any more"
+ip netns del "$ns"
+rm -rf "$BPFFS/srv6-bpf"
+
 "$BENCH_PY" "$BENCH_ROOT/route_batch/summarise.py" --runs "$TMP/runs.tsv" --peers "$PEERS" \
+	--resync "$TMP/resync.json" --replace "$TMP/replace.tsv" \
 	--kernel-seg6 "$kernel_seg6" --out "$BENCH_OUT/result.json"

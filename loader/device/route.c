@@ -7,6 +7,8 @@
  */
 #include "route.h"
 
+#include <limits.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,6 +320,29 @@ static size_t group_by_dev(struct route_req *reqs, size_t n, const struct batch_
 	return ngroups;
 }
 
+/* Up to this many changes read only their own peers (per-key lookups),
+ * more read the whole table (one batched dump). */
+#define ROUTE_LOOKUP_MAX 4096
+
+/* Open a group's table: only its peers when few, where the platform can. */
+static int group_open(struct ctx *c, struct group *g, struct err *e)
+{
+	const struct peer_ops *ops = c->ops->peers;
+	struct srv6_peer_key *keys;
+	int rc;
+
+	if (!ops->open_keys || g->n > ROUTE_LOOKUP_MAX)
+		return ops->open(c, g->v[0].req->dev, &g->t, e);
+	keys = calloc(g->n ? g->n : 1, sizeof(*keys));
+	if (!keys)
+		return errf(e, "out of memory");
+	for (size_t i = 0; i < g->n; i++)
+		keys[i] = g->v[i].req->key;
+	rc = ops->open_keys(c, g->v[0].req->dev, keys, g->n, &g->t, e);
+	free(keys);
+	return rc;
+}
+
 /* Check every device before changing any, then commit device by device. */
 static int groups_apply(struct ctx *c, struct group *groups, size_t ngroups, struct err *e)
 {
@@ -327,7 +352,7 @@ static int groups_apply(struct ctx *c, struct group *groups, size_t ngroups, str
 	for (size_t i = 0; i < ngroups; i++) {
 		struct group *g = &groups[i];
 
-		if (ops->open(c, g->v[0].req->dev, &g->t, e)) {
+		if (!g->open && group_open(c, g, e)) {
 			if (g->v[0].file)
 				err_prefix(e, "%s:%u", g->v[0].file, g->v[0].line);
 			return -1;
@@ -346,8 +371,21 @@ static int groups_apply(struct ctx *c, struct group *groups, size_t ngroups, str
 	return -1;
 }
 
-int route_apply(struct ctx *c, struct route_req *reqs, size_t n,
-		const struct batch_origin *origin, struct err *e)
+/* The namespace's writer lock, where the platform has one: no other writer
+ * between reading a table and committing to it. */
+static int writer_lock(struct ctx *c, struct err *e)
+{
+	return c->ops->peers->lock ? c->ops->peers->lock(c, e) : INT_MAX;
+}
+
+static void writer_unlock(struct ctx *c, int handle)
+{
+	if (c->ops->peers->unlock && handle != INT_MAX)
+		c->ops->peers->unlock(handle);
+}
+
+static int apply_locked(struct ctx *c, struct route_req *reqs, size_t n,
+			const struct batch_origin *origin, struct err *e)
 {
 	struct change *v = calloc(n ? n : 1, sizeof(*v));
 	struct group *groups = calloc(n ? n : 1, sizeof(*groups));
@@ -371,6 +409,18 @@ out:
 	return rc;
 }
 
+int route_apply(struct ctx *c, struct route_req *reqs, size_t n,
+		const struct batch_origin *origin, struct err *e)
+{
+	int lock = writer_lock(c, e), rc;
+
+	if (lock < 0)
+		return -1;
+	rc = apply_locked(c, reqs, n, origin, e);
+	writer_unlock(c, lock);
+	return rc;
+}
+
 static bool peer_same(const struct srv6_peer *a, const struct srv6_peer *b)
 {
 	if (a->path_count != b->path_count)
@@ -381,30 +431,34 @@ static bool peer_same(const struct srv6_peer *a, const struct srv6_peer *b)
 	return true;
 }
 
-int route_sync(struct ctx *c, const char *dev, const struct route_req *reqs, size_t n,
-	       struct sync_counts *counts, struct err *e)
+/* Every peer of dev against reqs: one read of the device serves the diff and
+ * the commit. */
+static int sync_full(struct ctx *c, const char *dev, const struct route_req *reqs, size_t n,
+		     struct sync_counts *counts, struct err *e)
 {
-	struct srv6_peer_entry *wanted = NULL;
+	struct srv6_peer_key *wanted = NULL; /* sorted: the peers to keep */
 	const struct peer_ops *peers = c->ops->peers;
 	struct route_req *ops = NULL;
-	struct peer_table st;
+	struct change *v = NULL;
+	struct group g = { .open = true };
+	struct peer_table *st = &g.t;
 	size_t nops = 0;
-	int rc;
+	int rc = -1;
 
-	memset(counts, 0, sizeof(*counts));
-	if (peers->open(c, dev, &st, e))
+	if (peers->open(c, dev, st, e))
 		return -1;
-	ops = calloc(n + st.ncur + 1, sizeof(*ops));
+	ops = calloc(n + st->ncur + 1, sizeof(*ops));
 	wanted = calloc(n + 1, sizeof(*wanted));
-	if (!ops || !wanted) {
-		rc = errf(e, "out of memory");
+	v = calloc(n + st->ncur + 1, sizeof(*v));
+	if (!ops || !wanted || !v) {
+		errf(e, "out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++)
-		wanted[i].key = reqs[i].key;
-	qsort(wanted, n, sizeof(*wanted), peer_entry_cmp);
+		wanted[i] = reqs[i].key;
+	qsort(wanted, n, sizeof(*wanted), peer_entry_cmp); /* compares the key, the entry's first member */
 	for (size_t i = 0; i < n; i++) {
-		const struct srv6_peer_entry *found = table_find(&st, &reqs[i].key);
+		const struct srv6_peer_entry *found = table_find(st, &reqs[i].key);
 
 		if (found && peer_same(&found->value, &reqs[i].peer)) {
 			counts->unchanged++;
@@ -416,25 +470,144 @@ int route_sync(struct ctx *c, const char *dev, const struct route_req *reqs, siz
 		snprintf(ops[nops].dev, sizeof(ops[nops].dev), "%s", dev);
 		nops++;
 	}
-	for (size_t i = 0; i < st.ncur; i++) {
-		if (n && bsearch(&st.cur[i], wanted, n, sizeof(*wanted), peer_entry_cmp))
+	for (size_t i = 0; i < st->ncur; i++) {
+		if (n && bsearch(&st->cur[i], wanted, n, sizeof(*wanted), peer_entry_cmp))
 			continue;
 		counts->removed++;
 		ops[nops].verb = ROUTE_DEL;
-		ops[nops].key = st.cur[i].key;
-		ops[nops].family = addr_key_is_ipv4(&st.cur[i].key) ? AF_INET : AF_INET6;
+		ops[nops].key = st->cur[i].key;
+		ops[nops].family = addr_key_is_ipv4(&st->cur[i].key) ? AF_INET : AF_INET6;
 		snprintf(ops[nops].dev, sizeof(ops[nops].dev), "%s", dev);
 		nops++;
 	}
-	peers->close(&st);
-	rc = nops ? route_apply(c, ops, nops, NULL, e) : 0;
-	free(ops);
-	free(wanted);
-	return rc;
+	for (size_t i = 0; i < nops; i++)
+		v[i].req = &ops[i];
+	g.v = v;
+	g.n = nops;
+	rc = nops ? groups_apply(c, &g, 1, e) : 0;
 out:
-	peers->close(&st);
+	peers->close(st);
 	free(ops);
 	free(wanted);
+	free(v);
+	return rc;
+}
+
+struct route_memo {
+	char dev[IF_NAMESIZE];
+	struct route_req *reqs; /* the last sync's requests, in its order */
+	size_t n;
+	struct peers_token token; /* the peers as that sync left them */
+	bool valid;
+};
+
+struct route_memo *route_memo_new(void)
+{
+	return calloc(1, sizeof(struct route_memo));
+}
+
+void route_memo_free(struct route_memo *m)
+{
+	if (m)
+		free(m->reqs);
+	free(m);
+}
+
+/*
+ * The positions where reqs differ from the memo's requests, when the memo
+ * still describes dev: the same peers in the same order, and no other writer
+ * since (the token). 1: idx[0..*k) and counts filled; 0: read dev instead.
+ */
+static int memo_diff(struct ctx *c, const struct route_memo *m, const char *dev,
+		     const struct route_req *reqs, size_t n, size_t *idx, size_t *k,
+		     struct sync_counts *counts)
+{
+	struct peers_token now;
+	struct err ignored;
+
+	if (!m || !m->valid || strcmp(m->dev, dev) || m->n != n || !c->ops->peers->token ||
+	    c->ops->peers->token(c, dev, &now, &ignored) || now.map_id != m->token.map_id ||
+	    now.token != m->token.token)
+		return 0;
+	*k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (memcmp(&m->reqs[i].key, &reqs[i].key, sizeof(reqs[i].key)))
+			return 0;
+		if (!peer_same(&m->reqs[i].peer, &reqs[i].peer))
+			idx[(*k)++] = i;
+	}
+	counts->replaced = *k;
+	counts->unchanged = n - *k;
+	return 1;
+}
+
+/* Replace the peers at idx[0..k), through a table of those peers only. */
+static int memo_apply(struct ctx *c, const char *dev, const struct route_req *reqs,
+		      const size_t *idx, size_t k, struct err *e)
+{
+	struct route_req *ops = calloc(k ? k : 1, sizeof(*ops));
+	int rc;
+
+	if (!ops)
+		return errf(e, "out of memory");
+	for (size_t i = 0; i < k; i++) {
+		ops[i] = reqs[idx[i]];
+		ops[i].verb = ROUTE_REPLACE;
+		snprintf(ops[i].dev, sizeof(ops[i].dev), "%s", dev);
+	}
+	rc = k ? apply_locked(c, ops, k, NULL, e) : 0;
+	free(ops);
+	return rc;
+}
+
+/* After a sync that succeeded: remember its requests (all of them, or with
+ * idx only those that changed) and the token it left. */
+static void memo_keep(struct ctx *c, struct route_memo *m, const char *dev,
+		      const struct route_req *reqs, size_t n, const size_t *idx, size_t k)
+{
+	struct err ignored;
+	void *v;
+
+	m->valid = false;
+	if (!c->ops->peers->token || c->ops->peers->token(c, dev, &m->token, &ignored))
+		return;
+	if (idx) {
+		for (size_t i = 0; i < k; i++)
+			m->reqs[idx[i]] = reqs[idx[i]];
+	} else {
+		if (n > m->n || !m->reqs) {
+			v = realloc(m->reqs, (n ? n : 1) * sizeof(*m->reqs));
+			if (!v)
+				return;
+			m->reqs = v;
+		}
+		memcpy(m->reqs, reqs, n * sizeof(*reqs));
+		m->n = n;
+		snprintf(m->dev, sizeof(m->dev), "%s", dev);
+	}
+	m->valid = true;
+}
+
+int route_sync(struct ctx *c, const char *dev, const struct route_req *reqs, size_t n,
+	       struct sync_counts *counts, struct route_memo *memo, struct err *e)
+{
+	size_t *idx = NULL, k = 0;
+	bool by_memo = false;
+	int lock, rc;
+
+	memset(counts, 0, sizeof(*counts));
+	lock = writer_lock(c, e);
+	if (lock < 0)
+		return -1;
+	if (memo && (idx = calloc(n + 1, sizeof(*idx))))
+		by_memo = memo_diff(c, memo, dev, reqs, n, idx, &k, counts);
+	rc = by_memo ? memo_apply(c, dev, reqs, idx, k, e) : sync_full(c, dev, reqs, n, counts, e);
+	if (memo && rc == 0)
+		memo_keep(c, memo, dev, reqs, n, by_memo ? idx : NULL, k);
+	else if (memo)
+		memo->valid = false;
+	writer_unlock(c, lock);
+	free(idx);
 	return rc;
 }
 

@@ -28,12 +28,24 @@ struct sync_counts {
 };
 
 /*
+ * What a caller that syncs again and again (the daemon) keeps between syncs:
+ * its last requests, and the token the datapath's peers carried after them.
+ * While no one else wrote the peers and the next sync names the same peers in
+ * the same order, that sync compares requests with requests and reads only
+ * the peers that changed, instead of every peer of the device.
+ */
+struct route_memo;
+struct route_memo *route_memo_new(void);
+void route_memo_free(struct route_memo *m);
+
+/*
  * Make dev's peers exactly reqs, in one all-or-nothing step: new peers are
  * added, changed ones replaced, unchanged ones (same SIDs and weights) left
- * alone, peers not in reqs removed. reqs' verb and dev are ignored.
+ * alone, peers not in reqs removed. reqs' verb and dev are ignored. memo may
+ * be NULL.
  */
 int route_sync(struct ctx *c, const char *dev, const struct route_req *reqs, size_t n,
-	       struct sync_counts *counts, struct err *e);
+	       struct sync_counts *counts, struct route_memo *memo, struct err *e);
 
 /* Print the peers on dev (or every loaded dev when dev is NULL). */
 int route_show(struct ctx *c, const char *dev, struct err *e);

@@ -244,6 +244,37 @@ static unsigned int majority_mtu(const struct mtu_peer *p, size_t lo, size_t hi,
 	return best;
 }
 
+/* A prefix of plen bits through nh changes nothing but the MTU: a plain
+ * route of foreign covers it through nh, and none lies inside it. */
+static bool prefix_only_mtu(const struct route_index *foreign, const __u8 *prefix,
+			    unsigned int plen, const struct nexthop *nh)
+{
+	const struct table_route *covering;
+	bool alone = false;
+
+	if (route_inside(foreign, prefix, plen))
+		return false;
+	covering = lpm_below(foreign, prefix, plen, &alone);
+	return covering && alone && covering->plain && nexthop_same(&covering->nh, nh);
+}
+
+bool mtu_routes_still_serve(const struct table_route *ours, size_t nours,
+			    const struct route_index *ours_ix, const struct route_index *foreign,
+			    const struct mtu_peer *changed, size_t nchanged)
+{
+	for (size_t i = 0; i < nours; i++)
+		if (ours[i].plen < 8 * SRV6_ADDR_LEN &&
+		    !prefix_only_mtu(foreign, ours[i].addr, ours[i].plen, &ours[i].nh))
+			return false;
+	for (size_t i = 0; i < nchanged; i++) {
+		const struct table_route *r = route_index_lpm(ours_ix, changed[i].addr);
+
+		if (!r || r->mtu != changed[i].mtu || !nexthop_same(&r->nh, &changed[i].nh))
+			return false;
+	}
+	return true;
+}
+
 /* One route for peers[lo, hi), their common prefix of plen bits, if it
  * changes nothing but the MTU (see mtu_routes.h); the peers that differ get
  * host routes inside it. */
@@ -259,10 +290,8 @@ static bool aggregate(struct planner *pl, size_t lo, size_t hi, unsigned int ple
 	    plen < (v4 ? MTU_ROUTE_MIN_PLEN4 : MTU_ROUTE_MIN_PLEN6))
 		return false;
 	prefix_mask(prefix, p[lo].addr, plen);
-	if (route_inside(pl->foreign, prefix, plen))
-		return false;
 	covering = lpm_below(pl->foreign, prefix, plen, &alone);
-	if (!covering || !alone || !covering->plain)
+	if (!covering || !prefix_only_mtu(pl->foreign, prefix, plen, &covering->nh))
 		return false;
 	mtu = majority_mtu(p, lo, hi, &covering->nh);
 	if (!mtu)

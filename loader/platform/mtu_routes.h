@@ -56,6 +56,17 @@ int mtu_routes_plan(const struct mtu_peer *peers, size_t n, const struct route_i
 bool table_route_is_mtu_route(const struct table_route *r, int ifindex);
 /* qsort/bsearch order of routes: most specific first, then by address. */
 int table_route_order(const void *a, const void *b);
+/*
+ * Whether srv6-bpf's routes in place (ours, indexed by ours_ix) still serve
+ * after peers change to changed[]: every prefix route of ours still changes
+ * nothing but the MTU (foreign as the table is now), and each changed peer
+ * already matches a route of ours with its next hop and MTU. Then the routes
+ * can stay as they are, with no plan over every peer.
+ */
+bool mtu_routes_still_serve(const struct table_route *ours, size_t nours,
+			    const struct route_index *ours_ix, const struct route_index *foreign,
+			    const struct mtu_peer *changed, size_t nchanged);
+
 /* Same prefix (address and length). */
 bool table_route_same_prefix(const struct table_route *a, const struct table_route *b);
 /* Same prefix, next hop and MTU. */

@@ -45,6 +45,7 @@ struct peer_table {
 	struct nlx_specifics specific;  /* where one first-SID lookup does not stand for its /48 */
 	bool peer_routes;               /* a host route per peer (BPF: unless loaded
 					   with peer-routes off; kernel: always) */
+	bool complete;                  /* cur holds every peer, not only those asked for */
 	/* BPF platform */
 	struct nlx_table_routes all;    /* every route of table (MTU routes) */
 	struct mtu_state *mtu;          /* the commit's MTU routes (peers_mtu.h) */
@@ -52,6 +53,11 @@ struct peer_table {
 	unsigned char *slot_used;       /* counter slots: one per peer, peers_max of them
 					   (made at the first new peer) */
 	__u32 slot_next;
+};
+
+struct peers_token {
+	__u32 map_id;
+	__u64 token;
 };
 
 /* One path's liveness as srv6_path_state holds it. */
@@ -67,6 +73,17 @@ struct peer_ops {
 	bool routes_carry_paths;
 	/* Read dev's peers (sorted by key) and host routes into t. */
 	int (*open)(struct ctx *c, const char *dev, struct peer_table *t, struct err *e);
+	/* The same, reading only the peers of keys (those the map has): a few
+	 * changes among many peers. NULL: open. */
+	int (*open_keys)(struct ctx *c, const char *dev, const struct srv6_peer_key *keys,
+			 size_t nkeys, struct peer_table *t, struct err *e);
+	/* Writers of peers hold the namespace's lock from reading to committing:
+	 * returns a handle for unlock, -1 on error. NULL: no lock. */
+	int (*lock)(struct ctx *c, struct err *e);
+	void (*unlock)(int handle);
+	/* What proves dev's peers unchanged since: the peers map's identity and
+	 * the token its last writer left (BPF). NULL: nothing proves it. */
+	int (*token)(struct ctx *c, const char *dev, struct peers_token *tok, struct err *e);
 	void (*close)(struct peer_table *t);
 	/* The platform's part of a change, called for every change that passed
 	 * the checks, deletes too: ch->route and, to put it back, ch->old_route

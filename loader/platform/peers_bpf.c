@@ -8,6 +8,8 @@
 #include "bpf.h"
 
 #include <errno.h>
+#include <sys/random.h>
+#include <bpf/bpf.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/rtnetlink.h>
@@ -18,17 +20,24 @@
 #define IPV6_MIN_MTU 1280
 #define IPV4_MIN_MTU 68
 
+/* The counter slots in use: every peer's, so a table opened for a few keys
+ * reads them all here (a new peer needs a free slot). */
 static int slots_init(struct peer_table *t, struct err *e)
 {
 	__u32 count = t->maps.peers_max;
+	struct srv6_peer_entry *all = t->cur;
+	size_t n = t->ncur;
+	int rc;
 
+	if (!t->complete && (rc = srv6_peers_dump(&t->maps, &all, &n)))
+		return errf(e, "cannot read the peers of %s: %s", t->li.name, strerror(-rc));
 	t->slot_used = calloc(count ? count : 1, 1);
-	if (!t->slot_used)
-		return errf(e, "out of memory");
-	for (size_t i = 0; i < t->ncur; i++)
-		if (srv6_slot_of(&t->cur[i].value) < count)
-			t->slot_used[srv6_slot_of(&t->cur[i].value)] = 1;
-	return 0;
+	for (size_t i = 0; t->slot_used && i < n; i++)
+		if (srv6_slot_of(&all[i].value) < count)
+			t->slot_used[srv6_slot_of(&all[i].value)] = 1;
+	if (all != t->cur)
+		free(all);
+	return t->slot_used ? 0 : errf(e, "out of memory");
 }
 
 static int slot_alloc(struct peer_table *t, __u32 *slot)
@@ -59,10 +68,37 @@ static void peers_close(struct peer_table *t)
 	srv6_maps_close(&t->maps);
 }
 
-static int peers_open(struct ctx *c, const char *dev, struct peer_table *t, struct err *e)
+/* Every peer (keys NULL), or those of keys the map has. */
+static int entries_read(struct peer_table *t, const char *dev, const struct srv6_peer_key *keys,
+			size_t nkeys, struct err *e)
+{
+	int rc = 0;
+
+	if (!keys) {
+		rc = srv6_peers_dump(&t->maps, &t->cur, &t->ncur);
+		t->complete = rc == 0;
+	} else {
+		t->cur = calloc(nkeys + 1, sizeof(*t->cur));
+		if (!t->cur)
+			return errf(e, "out of memory");
+		for (size_t i = 0; i < nkeys && rc == 0; i++) {
+			rc = srv6_peer_lookup(&t->maps, &keys[i], &t->cur[t->ncur].value);
+			if (rc == 0)
+				t->cur[t->ncur++].key = keys[i];
+			else if (rc == -ENOENT)
+				rc = 0;
+		}
+	}
+	if (rc)
+		return errf(e, "cannot read the peers of %s: %s", dev, strerror(-rc));
+	qsort(t->cur, t->ncur, sizeof(*t->cur), peer_entry_cmp);
+	return 0;
+}
+
+static int peers_open_keys(struct ctx *c, const char *dev, const struct srv6_peer_key *keys,
+			   size_t nkeys, struct peer_table *t, struct err *e)
 {
 	struct srv6_config cfg;
-	int rc;
 
 	memset(t, 0, sizeof(*t));
 	t->ops = &dp_peer_ops;
@@ -72,24 +108,63 @@ static int peers_open(struct ctx *c, const char *dev, struct peer_table *t, stru
 		return -1;
 	if (srv6_config_read(&t->maps, &cfg) == 0)
 		t->peer_routes = !(cfg.loader_flags & SRV6_LOADER_NO_PEER_ROUTES);
-	rc = srv6_peers_dump(&t->maps, &t->cur, &t->ncur);
-	if (rc) {
-		errf(e, "cannot read the peers of %s: %s", dev, strerror(-rc));
-		goto fail;
-	}
 	t->mtu = mtu_state_new();
 	if (!t->mtu) {
 		errf(e, "out of memory");
 		goto fail;
 	}
-	if (nlx_link_get(&c->nl, dev, &t->li, e) ||
+	if (entries_read(t, dev, keys, nkeys, e) || nlx_link_get(&c->nl, dev, &t->li, e) ||
 	    nlx_host_routes(&c->nl, t->table, &t->routes, &t->nroutes, &t->specific, &t->all, e))
 		goto fail;
-	qsort(t->cur, t->ncur, sizeof(*t->cur), peer_entry_cmp);
 	return 0;
 fail:
 	peers_close(t);
 	return -1;
+}
+
+static int peers_open(struct ctx *c, const char *dev, struct peer_table *t, struct err *e)
+{
+	return peers_open_keys(c, dev, NULL, 0, t, e);
+}
+
+static int peers_lock(struct ctx *c, struct err *e)
+{
+	return dp_lock(c, e);
+}
+
+static int peers_token(struct ctx *c, const char *dev, struct peers_token *tok, struct err *e)
+{
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+	struct srv6_config cfg;
+	struct srv6_maps maps;
+	int rc;
+
+	if (dp_open(c, dev, &maps, e))
+		return -1;
+	memset(&info, 0, sizeof(info));
+	rc = bpf_obj_get_info_by_fd(maps.peers_fd, &info, &len) ? -errno
+								 : srv6_config_read(&maps, &cfg);
+	srv6_maps_close(&maps);
+	if (rc)
+		return errf(e, "cannot read the datapath of %s: %s", dev, strerror(-rc));
+	tok->map_id = info.id;
+	tok->token = cfg.peers_token;
+	return 0;
+}
+
+/* A new token: the peers changed (readers that remember them read again). */
+static void token_renew(const struct peer_table *t)
+{
+	struct srv6_config cfg;
+	__u64 token = 0;
+
+	while (token == 0 && getrandom(&token, sizeof(token), 0) == sizeof(token))
+		;
+	if (srv6_config_read(&t->maps, &cfg) == 0) {
+		cfg.peers_token = token;
+		srv6_config_write(&t->maps, &cfg);
+	}
 }
 
 /* Path flags, the MTU the peer needs and a counter slot. */
@@ -312,6 +387,7 @@ static void peers_undo(struct ctx *c, const struct peer_table *t, struct change 
 	mtu_undo(c, t);
 	map_restore(&t->maps, v, n, is_replace);
 	map_restore(&t->maps, v, n, change_is_del);
+	token_renew(t);
 }
 
 /* The order that keeps every encapsulated packet within its route's MTU:
@@ -326,6 +402,7 @@ static int peers_commit(struct ctx *c, const struct peer_table *t, struct change
 		peers_undo(c, t, v, n);
 		return -1;
 	}
+	token_renew(t);
 	return 0;
 }
 
@@ -354,6 +431,10 @@ static bool path_state(const struct peer_table *t, const struct srv6_peer *peer,
 
 const struct peer_ops dp_peer_ops = {
 	.open = peers_open,
+	.open_keys = peers_open_keys,
+	.lock = peers_lock,
+	.unlock = dp_unlock,
+	.token = peers_token,
 	.close = peers_close,
 	.prepare = peers_prepare,
 	.commit = peers_commit,

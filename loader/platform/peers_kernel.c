@@ -18,6 +18,7 @@ static int peers_open(struct ctx *c, const char *dev, struct peer_table *t, stru
 	t->ops = &kernel_peer_ops;
 	t->peer_routes = true;
 	t->table = c->table;
+	t->complete = true;
 	if (nlx_link_get(&c->nl, dev, &t->li, e) ||
 	    nlx_seg6_peers(&c->nl, t->table, t->li.ifindex, &t->cur, NULL, &t->ncur, e) ||
 	    nlx_host_routes(&c->nl, t->table, &t->routes, &t->nroutes, &t->specific, NULL, e)) {

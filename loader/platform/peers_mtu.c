@@ -13,6 +13,7 @@
  */
 #include "peers_mtu.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "mtu_routes.h"
@@ -108,15 +109,33 @@ static int peers_after(struct ctx *c, const struct peer_table *t, const struct c
 		       size_t n, const struct route_index *old, struct mtu_peer **out,
 		       size_t *nout, struct err *e)
 {
-	const struct change **byk = calloc(n ? n : 1, sizeof(*byk));
-	struct mtu_peer *p = calloc(t->ncur + n + 1, sizeof(*p));
-	__u8 (*ask)[SRV6_ADDR_LEN] = calloc(t->ncur + 1, sizeof(*ask));
-	size_t *asker = calloc(t->ncur + 1, sizeof(*asker));
-	struct nexthop *nh = calloc(t->ncur + 1, sizeof(*nh));
-	bool *found = calloc(t->ncur + 1, sizeof(*found));
+	struct srv6_peer_entry *cur = t->cur;
+	size_t ncur = t->ncur;
+	const struct change **byk = NULL;
+	struct mtu_peer *p = NULL;
+	__u8 (*ask)[SRV6_ADDR_LEN] = NULL;
+	size_t *asker = NULL;
+	struct nexthop *nh = NULL;
+	bool *found = NULL;
 	size_t np = 0, nask = 0, k = 0;
 	int rc = -1;
 
+	/* A table opened for a few keys: every peer now. */
+	if (!t->complete && (rc = srv6_peers_dump(&t->maps, &cur, &ncur))) {
+		errf(e, "cannot read the peers of %s: %s", t->li.name, strerror(-rc));
+		cur = NULL;
+		rc = -1;
+		goto out;
+	}
+	if (!t->complete)
+		qsort(cur, ncur, sizeof(*cur), peer_entry_cmp);
+	rc = -1;
+	byk = calloc(n ? n : 1, sizeof(*byk));
+	p = calloc(ncur + n + 1, sizeof(*p));
+	ask = calloc(ncur + 1, sizeof(*ask));
+	asker = calloc(ncur + 1, sizeof(*asker));
+	nh = calloc(ncur + 1, sizeof(*nh));
+	found = calloc(ncur + 1, sizeof(*found));
 	if (!byk || !p || !ask || !asker || !nh || !found) {
 		errf(e, "out of memory");
 		goto out;
@@ -124,8 +143,8 @@ static int peers_after(struct ctx *c, const struct peer_table *t, const struct c
 	for (size_t i = 0; i < n; i++)
 		byk[i] = &v[i];
 	qsort(byk, n, sizeof(*byk), change_key_cmp);
-	for (size_t i = 0; i < t->ncur; i++) {
-		const struct srv6_peer_entry *ent = &t->cur[i];
+	for (size_t i = 0; i < ncur; i++) {
+		const struct srv6_peer_entry *ent = &cur[i];
 		const struct table_route *r;
 
 		while (k < n && memcmp(byk[k]->req->key.addr, ent->key.addr, SRV6_ADDR_LEN) < 0)
@@ -169,6 +188,8 @@ static int peers_after(struct ctx *c, const struct peer_table *t, const struct c
 	p = NULL;
 	rc = 0;
 out:
+	if (cur != t->cur)
+		free(cur);
 	free(byk);
 	free(p);
 	free(ask);
@@ -228,6 +249,44 @@ static int temps_plan(const struct change *v, size_t n, const struct route_index
 	return 0;
 }
 
+/*
+ * The common change (a peer's paths replaced, or a peer added, behind the same
+ * next hop with the same MTU as the route it matches): the routes in place
+ * serve, so they are the plan (s->next a copy of s->old), with no read of
+ * every peer. 1: kept, 0: plan again (a delete, another MTU or next hop, a
+ * route of someone else's inside a prefix of ours), -1: out of memory.
+ */
+static int routes_kept(struct mtu_state *s, const struct change *v, size_t n,
+		       const struct route_index *old, const struct route_index *foreign)
+{
+	struct mtu_peer *changed = calloc(n + 1, sizeof(*changed));
+	size_t k = 0;
+	int kept = 0;
+
+	if (!changed)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (change_is_del(&v[i]))
+			goto out;
+		memcpy(changed[k].addr, v[i].req->key.addr, SRV6_ADDR_LEN);
+		changed[k].nh = v[i].nh[0];
+		changed[k++].mtu = v[i].route.mtu;
+	}
+	if (!mtu_routes_still_serve(s->old, s->nold, old, foreign, changed, k))
+		goto out;
+	s->next = calloc(s->nold + 1, sizeof(*s->next));
+	if (!s->next) {
+		kept = -1;
+		goto out;
+	}
+	memcpy(s->next, s->old, s->nold * sizeof(*s->next));
+	s->nnext = s->nold;
+	kept = 1;
+out:
+	free(changed);
+	return kept;
+}
+
 int mtu_begin(struct ctx *c, const struct peer_table *t, const struct change *v, size_t n,
 	      struct err *e)
 {
@@ -246,9 +305,15 @@ int mtu_begin(struct ctx *c, const struct peer_table *t, const struct change *v,
 		goto out;
 	}
 	if (t->peer_routes) {
-		if (peers_after(c, t, v, n, &old, &peers, &np, e))
+		int kept = routes_kept(s, v, n, &old, &foreign);
+
+		if (kept < 0) {
+			errf(e, "out of memory");
 			goto out;
-		if (mtu_routes_plan(peers, np, &foreign, &s->next, &s->nnext)) {
+		}
+		if (!kept && peers_after(c, t, v, n, &old, &peers, &np, e))
+			goto out;
+		if (!kept && mtu_routes_plan(peers, np, &foreign, &s->next, &s->nnext)) {
 			errf(e, "out of memory");
 			goto out;
 		}

@@ -25,6 +25,7 @@
 #include "util/log.h"
 #include "util/prom.h"
 #include "device/metrics.h"
+#include "device/route.h"
 #include "net/metrics_http.h"
 #include "plan/plan.h"
 #include "probe/prober.h"
@@ -178,9 +179,9 @@ static void sync_and_record(struct ctx *c, struct sync_opts *o, struct daemon_st
 		free(r.plan_json);
 		r.plan_json = NULL;
 		log_event(LOG_LEVEL_INFO, "sync",
-			  "dev=%s source=%s peers=%zu added=%zu replaced=%zu unchanged=%zu removed=%zu duration_ms=%.0f%s",
+			  "dev=%s source=%s peers=%zu added=%zu replaced=%zu unchanged=%zu removed=%zu duration_ms=%.0f program_ms=%.1f%s",
 			  o->dev, r.source, r.peers, r.counts.added, r.counts.replaced,
-			  r.counts.unchanged, r.counts.removed, took * 1000,
+			  r.counts.unchanged, r.counts.removed, took * 1000, r.program_s * 1000,
 			  !r.has_plan ? ""
 			  : r.plan_max_load > r.plan_lower_bound ? " plan=above-lower-bound"
 								 : " plan=optimal");
@@ -335,6 +336,7 @@ int daemon_run(struct ctx *c, struct sync_opts *o, const struct daemon_opts *r, 
 	d.dev = o->dev;
 	if (c->ops->dev_ensure(c, o->dev, e))
 		return -1;
+	o->memo = route_memo_new(); /* without it every sync reads every peer */
 	block_signals(&set);
 	if (r->metrics && metrics_start(&mctx, &d, r->metrics, &srv, e))
 		return -1;
@@ -350,6 +352,8 @@ int daemon_run(struct ctx *c, struct sync_opts *o, const struct daemon_opts *r, 
 	prober_stop(&prober);
 	metrics_http_stop(srv);
 	plan_prev_free(prev);
+	route_memo_free(o->memo);
+	o->memo = NULL;
 	if (d.metrics_ctx)
 		nlx_close(&mctx.nl);
 	if (r->cleanup && c->ops->dev_release) {

@@ -18,6 +18,7 @@
 #include "device/route.h"
 #include "util/sys.h"
 #include "fabric/usid.h"
+#include "util/clock.h"
 
 #define BACKOFF_MS 200
 
@@ -560,7 +561,7 @@ static int apply(struct ctx *c, const struct sync_job *job, struct sync_counts *
 		snprintf(reqs[k].dev, sizeof(reqs[k].dev), "%s", job->o->dev);
 		k++;
 	}
-	rc = route_sync(c, job->o->dev, reqs, k, n, e);
+	rc = route_sync(c, job->o->dev, reqs, k, n, job->o->memo, e);
 	free(reqs);
 	return rc;
 }
@@ -598,7 +599,10 @@ int sync_once(struct ctx *c, const struct sync_opts *o, struct sync_report *r, s
 			print_text(&job);
 		}
 	} else if (!rc) {
+		double start = now_seconds(CLOCK_MONOTONIC);
+
 		rc = apply(c, &job, &r->counts, e);
+		r->program_s = now_seconds(CLOCK_MONOTONIC) - start;
 	}
 	r->peers = 0;
 	for (size_t i = 0; i < job.npeers; i++)

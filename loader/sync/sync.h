@@ -24,6 +24,8 @@ enum sync_source_id {
 };
 
 /* Everything sync was told, from flags over environment over defaults. */
+struct route_memo;
+
 struct sync_opts {
 	const char *dev;
 	enum sync_source_id source;
@@ -49,6 +51,7 @@ struct sync_opts {
 	const struct plan_prev *previous; /* the daemon's last plan (wins over the file) */
 	bool keep_plan;                   /* hand the plan back as JSON (the daemon) */
 	const struct suspects *avoid;     /* links the daemon's prober found dead: planned as down */
+	struct route_memo *memo;          /* the daemon's: what its last sync left (device/route.h) */
 };
 
 /* One peer of the job and, once a source filled it, its path set. */
@@ -92,6 +95,7 @@ struct sync_report {
 	bool has_plan; /* --source topology: the plan's quality */
 	double plan_max_load, plan_lower_bound;
 	size_t avoided; /* links the prober found dead that the plan went around */
+	double program_s; /* programming the device (reading it, checking, committing) */
 	char *plan_json; /* with has_plan: the plan; the caller frees it */
 };
 

@@ -120,6 +120,20 @@ kill -HUP "$(bg_pid d1)"
 wait_for 20 0.05 "a sync after SIGHUP" metric_gt srv6_bpf_syncs_total 'result="ok"' "$n0"
 grep -q 'event=sighup' "$KT_TMP/d1.err" || fail "no sighup line logged"
 
+step "another writer between two syncs: the next sync reads the device again and repairs it"
+# The daemon remembers what it wrote; the token a writer leaves in the
+# datapath tells it that someone else wrote since.
+peer=$(nsx host00 "$SRV6_BPF" --bpffs "$BPFFS" -j route show dev eth0 | json_eval 'j[0]["peer"]')
+lines=$(grep -c 'event=sync ' "$KT_TMP/d1.err")
+nsx host00 "$SRV6_BPF" --bpffs "$BPFFS" route del "$peer" dev eth0
+n0=$(metric srv6_bpf_syncs_total 'result="ok"')
+kill -HUP "$(bg_pid d1)"
+wait_for 20 0.05 "a sync after the route del" metric_gt srv6_bpf_syncs_total 'result="ok"' "$n0"
+assert_contains "a sync after the route del added it back" "added=1 " \
+	"$(tail -n +$((lines + 1)) "$KT_TMP/d1.err" | grep 'event=sync ')"
+assert_eq "routes after the repair" "$after" "$(routes)"
+ok "$peer deleted by hand, put back by the next sync"
+
 step "SIGTERM: clean exit, the datapath stays pinned; a new daemon adopts it unchanged"
 kill -TERM "$(bg_pid d1)"
 bg_wait d1 10 || fail "the daemon exited non-zero after SIGTERM: $(tail -2 "$KT_TMP/d1.err")"

@@ -355,3 +355,41 @@ Test(mtu_routes, random_tables_keep_the_invariants)
 		assert_prefixes_change_only_the_mtu();
 	}
 }
+
+/* The routes in place serve a change that keeps its peer's next hop and MTU;
+ * not one that needs another MTU, nor once a foreign route lies inside. */
+Test(mtu_routes, routes_in_place_still_serve)
+{
+	struct nexthop leaf = nh_gw(3, "2001:db8:1::ff");
+	struct route_index ours_ix, foreign_ix;
+	struct mtu_peer changed = { .nh = leaf, .mtu = 1460 };
+	char text[64];
+
+	fx->foreign[fx->nforeign++] = foreign_route("2001:db8:a::", 64, &leaf);
+	for (unsigned int i = 0; i < 256; i++) {
+		snprintf(text, sizeof(text), "2001:db8:a::%x", i);
+		add_peer(text, &leaf, i == 9 ? 1420 : 1460);
+	}
+	plan();
+	cr_assert_eq(fx->nout, 2);
+	cr_assert_eq(route_index_build(&ours_ix, fx->out, fx->nout), 0);
+	cr_assert_eq(route_index_build(&foreign_ix, fx->foreign, fx->nforeign), 0);
+	addr_of("2001:db8:a::20", changed.addr); /* replaced, same MTU */
+	cr_assert(mtu_routes_still_serve(fx->out, fx->nout, &ours_ix, &foreign_ix, &changed, 1));
+	addr_of("2001:db8:a::9", changed.addr);  /* the odd one, on its own route */
+	changed.mtu = 1420;
+	cr_assert(mtu_routes_still_serve(fx->out, fx->nout, &ours_ix, &foreign_ix, &changed, 1));
+	addr_of("2001:db8:a::20", changed.addr); /* now needs less */
+	cr_assert_not(mtu_routes_still_serve(fx->out, fx->nout, &ours_ix, &foreign_ix, &changed, 1));
+	addr_of("2001:db8:b::1", changed.addr);  /* no route of ours */
+	changed.mtu = 1460;
+	cr_assert_not(mtu_routes_still_serve(fx->out, fx->nout, &ours_ix, &foreign_ix, &changed, 1));
+	route_index_free(&foreign_ix);
+	fx->foreign[fx->nforeign++] = foreign_route("2001:db8:a::80", 121, &leaf);
+	cr_assert_eq(route_index_build(&foreign_ix, fx->foreign, fx->nforeign), 0);
+	addr_of("2001:db8:a::20", changed.addr);
+	cr_assert_not(mtu_routes_still_serve(fx->out, fx->nout, &ours_ix, &foreign_ix, &changed, 1),
+		      "a foreign route inside the prefix");
+	route_index_free(&foreign_ix);
+	route_index_free(&ours_ix);
+}
