@@ -26,12 +26,13 @@ const char usage_load[] =
 	"                generic, tc (no XDP: End SIDs only, on clsact ingress, for\n"
 	"                routers on veth or macvlan, where XDP copies or costs the\n"
 	"                peer's TSO), or off (no local SIDs)\n"
-	"  peer-routes   on (default): every peer gets a host route (protocol 206)\n"
-	"                whose MTU leaves room for the SRv6 headers and whose next hop\n"
-	"                is its first SID's. off: no routes; for links whose MTU\n"
+	"  peer-routes   on (default): every peer is reached through a route\n"
+	"                (protocol 206) whose MTU leaves room for the SRv6 headers and\n"
+	"                whose next hop is its first SID's: one prefix route for peers\n"
+	"                that share a prefix where that changes only the MTU, a host\n"
+	"                route for the others. off: no routes; for links whose MTU\n"
 	"                already leaves room (jumbo frames) and peers routed via DEV.\n"
-	"                Programming is then map updates only (65,536 peers in well\n"
-	"                under a second instead of seconds of kernel route inserts).\n"
+	"                Programming is then map updates only.\n"
 	"Loading a loaded DEV keeps its peers and SIDs and updates src and hoplimit;\n"
 	"peers-max, xdp off/tc/XDP and peer-routes cannot change without an unload.\n";
 

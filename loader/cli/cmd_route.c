@@ -22,10 +22,11 @@ const char usage_route[] =
 	"outer destination; the rest go into an SRH); a peer has 1-8 paths with weights\n"
 	"1-255 (default 1). Each flow (5-tuple) takes one path; flows spread over paths\n"
 	"in proportion to their weights. add fails if PEER has a route; replace swaps\n"
-	"it atomically. Each PEER also gets a host route (protocol 206) whose MTU leaves\n"
-	"room for the SRv6 headers. -batch reads lines in the same grammar, optionally\n"
-	"starting with \"route\" and a verb; '#' starts a comment, so `route show`\n"
-	"output reads back. A batch is applied entirely or not at all.\n";
+	"it atomically. Each PEER is also reached through a route (protocol 206: its\n"
+	"host route, or a prefix route peers share) whose MTU leaves room for the SRv6\n"
+	"headers; `ip route get PEER` shows it. -batch reads lines in the same grammar,\n"
+	"optionally starting with \"route\" and a verb; '#' starts a comment, so\n"
+	"`route show` output reads back. A batch is applied entirely or not at all.\n";
 
 /* Make room for one more request (and its line number). */
 static int batch_grow(struct route_req **v, unsigned int **l, size_t n, size_t *cap,

@@ -37,7 +37,7 @@ struct load_opts {
 	bool peers_max_set;
 	unsigned int peers_max;
 	bool peer_routes_set;
-	bool peer_routes; /* host routes carrying each peer's MTU (default on) */
+	bool peer_routes; /* MTU routes for the peers (default on) */
 };
 
 enum load_result {
