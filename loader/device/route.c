@@ -495,11 +495,37 @@ out:
 
 struct route_memo {
 	char dev[IF_NAMESIZE];
-	struct route_req *reqs; /* the last sync's requests, in its order */
+	struct memo_entry {
+		struct srv6_peer_key key;
+		__u64 digest; /* peer_digest of its path set */
+	} *v;                     /* the last sync's requests, in its order */
 	size_t n;
 	struct peers_token token; /* the peers as that sync left them */
 	bool valid;
 };
+
+/* A 64-bit digest of what makes two path sets the same for peer_same (count,
+ * weights, SIDs): 24 bytes a peer kept instead of 592. */
+static __u64 peer_digest(const struct srv6_peer *p)
+{
+	__u64 h = 0x9e3779b97f4a7c15ull ^ p->path_count;
+
+	for (unsigned int i = 0; i < p->path_count && i < SRV6_MAX_PATHS; i++) {
+		const struct srv6_path *path = &p->paths[i];
+		unsigned int nsegs = path->seg_count < SRV6_MAX_SEGS ? path->seg_count : SRV6_MAX_SEGS;
+
+		h = (h ^ ((__u64)path->weight << 8 | path->seg_count)) * 0xff51afd7ed558ccdull;
+		h ^= h >> 33;
+		for (unsigned int w = 0; w < nsegs * SRV6_ADDR_LEN / 8; w++) {
+			__u64 word;
+
+			memcpy(&word, &path->segs[0][0] + 8 * w, sizeof(word));
+			h = (h ^ word) * 0xc4ceb9fe1a85ec53ull;
+			h ^= h >> 29;
+		}
+	}
+	return h;
+}
 
 struct route_memo *route_memo_new(void)
 {
@@ -509,7 +535,7 @@ struct route_memo *route_memo_new(void)
 void route_memo_free(struct route_memo *m)
 {
 	if (m)
-		free(m->reqs);
+		free(m->v);
 	free(m);
 }
 
@@ -531,9 +557,9 @@ static int memo_diff(struct ctx *c, const struct route_memo *m, const char *dev,
 		return 0;
 	*k = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (memcmp(&m->reqs[i].key, &reqs[i].key, sizeof(reqs[i].key)))
+		if (memcmp(&m->v[i].key, &reqs[i].key, sizeof(reqs[i].key)))
 			return 0;
-		if (!peer_same(&m->reqs[i].peer, &reqs[i].peer))
+		if (m->v[i].digest != peer_digest(&reqs[i].peer))
 			idx[(*k)++] = i;
 	}
 	counts->replaced = *k;
@@ -573,15 +599,18 @@ static void memo_keep(struct ctx *c, struct route_memo *m, const char *dev,
 		return;
 	if (idx) {
 		for (size_t i = 0; i < k; i++)
-			m->reqs[idx[i]] = reqs[idx[i]];
+			m->v[idx[i]].digest = peer_digest(&reqs[idx[i]].peer);
 	} else {
-		if (n > m->n || !m->reqs) {
-			v = realloc(m->reqs, (n ? n : 1) * sizeof(*m->reqs));
+		if (n > m->n || !m->v) {
+			v = realloc(m->v, (n ? n : 1) * sizeof(*m->v));
 			if (!v)
 				return;
-			m->reqs = v;
+			m->v = v;
 		}
-		memcpy(m->reqs, reqs, n * sizeof(*reqs));
+		for (size_t i = 0; i < n; i++) {
+			m->v[i].key = reqs[i].key;
+			m->v[i].digest = peer_digest(&reqs[i].peer);
+		}
 		m->n = n;
 		snprintf(m->dev, sizeof(m->dev), "%s", dev);
 	}

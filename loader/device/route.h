@@ -32,7 +32,9 @@ struct sync_counts {
  * its last requests, and the token the datapath's peers carried after them.
  * While no one else wrote the peers and the next sync names the same peers in
  * the same order, that sync compares requests with requests and reads only
- * the peers that changed, instead of every peer of the device.
+ * the peers that changed, instead of every peer of the device (the route table
+ * is read either way; every peer still is when the MTU routes must be planned
+ * again or a new peer needs a counter slot).
  */
 struct route_memo;
 struct route_memo *route_memo_new(void);

@@ -558,15 +558,19 @@ static bool table_route_of(const struct route_view *v, unsigned int table, struc
 	r->protocol = v->rtm->rtm_protocol;
 	r->metric = v->tb[RTA_PRIORITY] ? nla_get_u32(v->tb[RTA_PRIORITY]) : 0;
 	nexthop_parse(v->tb, 0, &r->nh);
-	r->plain = v->rtm->rtm_type == RTN_UNICAST && !v->tb[RTA_MULTIPATH] &&
-		   !v->tb[RTA_NH_ID] && !v->tb[RTA_ENCAP] && r->nh.ifindex > 0 &&
-		   !(v->tb[RTA_GATEWAY] && nla_len(v->tb[RTA_GATEWAY]) != 16);
 	if (v->tb[RTA_METRICS]) {
 		struct nlattr *mx[RTAX_MAX + 1];
 
 		if (nla_parse_nested(mx, RTAX_MAX, v->tb[RTA_METRICS], NULL) == 0 && mx[RTAX_MTU])
 			r->mtu = nla_get_u32(mx[RTAX_MTU]);
 	}
+	/* A prefix route of ours copies only the next hop: a route that also sets
+	 * a source address, an MTU or an expiry is not plain. */
+	r->plain = v->rtm->rtm_type == RTN_UNICAST && !v->tb[RTA_MULTIPATH] &&
+		   !v->tb[RTA_NH_ID] && !v->tb[RTA_ENCAP] && r->nh.ifindex > 0 &&
+		   !(v->tb[RTA_GATEWAY] && nla_len(v->tb[RTA_GATEWAY]) != 16) &&
+		   !v->tb[RTA_PREFSRC] && !v->tb[RTA_EXPIRES] &&
+		   (r->mtu == 0 || r->protocol == SRV6_RTPROT);
 	return true;
 }
 
@@ -607,6 +611,20 @@ static void host_route_parse(struct nlmsghdr *h, void *arg)
 	}
 }
 
+/* What a failed dump collected, freed (the caller gets nothing). */
+static void host_routes_free(struct host_routes *acc)
+{
+	free(acc->v);
+	if (acc->specific) {
+		free(acc->specific->head);
+		memset(acc->specific, 0, sizeof(*acc->specific));
+	}
+	if (acc->all) {
+		free(acc->all->v);
+		memset(acc->all, 0, sizeof(*acc->all));
+	}
+}
+
 int nlx_host_routes(struct nlx *n, unsigned int table, struct host_route **routes,
 		    size_t *count, struct nlx_specifics *specific, struct nlx_table_routes *all,
 		    struct err *e)
@@ -616,13 +634,13 @@ int nlx_host_routes(struct nlx *n, unsigned int table, struct host_route **route
 
 	for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
 		if (nlx_routes_dump(n, families[i], host_route_parse, &acc, e) || acc.oom) {
-			free(acc.v);
+			host_routes_free(&acc);
 			return acc.oom ? errf(e, "netlink: cannot list routes: out of memory") : -1;
 		}
 	}
 	if (specific) {
 		if (rules_specific(n, &acc, e) || acc.oom) {
-			free(acc.v);
+			host_routes_free(&acc);
 			return acc.oom ? errf(e, "netlink: cannot list rules: out of memory") : -1;
 		}
 		if (specific->n)
@@ -892,7 +910,10 @@ struct nl_msg *nlx_peer_route_del_msg(const struct srv6_peer_key *key, unsigned 
 {
 	struct nl_msg *msg = nlmsg_alloc_simple(RTM_DELROUTE, NLM_F_REQUEST | NLM_F_ACK);
 
-	if (msg && rtmsg_put(msg, key, prefix_len, table, true) < 0) {
+	/* IPv6 with the metric our routes get: an End SID's route of the same
+	 * prefix (protocol 206 too, metric SRV6_SID_ROUTE_METRIC) never matches. */
+	if (msg && (rtmsg_put(msg, key, prefix_len, table, true) < 0 ||
+		    (!addr_key_is_ipv4(key) && nla_put_u32(msg, RTA_PRIORITY, 1024) < 0))) {
 		nlmsg_free(msg);
 		msg = NULL;
 	}

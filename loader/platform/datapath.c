@@ -565,7 +565,8 @@ fail:
 	return -1;
 }
 
-int dp_load(struct ctx *c, const struct load_opts *o, enum load_result *res, struct err *e)
+static int load_locked(struct ctx *c, const struct load_opts *o, enum load_result *res,
+		       struct err *e)
 {
 	char dir[PATH_MAX], path[PATH_MAX];
 	struct link_info li;
@@ -707,6 +708,19 @@ int dp_status(struct ctx *c, const char *dev, struct dp_status *st, struct err *
 		       tc_attached_prog(li.ifindex, BPF_TC_EGRESS) == st->prog_id;
 	st->xdp_attached = st->dev_present && sids_are_ours(st->pin_dir, li.ifindex, st->cfg.xdp_mode);
 	return 0;
+}
+
+/* Under the namespace's lock: a reload rewrites srv6_config, where writers of
+ * peers renew their token. */
+int dp_load(struct ctx *c, const struct load_opts *o, enum load_result *res, struct err *e)
+{
+	int lock = dp_lock(c, e), rc;
+
+	if (lock < 0)
+		return -1;
+	rc = load_locked(c, o, res, e);
+	dp_unlock(lock);
+	return rc;
 }
 
 int dp_lock(struct ctx *c, struct err *e)

@@ -203,11 +203,29 @@ static void emit(struct planner *pl, const __u8 *addr, unsigned int plen,
 	r->mtu = mtu;
 }
 
-/* A peer's own route; someone else's host route for it stands (a request to
- * change such a peer is refused before anything is planned). */
+/* Someone else's host route for addr with the metric ours would get (IPv6
+ * 1024, IPv4 0): installing ours would replace it. */
+static bool host_route_taken(const struct route_index *ix, const __u8 *addr)
+{
+	unsigned int metric = is_v4mapped(addr) ? 0 : 1024;
+
+	for (size_t b = 0; b < ix->nbuckets; b++) {
+		if (ix->plen[b] != 8 * SRV6_ADDR_LEN)
+			continue;
+		for (size_t i = bucket_lower(ix, b, addr);
+		     i < ix->start[b + 1] && memcmp(ix->v[i]->addr, addr, SRV6_ADDR_LEN) == 0; i++)
+			if (ix->v[i]->metric == metric)
+				return true;
+	}
+	return false;
+}
+
+/* A peer's own route. Someone else's host route for it at our metric stands
+ * (a request to change such a peer is refused before anything is planned);
+ * at another metric, ours stays beside it. */
 static void emit_host(struct planner *pl, const struct mtu_peer *p)
 {
-	if (!route_inside(pl->foreign, p->addr, 8 * SRV6_ADDR_LEN))
+	if (!host_route_taken(pl->foreign, p->addr))
 		emit(pl, p->addr, 8 * SRV6_ADDR_LEN, &p->nh, p->mtu);
 }
 
@@ -255,7 +273,8 @@ static bool prefix_only_mtu(const struct route_index *foreign, const __u8 *prefi
 	if (route_inside(foreign, prefix, plen))
 		return false;
 	covering = lpm_below(foreign, prefix, plen, &alone);
-	return covering && alone && covering->plain && nexthop_same(&covering->nh, nh);
+	return covering && alone && covering->plain && nexthop_same(&covering->nh, nh) &&
+	       (!is_v4mapped(prefix) || covering->plen >= 96);
 }
 
 bool mtu_routes_still_serve(const struct table_route *ours, size_t nours,
@@ -291,7 +310,9 @@ static bool aggregate(struct planner *pl, size_t lo, size_t hi, unsigned int ple
 		return false;
 	prefix_mask(prefix, p[lo].addr, plen);
 	covering = lpm_below(pl->foreign, prefix, plen, &alone);
-	if (!covering || !prefix_only_mtu(pl->foreign, prefix, plen, &covering->nh))
+	/* An IPv6 route (::/0 say) holds ::ffff:0:0/96 too, but routes no IPv4. */
+	if (!covering || (v4 && covering->plen < 96) ||
+	    !prefix_only_mtu(pl->foreign, prefix, plen, &covering->nh))
 		return false;
 	mtu = majority_mtu(p, lo, hi, &covering->nh);
 	if (!mtu)

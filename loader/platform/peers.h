@@ -26,7 +26,8 @@ struct change {
 	struct nexthop nh[SRV6_MAX_PATHS];       /* each new path's first-SID next hop */
 	struct peer_route route;                 /* the host route after (add/replace);
 						    BPF: route.mtu is the MTU the peer needs */
-	bool had_route;                          /* srv6-bpf's host route before */
+	bool had_route;                          /* srv6-bpf's host route before (kernel
+						    platform: it carries the paths) */
 	struct peer_route old_route;
 	bool no_route;                           /* BPF with peer-routes off: no host route */
 };
@@ -46,6 +47,9 @@ struct peer_table {
 	bool peer_routes;               /* a host route per peer (BPF: unless loaded
 					   with peer-routes off; kernel: always) */
 	bool complete;                  /* cur holds every peer, not only those asked for */
+	struct srv6_peer_entry *everyone; /* not complete: every peer once a change needed
+					     them (sorted by key), else NULL */
+	size_t neveryone;
 	/* BPF platform */
 	struct nlx_table_routes all;    /* every route of table (MTU routes) */
 	struct mtu_state *mtu;          /* the commit's MTU routes (peers_mtu.h) */

@@ -20,23 +20,36 @@
 #define IPV6_MIN_MTU 1280
 #define IPV4_MIN_MTU 68
 
+/* Every peer of a table opened for a few keys, read once (t->everyone). */
+static int everyone_read(struct peer_table *t, struct err *e)
+{
+	int rc;
+
+	if (t->complete || t->everyone)
+		return 0;
+	rc = srv6_peers_dump(&t->maps, &t->everyone, &t->neveryone);
+	if (rc)
+		return errf(e, "cannot read the peers of %s: %s", t->li.name, strerror(-rc));
+	qsort(t->everyone, t->neveryone, sizeof(*t->everyone), peer_entry_cmp);
+	return 0;
+}
+
 /* The counter slots in use: every peer's, so a table opened for a few keys
  * reads them all here (a new peer needs a free slot). */
 static int slots_init(struct peer_table *t, struct err *e)
 {
 	__u32 count = t->maps.peers_max;
-	struct srv6_peer_entry *all = t->cur;
-	size_t n = t->ncur;
-	int rc;
+	const struct srv6_peer_entry *all;
+	size_t n;
 
-	if (!t->complete && (rc = srv6_peers_dump(&t->maps, &all, &n)))
-		return errf(e, "cannot read the peers of %s: %s", t->li.name, strerror(-rc));
+	if (everyone_read(t, e))
+		return -1;
+	all = t->complete ? t->cur : t->everyone;
+	n = t->complete ? t->ncur : t->neveryone;
 	t->slot_used = calloc(count ? count : 1, 1);
 	for (size_t i = 0; t->slot_used && i < n; i++)
 		if (srv6_slot_of(&all[i].value) < count)
 			t->slot_used[srv6_slot_of(&all[i].value)] = 1;
-	if (all != t->cur)
-		free(all);
 	return t->slot_used ? 0 : errf(e, "out of memory");
 }
 
@@ -60,6 +73,7 @@ static int slot_alloc(struct peer_table *t, __u32 *slot)
 static void peers_close(struct peer_table *t)
 {
 	free(t->cur);
+	free(t->everyone);
 	free(t->routes);
 	free(t->all.v);
 	mtu_state_free(t->mtu);
@@ -153,18 +167,19 @@ static int peers_token(struct ctx *c, const char *dev, struct peers_token *tok, 
 	return 0;
 }
 
-/* A new token: the peers changed (readers that remember them read again). */
+/* A new token: the peers change (readers that remember them read again).
+ * Without randomness, the old one plus one still differs. */
 static void token_renew(const struct peer_table *t)
 {
 	struct srv6_config cfg;
 	__u64 token = 0;
 
-	while (token == 0 && getrandom(&token, sizeof(token), 0) == sizeof(token))
-		;
-	if (srv6_config_read(&t->maps, &cfg) == 0) {
-		cfg.peers_token = token;
-		srv6_config_write(&t->maps, &cfg);
-	}
+	if (srv6_config_read(&t->maps, &cfg))
+		return;
+	if (getrandom(&token, sizeof(token), 0) != sizeof(token) || token == cfg.peers_token)
+		token = cfg.peers_token + 1;
+	cfg.peers_token = token;
+	srv6_config_write(&t->maps, &cfg);
 }
 
 /* Path flags, the MTU the peer needs and a counter slot. */
@@ -379,14 +394,16 @@ static int entries_set(const struct peer_table *t, const struct change *v, size_
 	return rc ? errf(e, "cannot reset the path states: %s", strerror(-rc)) : 0;
 }
 
-/* Everything back as it was: new peers out before their routes go, the old
- * routes back before the replaced and deleted peers' old entries. */
+/* Everything back as it was: new peers out before their routes go, routes
+ * that fit both entries while the replaced peers' old entries come back
+ * (peers_mtu.h), then the old routes. */
 static void peers_undo(struct ctx *c, const struct peer_table *t, struct change *v, size_t n)
 {
 	map_restore(&t->maps, v, n, is_new);
-	mtu_undo(c, t);
+	mtu_undo_before(c, t);
 	map_restore(&t->maps, v, n, is_replace);
 	map_restore(&t->maps, v, n, change_is_del);
+	mtu_undo_after(c, t);
 	token_renew(t);
 }
 
@@ -397,6 +414,9 @@ static int peers_commit(struct ctx *c, const struct peer_table *t, struct change
 {
 	if (counters_reset(&t->maps, v, n, e))
 		return -1;
+	/* Before the first write too: a writer killed halfway leaves a token no
+	 * memo knows. */
+	token_renew(t);
 	if (mtu_begin(c, t, v, n, e) || entries_set(t, v, n, is_replace, e) ||
 	    peers_delete(t, v, n, e) || mtu_switch(c, t, e) || entries_set(t, v, n, is_new, e)) {
 		peers_undo(c, t, v, n);

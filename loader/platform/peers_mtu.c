@@ -120,15 +120,19 @@ static int peers_after(struct ctx *c, const struct peer_table *t, const struct c
 	size_t np = 0, nask = 0, k = 0;
 	int rc = -1;
 
-	/* A table opened for a few keys: every peer now. */
-	if (!t->complete && (rc = srv6_peers_dump(&t->maps, &cur, &ncur))) {
+	/* A table opened for a few keys: every peer now (read already when a
+	 * new peer needed a counter slot). */
+	if (!t->complete && t->everyone) {
+		cur = t->everyone;
+		ncur = t->neveryone;
+	} else if (!t->complete && (rc = srv6_peers_dump(&t->maps, &cur, &ncur))) {
 		errf(e, "cannot read the peers of %s: %s", t->li.name, strerror(-rc));
 		cur = NULL;
 		rc = -1;
 		goto out;
-	}
-	if (!t->complete)
+	} else if (!t->complete) {
 		qsort(cur, ncur, sizeof(*cur), peer_entry_cmp);
+	}
 	rc = -1;
 	byk = calloc(n ? n : 1, sizeof(*byk));
 	p = calloc(ncur + n + 1, sizeof(*p));
@@ -188,7 +192,7 @@ static int peers_after(struct ctx *c, const struct peer_table *t, const struct c
 	p = NULL;
 	rc = 0;
 out:
-	if (cur != t->cur)
+	if (cur != t->cur && cur != t->everyone)
 		free(cur);
 	free(byk);
 	free(p);
@@ -390,28 +394,64 @@ out:
 	return rc;
 }
 
-void mtu_undo(struct ctx *c, const struct peer_table *t)
+/*
+ * Back to the routes before the commit, in two halves around the map's own
+ * restore (peers_bpf.c), with the replaced peers' new entries still live in
+ * the first: their lowered host routes first, then the old routes on the
+ * other prefixes (most specific first), then the planned routes of prefixes
+ * that were not there (least specific first). After the map holds the old
+ * entries again, mtu_undo_after puts the old routes back on the lowered
+ * prefixes and removes the lowered ones that were new.
+ */
+void mtu_undo_before(struct ctx *c, const struct peer_table *t)
 {
 	struct mtu_state *s = t->mtu;
+	const struct table_route **temps = calloc(s->ntemp + 1, sizeof(*temps));
 	const struct table_route **back = calloc(s->nold + 1, sizeof(*back));
-	const struct table_route **extra = calloc(s->nnext + s->ntemp + 1, sizeof(*extra));
-	size_t nback = 0, nextra = 0;
+	const struct table_route **extra = calloc(s->nnext + 1, sizeof(*extra));
+	size_t ntemps = 0, nback = 0, nextra = 0;
 	struct err ignored;
 
-	if (!s->began || !back || !extra)
+	if (!s->began || !temps || !back || !extra)
 		goto out;
-	/* Every route this commit may have touched back as it was. */
-	for (size_t i = 0; i < s->nold; i++)
-		back[nback++] = &s->old[i];
 	for (size_t i = 0; i < s->ntemp; i++)
-		if (!find_prefix(s->old, s->nold, &s->temp[i]))
-			extra[nextra++] = &s->temp[i];
+		temps[ntemps++] = &s->temp[i];
+	for (size_t i = 0; i < s->nold; i++) /* s->old: most specific first */
+		if (!find_prefix(s->temp, s->ntemp, &s->old[i]))
+			back[nback++] = &s->old[i];
 	for (size_t i = 0; s->switched && i < s->nnext; i++)
 		if (!find_prefix(s->old, s->nold, &s->next[i]) &&
 		    !find_prefix(s->temp, s->ntemp, &s->next[i]))
 			extra[nextra++] = &s->next[i];
 	qsort(extra, nextra, sizeof(*extra), by_plen_ascending);
-	routes_apply(c, t->table, back, nback, false, &ignored); /* s->old: most specific first */
+	routes_apply(c, t->table, temps, ntemps, false, &ignored);
+	routes_apply(c, t->table, back, nback, false, &ignored);
+	routes_apply(c, t->table, extra, nextra, true, &ignored);
+out:
+	free(temps);
+	free(back);
+	free(extra);
+}
+
+void mtu_undo_after(struct ctx *c, const struct peer_table *t)
+{
+	struct mtu_state *s = t->mtu;
+	const struct table_route **back = calloc(s->ntemp + 1, sizeof(*back));
+	const struct table_route **extra = calloc(s->ntemp + 1, sizeof(*extra));
+	size_t nback = 0, nextra = 0;
+	struct err ignored;
+
+	if (!s->began || !back || !extra)
+		goto out;
+	for (size_t i = 0; i < s->ntemp; i++) {
+		const struct table_route *o = find_prefix(s->old, s->nold, &s->temp[i]);
+
+		if (o)
+			back[nback++] = o;
+		else
+			extra[nextra++] = &s->temp[i];
+	}
+	routes_apply(c, t->table, back, nback, false, &ignored);
 	routes_apply(c, t->table, extra, nextra, true, &ignored);
 out:
 	free(back);

@@ -488,10 +488,11 @@ Test(netlink_msg, peer_route_delete)
 	/* Scope nowhere and type unspec: the kernel matches any scope and type,
 	 * protocol 206 restricts the delete to srv6-bpf's route. */
 	assert_rtmsg(&r, RTM_DELROUTE, F_REQ_ACK, AF_INET6, 128, 254, RT_SCOPE_NOWHERE, RTN_UNSPEC);
-	cr_assert_eq(r.present, BIT(RTA_DST) | BIT(RTA_TABLE), "attributes 0x%llx",
-		     (unsigned long long)r.present);
+	cr_assert_eq(r.present, BIT(RTA_DST) | BIT(RTA_TABLE) | BIT(RTA_PRIORITY),
+		     "attributes 0x%llx", (unsigned long long)r.present);
 	assert_attr(r.tb[RTA_DST], peer_h1, 16, "RTA_DST");
 	assert_u32(r.tb[RTA_TABLE], 254, "RTA_TABLE");
+	assert_u32(r.tb[RTA_PRIORITY], 1024, "RTA_PRIORITY (not an End SID's metric)");
 	nlmsg_free(msg);
 
 	msg = nlx_peer_route_del_msg(&k4, 0, 4000);

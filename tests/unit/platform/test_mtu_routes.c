@@ -292,15 +292,38 @@ Test(mtu_routes, ipv4_prefixes)
 	assert_prefixes_change_only_the_mtu();
 }
 
-/* Someone else's host route for a peer stands. */
+/* Someone else's host route for a peer at the metric ours would get stands
+ * (ours would replace it); at another metric ours stays beside it. */
 Test(mtu_routes, foreign_host_route_is_left_alone)
 {
 	struct nexthop leaf = nh_gw(3, "2001:db8:1::ff");
+	struct table_route theirs = foreign_route("2001:db8:100::9", 128, &leaf);
 
-	fx->foreign[fx->nforeign++] = foreign_route("2001:db8:100::9", 128, &leaf);
+	theirs.metric = 1024;
+	fx->foreign[fx->nforeign++] = theirs;
 	add_peer("2001:db8:100::9", &leaf, 1460);
 	plan();
 	cr_assert_eq(fx->nout, 0);
+	free(fx->out);
+	fx->out = NULL;
+	fx->foreign[0].metric = 20; /* a routing protocol's, beside ours */
+	plan();
+	cr_assert_eq(fx->nout, 1);
+	cr_assert_eq(fx->out[0].plen, 128);
+}
+
+/* An IPv6 default route holds ::ffff:0:0/96 but routes no IPv4: IPv4 peers
+ * under it alone get host routes, not an IPv4 prefix nothing routed before. */
+Test(mtu_routes, ipv6_default_does_not_cover_ipv4)
+{
+	struct nexthop leaf = nh_gw(3, "fe80::1");
+
+	fx->foreign[fx->nforeign++] = foreign_route("::", 0, &leaf);
+	add_peer("10.1.0.1", &leaf, 1480);
+	add_peer("10.1.0.2", &leaf, 1480);
+	plan();
+	cr_assert_eq(fx->nout, 2);
+	cr_assert_eq(host_routes(), 2);
 }
 
 /* Random peers, MTUs, next hops and foreign routes: the two invariants hold. */
