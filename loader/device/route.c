@@ -157,14 +157,6 @@ out:
 	return rc;
 }
 
-static int change_ptr_cmp(const void *a, const void *b)
-{
-	const struct change *x = *(const struct change *const *)a;
-	const struct change *y = *(const struct change *const *)b;
-
-	return memcmp(x->req->key.addr, y->req->key.addr, SRV6_ADDR_LEN);
-}
-
 /* The error for change ch, prefixed with where it came from and which peer. */
 static int change_err(const struct change *ch, struct err *e)
 {
@@ -248,7 +240,7 @@ static int change_check(struct ctx *c, struct change *ch, struct peer_table *t,
 static int changes_check(struct ctx *c, struct change *v, size_t n, struct peer_table *t,
 			 struct err *e)
 {
-	struct change **sorted = calloc(n ? n : 1, sizeof(*sorted));
+	const struct change **sorted = calloc(n ? n : 1, sizeof(*sorted));
 	struct nh_cache nhc = { 0 };
 	int rc = -1;
 
@@ -259,9 +251,9 @@ static int changes_check(struct ctx *c, struct change *v, size_t n, struct peer_
 	/* The same peer twice in one call would make the outcome depend on order. */
 	for (size_t i = 0; i < n; i++)
 		sorted[i] = &v[i];
-	qsort(sorted, n, sizeof(*sorted), change_ptr_cmp);
+	changes_sort(sorted, n);
 	for (size_t i = 1; i < n; i++) {
-		if (change_ptr_cmp(&sorted[i - 1], &sorted[i]) == 0) {
+		if (change_key_cmp(&sorted[i - 1], &sorted[i]) == 0) {
 			if (sorted[i - 1]->file)
 				errf(e, "given twice (first at line %u)", sorted[i - 1]->line);
 			else

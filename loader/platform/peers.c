@@ -15,6 +15,24 @@ bool change_is_del(const struct change *ch)
 	return ch->req->verb == ROUTE_DEL;
 }
 
+int change_key_cmp(const void *a, const void *b)
+{
+	const struct change *x = *(const struct change *const *)a;
+	const struct change *y = *(const struct change *const *)b;
+
+	return memcmp(x->req->key.addr, y->req->key.addr, SRV6_ADDR_LEN);
+}
+
+void changes_sort(const struct change **v, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		if (change_key_cmp(&v[i - 1], &v[i]) > 0) {
+			qsort(v, n, sizeof(*v), change_key_cmp);
+			return;
+		}
+	}
+}
+
 int peer_entry_cmp(const void *a, const void *b)
 {
 	return memcmp(((const struct srv6_peer_entry *)a)->key.addr,

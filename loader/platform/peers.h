@@ -123,6 +123,10 @@ bool change_is_set(const struct change *ch); /* add or replace */
 bool change_is_del(const struct change *ch);
 
 int peer_entry_cmp(const void *a, const void *b); /* by key */
+/* Pointers to changes by their peer's key; changes_sort leaves v as it is
+ * when it is in order already (a batch file usually is). */
+int change_key_cmp(const void *a, const void *b);
+void changes_sort(const struct change **v, size_t n);
 bool path_same(const struct srv6_path *a, const struct srv6_path *b);
 
 #endif

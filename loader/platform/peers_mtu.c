@@ -86,14 +86,6 @@ static const struct table_route *find_prefix(const struct table_route *v, size_t
 	return n ? bsearch(r, v, n, sizeof(*v), table_route_order) : NULL;
 }
 
-static int change_key_cmp(const void *a, const void *b)
-{
-	const struct change *x = *(const struct change *const *)a;
-	const struct change *y = *(const struct change *const *)b;
-
-	return memcmp(x->req->key.addr, y->req->key.addr, SRV6_ADDR_LEN);
-}
-
 static int mtu_peer_cmp(const void *a, const void *b)
 {
 	return memcmp(a, b, SRV6_ADDR_LEN); /* addr is the first member */
@@ -117,7 +109,7 @@ static int peers_after(struct ctx *c, const struct peer_table *t, const struct c
 	size_t *asker = NULL;
 	struct nexthop *nh = NULL;
 	bool *found = NULL;
-	size_t np = 0, nask = 0, k = 0;
+	size_t np = 0, nask = 0, k = 0, nu = 0;
 	int rc = -1;
 
 	/* A table opened for a few keys: every peer now (read already when a
@@ -146,7 +138,7 @@ static int peers_after(struct ctx *c, const struct peer_table *t, const struct c
 	}
 	for (size_t i = 0; i < n; i++)
 		byk[i] = &v[i];
-	qsort(byk, n, sizeof(*byk), change_key_cmp);
+	changes_sort(byk, n);
 	for (size_t i = 0; i < ncur; i++) {
 		const struct srv6_peer_entry *ent = &cur[i];
 		const struct table_route *r;
@@ -166,6 +158,7 @@ static int peers_after(struct ctx *c, const struct peer_table *t, const struct c
 		}
 		np++;
 	}
+	nu = np;
 	for (size_t i = 0; i < n; i++) {
 		if (!change_is_set(byk[i]))
 			continue;
@@ -182,14 +175,24 @@ static int peers_after(struct ctx *c, const struct peer_table *t, const struct c
 		else
 			p[asker[i]].mtu = 0; /* no route to its first SID: left out */
 	k = 0;
-	for (size_t i = 0; i < np; i++)
+	for (size_t i = 0; i < np; i++) {
+		if (i == nu)
+			nu = k; /* where the changed peers start now */
 		if (p[i].mtu)
 			p[k++] = p[i];
+	}
+	if (nu > k)
+		nu = k;
 	np = k;
-	qsort(p, np, sizeof(*p), mtu_peer_cmp);
-	*out = p;
+	/* Two sorted runs, the unchanged peers and the changed ones: merged. */
+	*out = calloc(np + 1, sizeof(**out));
+	if (!*out) {
+		errf(e, "out of memory");
+		goto out;
+	}
+	for (size_t a = 0, b = nu, w = 0; w < np; w++)
+		(*out)[w] = b >= np || (a < nu && mtu_peer_cmp(&p[a], &p[b]) < 0) ? p[a++] : p[b++];
 	*nout = np;
-	p = NULL;
 	rc = 0;
 out:
 	if (cur != t->cur && cur != t->everyone)
