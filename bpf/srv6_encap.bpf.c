@@ -117,17 +117,12 @@ static __always_inline int push_outer(struct __sk_buff *skb, const struct srv6_o
 {
 	__u32 encap_len = SRV6_ENCAP_LEN(nsegs);
 	__u64 flags = BPF_F_ADJ_ROOM_ENCAP_L3_IPV6;
-	__be16 ipv6 = bpf_htons(ETH_P_IPV6);
 
 	if (segs > 1 && skb->gso_size + hdr_len + encap_len <= mtu_len)
 		flags |= BPF_F_ADJ_ROOM_FIXED_GSO;
-	if (bpf_skb_adjust_room(skb, encap_len, BPF_ADJ_ROOM_MAC, flags) ||
-	    srv6_outer_store(skb, outer, nsegs) < 0)
+	if (bpf_skb_adjust_room(skb, encap_len, BPF_ADJ_ROOM_MAC, flags))
 		return -1;
-	if (inner_ipv4 && bpf_skb_store_bytes(skb, offsetof(struct ethhdr, h_proto), &ipv6,
-					      sizeof(ipv6), 0) < 0)
-		return -1;
-	return 0;
+	return srv6_outer_write(skb, outer, nsegs, inner_ipv4);
 }
 
 SEC("tc")
@@ -135,7 +130,7 @@ int srv6_encap(struct __sk_buff *skb)
 {
 	struct srv6_encap_counters *ctrs = counters_of(&srv6_encap_ctrs);
 	struct inner_flow flow = {};
-	struct srv6_outer outer = {};
+	struct srv6_outer outer __attribute__((aligned(8))) = {}; /* copied in words */
 	const struct srv6_config *cfg;
 	const struct srv6_peer *peer;
 	const struct srv6_path *path;
@@ -189,6 +184,8 @@ int srv6_encap(struct __sk_buff *skb)
 	srv6_outer_fill(&outer, path, cfg->src, cfg->hop_limit, flow.tclass,
 			srv6_flow_label(hash), skb->len - ETH_HLEN,
 			flow.is_ipv4 ? SRV6_NEXTHDR_IPIP : SRV6_NEXTHDR_IPV6);
+	/* Keep the header in memory: copied out in words, not split into scalars. */
+	__asm__ __volatile__("" : : "r"(&outer) : "memory");
 	if (push_outer(skb, &outer, nsegs, segs, flow.hdr_len, mtu_len, flow.is_ipv4)) {
 		COUNT(ctrs, drop_no_room);
 		return TC_ACT_SHOT;
