@@ -175,9 +175,12 @@ int srv6_encap(struct __sk_buff *skb)
 	segs = skb->gso_segs ? skb->gso_segs : 1;
 	inner_len = skb->len - ETH_HLEN + (segs - 1) * flow.hdr_len;
 	/* adjust_room checks no MTU: refuse what the device would drop anyway.
-	 * On success mtu_len holds the device MTU. */
-	if (bpf_check_mtu(skb, 0, &mtu_len, SRV6_ENCAP_LEN(nsegs), 0) !=
-	    BPF_MTU_CHK_RET_SUCCESS) {
+	 * On success mtu_len holds the device MTU (push_outer needs it for GSO
+	 * packets only). A single packet that fits the IPv6 minimum MTU fits
+	 * every device that carries IPv6: no helper call for it. */
+	if ((skb->gso_size || skb->len - ETH_HLEN + SRV6_ENCAP_LEN(nsegs) > IPV6_MIN_MTU) &&
+	    bpf_check_mtu(skb, 0, &mtu_len, SRV6_ENCAP_LEN(nsegs), 0) !=
+		    BPF_MTU_CHK_RET_SUCCESS) {
 		COUNT(ctrs, drop_too_big);
 		return TC_ACT_SHOT;
 	}
