@@ -16,15 +16,17 @@
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* Our own output comes back through this hook after bpf_redirect_neigh; it is
- * IPv6 from the outer source carrying an SRH or a tunnelled packet. */
+ * IPv6 carrying an SRH or a tunnelled packet ... */
+static __always_inline int maybe_ours(const struct inner_flow *f)
+{
+	return !f->is_ipv4 && (f->nexthdr == SRV6_NEXTHDR_ROUTING ||
+			       f->nexthdr == SRV6_NEXTHDR_IPV6 || f->nexthdr == SRV6_NEXTHDR_IPIP);
+}
+
+/* ... from the outer source. */
 static __always_inline int already_encapsulated(const struct inner_flow *f,
 						const struct srv6_config *cfg)
 {
-	if (f->is_ipv4)
-		return 0;
-	if (f->nexthdr != SRV6_NEXTHDR_ROUTING && f->nexthdr != SRV6_NEXTHDR_IPV6 &&
-	    f->nexthdr != SRV6_NEXTHDR_IPIP)
-		return 0;
 	const __u32 *src = (const __u32 *)cfg->src;
 
 	return f->saddr[0] == src[0] && f->saddr[1] == src[1] && f->saddr[2] == src[2] &&
@@ -146,17 +148,27 @@ int srv6_encap(struct __sk_buff *skb)
 			COUNT(ctrs, pass_not_ip);
 		return TC_ACT_OK;
 	}
-	cfg = bpf_map_lookup_elem(&srv6_config, &zero);
-	if (!cfg)
-		return TC_ACT_OK;
-	if (already_encapsulated(&flow, cfg)) {
-		COUNT(ctrs, pass_already_encapsulated);
-		return TC_ACT_OK;
+	/* The configuration only for packets that may be ours, and for a peer's:
+	 * a plain packet to no peer passes with one lookup. */
+	cfg = NULL;
+	if (maybe_ours(&flow)) {
+		cfg = bpf_map_lookup_elem(&srv6_config, &zero);
+		if (!cfg)
+			return TC_ACT_OK;
+		if (already_encapsulated(&flow, cfg)) {
+			COUNT(ctrs, pass_already_encapsulated);
+			return TC_ACT_OK;
+		}
 	}
 	peer = bpf_map_lookup_elem(&srv6_peers, &flow.key);
 	if (!peer) {
 		COUNT(ctrs, pass_no_peer);
 		return TC_ACT_OK;
+	}
+	if (!cfg) {
+		cfg = bpf_map_lookup_elem(&srv6_config, &zero);
+		if (!cfg)
+			return TC_ACT_OK;
 	}
 	hash = srv6_flow_hash(flow.saddr, flow.daddr, flow.ports, flow.proto);
 	choice = choose_path(peer, hash, &index, &own);
