@@ -10,6 +10,7 @@
 #include "lib/common.h"
 #include "encap_maps.h"
 #include "lib/counters.h"
+#include "lib/fib.h"
 #include "lib/inner.h"
 #include "lib/outer.h"
 
@@ -216,6 +217,6 @@ int srv6_encap(struct __sk_buff *skb)
 	/* The Ethernet header still addresses the inner destination's next hop.
 	 * When the first SID is reached through another one, let the FIB pick it. */
 	if (path->flags & SRV6_PATH_F_REROUTE)
-		return bpf_redirect_neigh(skb->ifindex, NULL, 0, 0);
+		return fib_send(skb, &outer);
 	return TC_ACT_OK;
 }
