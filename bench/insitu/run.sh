@@ -18,7 +18,11 @@
 #              front; bench/insitu/headroom.py reads IFLA_HEADROOM to prove it)
 #   peers      (UDP 64 B) srv6_encap with BENCH_IS_PEERS peers in its map
 #   reroute    (UDP 64 B) srv6-bpf loaded with peer-routes off: every path asks
-#              the FIB (bpf_redirect_neigh) and the packet crosses the hook twice
+#              the FIB; without IPv6 forwarding on eth0 (a host's usual state)
+#              bpf_fib_lookup cannot answer, bpf_redirect_neigh does, and the
+#              packet crosses the hook twice
+#   reroute_fwd (UDP 64 B) the same with forwarding on h0's eth0: bpf_fib_lookup
+#              answers, one pass
 # Each run reads run_cnt and run_time_ns of every program on the hook around
 # the sender (build/bench/prog-time: BPF_ENABLE_STATS held by a file
 # descriptor; the kernel.bpf_stats_enabled sysctl is left alone). ns per packet
@@ -171,6 +175,9 @@ headroom_off() {
 }
 reroute_on() { sb h0 unload eth0 && h0_load peer-routes off; }
 reroute_off() { sb h0 unload eth0 && h0_load && srv6_detach; }
+h0_forwarding() { ip netns exec "$P-h0" sysctl -qw "net.ipv6.conf.eth0.forwarding=$1"; }
+reroute_fwd_on() { h0_forwarding 1 && reroute_on; }
+reroute_fwd_off() { reroute_off && h0_forwarding 0; }
 # Breakdown variants: v_NAME attaches the pinned variant NAME (pref 2), alone;
 # vroom_NAME behind room.
 variant_on() { tc -n "$P-h0" filter add dev eth0 egress pref 2 handle 2 bpf da object-pinned "$BPFFS/insitu/$1"; }
@@ -184,7 +191,7 @@ fi
 UDP1400_MODES=(plain empty srv6)
 [ "$HEADROOM" = yes ] && UDP1400_MODES+=(headroom)
 [ "$PEERS" -gt 1 ] && UDP64_EXTRA=(peers) || UDP64_EXTRA=()
-UDP64_EXTRA+=(reroute)
+UDP64_EXTRA+=(reroute reroute_fwd)
 TCP_MODES=(plain empty srv6)
 # Programs loaded by bpftool against srv6-bpf's pinned maps (breakdown, before).
 maps=()

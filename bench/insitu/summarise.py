@@ -27,13 +27,14 @@ MODES = {
     "headroom": "srv6_encap, eth0 headroom {headroom}",
     "peers": "srv6_encap, {peers} peers",
     "reroute": "srv6_encap, peer-routes off",
+    "reroute_fwd": "srv6_encap, p-r off, forwarding",
     "before": "srv6_encap at {before}",
     "reroute_before": "srv6_encap at {before}, p-r off",
 }
 # What each mode must have on the hook, in order (program names).
 HOOK = {"plain": [], "empty": ["insitu_empty"], "srv6": ["srv6_encap"],
         "room": ["insitu_room", "srv6_encap"], "headroom": ["srv6_encap"], "peers": ["srv6_encap"],
-        "reroute": ["srv6_encap"], "before": ["srv6_encap"], "reroute_before": ["srv6_encap"]}
+        "reroute": ["srv6_encap"], "reroute_fwd": ["srv6_encap"], "before": ["srv6_encap"], "reroute_before": ["srv6_encap"]}
 # Variants that leave traffic encapsulated (the rest send it plain, or, adjust,
 # with a zeroed outer header).
 ENCAPSULATING = {"store", "full", "direct", "nomtu"}
@@ -52,7 +53,8 @@ def hook_of(mode):
 def encapsulates(mode):
     if mode.startswith(("v_", "vroom_")):
         return mode.split("_", 1)[1] in ENCAPSULATING
-    return mode in ("srv6", "room", "headroom", "peers", "reroute", "before", "reroute_before")
+    return mode in ("srv6", "room", "headroom", "peers", "reroute", "reroute_fwd", "before",
+                    "reroute_before")
 
 
 def load(base, wl):
@@ -175,7 +177,7 @@ def summarise(a):
                 entry["net_ns_per_run"] = paired(wl, mode)
             if mode == "room" or mode.startswith("vroom_"):
                 entry["room_net_ns_per_run"] = paired(wl, mode, "insitu_room")
-            if mode in ("reroute", "reroute_before"):
+            if mode in ("reroute", "reroute_fwd", "reroute_before"):
                 entry["runs_per_packet"] = median(r["programs"]["srv6_encap"]["runs"] / r["packets"]
                                                   for r in rs)
                 entry["net_ns_per_packet"] = paired(wl, mode, per_packet=True)
@@ -207,12 +209,13 @@ def summarise(a):
         for wl, mode, base, per_packet in (("udp64", "srv6", "before", False),
                                            ("udp1400", "srv6", "before", False),
                                            ("tcp", "srv6", "before", False),
-                                           ("udp64", "reroute", "reroute_before", True)):
+                                           ("udp64", "reroute", "reroute_before", True),
+                                           ("udp64", "reroute_fwd", "reroute_before", True)):
             if base not in table[wl] or mode not in table[wl]:
                 continue
             key = "gbit_per_s" if wl == "tcp" else "pps"
             rates = {r["run"]: r[key] for r in runs[wl][base]}
-            name = wl if mode == "srv6" else wl + "_peer_routes_off"
+            name = wl if mode == "srv6" else wl + "_peer_routes_off" + mode[len("reroute"):]
             before[name] = {
                 "before_net_ns": table[wl][base].get("net_ns_per_packet" if per_packet
                                                      else "net_ns_per_run"),
@@ -344,7 +347,7 @@ def summarise(a):
                 print(f"{'':<22} {'  (room program itself)':<28} "
                       f"{fmt(e['median_ns_per_run']['insitu_room']):>8} "
                       f"{fmt(e['room_net_ns_per_run']):>8}")
-            if mode in ("reroute", "reroute_before"):
+            if mode in ("reroute", "reroute_fwd", "reroute_before"):
                 print(f"{'':<22} {'  (per packet: runs/packet':<28} "
                       f"{fmt(e['runs_per_packet'], '.2f'):>8} "
                       f"{fmt(e['net_ns_per_packet']):>8})")
