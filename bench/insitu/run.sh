@@ -35,7 +35,7 @@
 #
 # BENCH_IS_BREAKDOWN=1 adds the breakdown: variants of srv6_encap built from a
 # patched copy of bpf/srv6_encap.bpf.c (bench/insitu/variants.py: stop after
-# each step, direct packet writes, no MTU check), loaded against srv6-bpf's
+# each step, bpf_skb_store_bytes writes, no MTU check), loaded against srv6-bpf's
 # pinned maps and timed the same way on UDP 64 B (alone and behind room) and TCP.
 #
 # Env: BENCH_IS_RUNS (runs per mode, default 3; --quick 1), BENCH_IS_SECONDS
@@ -257,7 +257,7 @@ if [ "$BREAKDOWN" = 1 ]; then
 		eval "vroom_${name}_off() { variant_off && pre_detach; }"
 		[[ " $workloads " == *" udp64 "* ]] && UDP64_EXTRA+=("v_$name")
 		[[ " $workloads " == *" tcp "* ]] && TCP_MODES+=("v_$name")
-		case $name in adjust | store | full | direct) UDP64_EXTRA+=("vroom_$name") ;; esac
+		case $name in adjust | write | full | helper) UDP64_EXTRA+=("vroom_$name") ;; esac
 	done <"$TMP/variants.tsv"
 fi
 

@@ -37,7 +37,7 @@ HOOK = {"plain": [], "empty": ["insitu_empty"], "srv6": ["srv6_encap"],
         "reroute": ["srv6_encap"], "reroute_fwd": ["srv6_encap"], "before": ["srv6_encap"], "reroute_before": ["srv6_encap"]}
 # Variants that leave traffic encapsulated (the rest send it plain, or, adjust,
 # with a zeroed outer header).
-ENCAPSULATING = {"store", "full", "direct", "nomtu"}
+ENCAPSULATING = {"write", "full", "helper", "nomtu"}
 UDP64_TARGET = 100
 TCP_TARGET = 150
 
