@@ -21,6 +21,9 @@
 #              the FIB; without IPv6 forwarding on eth0 (a host's usual state)
 #              bpf_fib_lookup cannot answer, bpf_redirect_neigh does, and the
 #              packet crosses the hook twice
+#   miss       srv6_encap with h1 not a peer: the packets pass untouched (UDP 64 B,
+#              and TCP, whose skbs are clones: the unclone prologue that direct
+#              packet writes bring calls bpf_skb_pull_data for them)
 #   reroute_fwd (UDP 64 B) the same with forwarding on h0's eth0: bpf_fib_lookup
 #              answers, one pass
 # Each run reads run_cnt and run_time_ns of every program on the hook around
@@ -175,6 +178,8 @@ headroom_off() {
 }
 reroute_on() { sb h0 unload eth0 && h0_load peer-routes off; }
 reroute_off() { sb h0 unload eth0 && h0_load && srv6_detach; }
+miss_on() { sb h0 route del "$DST" dev eth0 && srv6_attach; }
+miss_off() { srv6_detach && sb h0 route add "$DST" dev eth0 segs "$SID"; }
 h0_forwarding() { ip netns exec "$P-h0" sysctl -qw "net.ipv6.conf.eth0.forwarding=$1"; }
 reroute_fwd_on() { h0_forwarding 1 && reroute_on; }
 reroute_fwd_off() { reroute_off && h0_forwarding 0; }
@@ -191,8 +196,8 @@ fi
 UDP1400_MODES=(plain empty srv6)
 [ "$HEADROOM" = yes ] && UDP1400_MODES+=(headroom)
 [ "$PEERS" -gt 1 ] && UDP64_EXTRA=(peers) || UDP64_EXTRA=()
-UDP64_EXTRA+=(reroute reroute_fwd)
-TCP_MODES=(plain empty srv6)
+UDP64_EXTRA+=(reroute reroute_fwd miss)
+TCP_MODES=(plain empty srv6 miss)
 # Programs loaded by bpftool against srv6-bpf's pinned maps (breakdown, before).
 maps=()
 if [ "$BREAKDOWN" = 1 ] || [ -n "$BEFORE" ]; then
@@ -236,10 +241,13 @@ if [ -n "$BEFORE" ]; then
 	before_off() { variant_off && rm -f "$BPFFS/insitu/before"; }
 	reroute_before_on() { reroute_on && srv6_detach && before_on; }
 	reroute_before_off() { before_off && reroute_off; }
+	miss_before_on() { sb h0 route del "$DST" dev eth0 && before_on; }
+	miss_before_off() { before_off && sb h0 route add "$DST" dev eth0 segs "$SID"; }
 	UDP_MODES=("${UDP_MODES[@]:0:3}" before "${UDP_MODES[@]:3}")
 	UDP1400_MODES=("${UDP1400_MODES[@]:0:3}" before "${UDP1400_MODES[@]:3}")
 	TCP_MODES+=(before)
-	UDP64_EXTRA+=(reroute_before)
+	UDP64_EXTRA+=(reroute_before miss_before)
+	TCP_MODES+=(miss_before)
 fi
 if [ "$BREAKDOWN" = 1 ]; then
 	mkdir -p "$TMP/variants"

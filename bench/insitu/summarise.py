@@ -28,13 +28,16 @@ MODES = {
     "peers": "srv6_encap, {peers} peers",
     "reroute": "srv6_encap, peer-routes off",
     "reroute_fwd": "srv6_encap, p-r off, forwarding",
+    "miss": "srv6_encap, peer miss (pass)",
     "before": "srv6_encap at {before}",
+    "miss_before": "srv6_encap at {before}, miss",
     "reroute_before": "srv6_encap at {before}, p-r off",
 }
 # What each mode must have on the hook, in order (program names).
 HOOK = {"plain": [], "empty": ["insitu_empty"], "srv6": ["srv6_encap"],
         "room": ["insitu_room", "srv6_encap"], "headroom": ["srv6_encap"], "peers": ["srv6_encap"],
-        "reroute": ["srv6_encap"], "reroute_fwd": ["srv6_encap"], "before": ["srv6_encap"], "reroute_before": ["srv6_encap"]}
+        "reroute": ["srv6_encap"], "reroute_fwd": ["srv6_encap"], "miss": ["srv6_encap"],
+        "miss_before": ["srv6_encap"], "before": ["srv6_encap"], "reroute_before": ["srv6_encap"]}
 # Variants that leave traffic encapsulated (the rest send it plain, or, adjust,
 # with a zeroed outer header).
 ENCAPSULATING = {"write", "full", "helper", "nomtu"}
@@ -210,12 +213,15 @@ def summarise(a):
                                            ("udp1400", "srv6", "before", False),
                                            ("tcp", "srv6", "before", False),
                                            ("udp64", "reroute", "reroute_before", True),
-                                           ("udp64", "reroute_fwd", "reroute_before", True)):
+                                           ("udp64", "reroute_fwd", "reroute_before", True),
+                                           ("udp64", "miss", "miss_before", False),
+                                           ("tcp", "miss", "miss_before", False)):
             if base not in table[wl] or mode not in table[wl]:
                 continue
             key = "gbit_per_s" if wl == "tcp" else "pps"
             rates = {r["run"]: r[key] for r in runs[wl][base]}
-            name = wl if mode == "srv6" else wl + "_peer_routes_off" + mode[len("reroute"):]
+            name = {"srv6": wl, "miss": wl + "_peer_miss"}.get(
+                mode, wl + "_peer_routes_off" + mode[len("reroute"):])
             before[name] = {
                 "before_net_ns": table[wl][base].get("net_ns_per_packet" if per_packet
                                                      else "net_ns_per_run"),
