@@ -107,33 +107,31 @@ static __always_inline enum choice choose_path(const struct srv6_peer *peer, __u
 }
 
 /*
- * Make room for the outer headers and write them. ENCAP_L3_IPV6 marks the skb
- * as tunnelled so GSO segments the inner packet; it also turns skb->protocol
- * of an IPv4 packet into IPv6. The peer route's MTU already left room for the
- * outer headers, so segments keep their size (FIXED_GSO); a GSO packet sized
- * without that room (a stale PMTU, a forwarded GRO packet) has gso_size shrunk
+ * Make room for the outer headers. ENCAP_L3_IPV6 marks the skb as tunnelled
+ * so GSO segments the inner packet; it also turns skb->protocol of an IPv4
+ * packet into IPv6. The peer route's MTU already left room for the outer
+ * headers, so segments keep their size (FIXED_GSO); a GSO packet sized without
+ * that room (a stale PMTU, a forwarded GRO packet) has gso_size shrunk
  * instead. Returns 0, or -1 when the packet could not take them.
  */
-static __always_inline int push_outer(struct __sk_buff *skb, const struct srv6_outer *outer,
-				      __u32 nsegs, __u32 segs, __u32 hdr_len, __u32 mtu_len,
-				      bool inner_ipv4)
+static __always_inline int make_room(struct __sk_buff *skb, __u32 nsegs, __u32 segs,
+				     __u32 hdr_len, __u32 mtu_len)
 {
 	__u32 encap_len = SRV6_ENCAP_LEN(nsegs);
 	__u64 flags = BPF_F_ADJ_ROOM_ENCAP_L3_IPV6;
 
 	if (segs > 1 && skb->gso_size + hdr_len + encap_len <= mtu_len)
 		flags |= BPF_F_ADJ_ROOM_FIXED_GSO;
-	if (bpf_skb_adjust_room(skb, encap_len, BPF_ADJ_ROOM_MAC, flags))
-		return -1;
-	return srv6_outer_write(skb, outer, nsegs, inner_ipv4);
+	return bpf_skb_adjust_room(skb, encap_len, BPF_ADJ_ROOM_MAC, flags) ? -1 : 0;
 }
+
 
 SEC("tc")
 int srv6_encap(struct __sk_buff *skb)
 {
 	struct srv6_encap_counters *ctrs = counters_of(&srv6_encap_ctrs);
 	struct inner_flow flow = {};
-	struct srv6_outer outer __attribute__((aligned(8))) = {}; /* copied in words */
+	struct srv6_encap_work *w;
 	const struct srv6_config *cfg;
 	const struct srv6_peer *peer;
 	const struct srv6_path *path;
@@ -197,12 +195,16 @@ int srv6_encap(struct __sk_buff *skb)
 		COUNT(ctrs, drop_too_big);
 		return TC_ACT_SHOT;
 	}
-	srv6_outer_fill(&outer, path, cfg->src, cfg->hop_limit, flow.tclass,
+	w = bpf_map_lookup_elem(&srv6_encap_work, &zero);
+	if (!w)
+		return TC_ACT_OK;
+	srv6_outer_fill(&w->outer, path, cfg->src, cfg->hop_limit, flow.tclass,
 			srv6_flow_label(hash), skb->len - ETH_HLEN,
 			flow.is_ipv4 ? SRV6_NEXTHDR_IPIP : SRV6_NEXTHDR_IPV6);
-	/* Keep the header in memory: copied out in words, not split into scalars. */
-	__asm__ __volatile__("" : : "r"(&outer) : "memory");
-	if (push_outer(skb, &outer, nsegs, segs, flow.hdr_len, mtu_len, flow.is_ipv4)) {
+	w->nsegs = nsegs;
+	w->inner_ipv4 = flow.is_ipv4;
+	w->reroute = path->flags & SRV6_PATH_F_REROUTE;
+	if (make_room(skb, nsegs, segs, flow.hdr_len, mtu_len)) {
 		COUNT(ctrs, drop_no_room);
 		return TC_ACT_SHOT;
 	}
@@ -214,9 +216,32 @@ int srv6_encap(struct __sk_buff *skb)
 		ctrs->encap_packets += segs;
 		ctrs->encap_bytes += inner_len;
 	}
+	bpf_tail_call(skb, &srv6_encap_tail, 0);
+	/* Only without srv6_encap_write in srv6_encap_tail (libbpf puts it there):
+	 * the room is there, the header is not. */
+	COUNT(ctrs, drop_no_room);
+	return TC_ACT_SHOT;
+}
+
+/* Tail of srv6_encap: write the outer header it built in srv6_encap_work into
+ * the room it made, and send the packet on. */
+SEC("tc")
+int srv6_encap_write(struct __sk_buff *skb)
+{
+	const struct srv6_encap_work *w;
+	__u32 zero = 0;
+
+	w = bpf_map_lookup_elem(&srv6_encap_work, &zero);
+	if (!w || srv6_outer_write(skb, &w->outer, w->nsegs, w->inner_ipv4)) {
+		/* Never expected: adjust_room leaves the room in the linear area. */
+		struct srv6_encap_counters *ctrs = counters_of(&srv6_encap_ctrs);
+
+		COUNT(ctrs, drop_no_room);
+		return TC_ACT_SHOT;
+	}
 	/* The Ethernet header still addresses the inner destination's next hop.
 	 * When the first SID is reached through another one, let the FIB pick it. */
-	if (path->flags & SRV6_PATH_F_REROUTE)
-		return fib_send(skb, &outer);
+	if (w->reroute)
+		return fib_send(skb, &w->outer);
 	return TC_ACT_OK;
 }

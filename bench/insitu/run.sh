@@ -184,8 +184,10 @@ h0_forwarding() { ip netns exec "$P-h0" sysctl -qw "net.ipv6.conf.eth0.forwardin
 reroute_fwd_on() { h0_forwarding 1 && reroute_on; }
 reroute_fwd_off() { reroute_off && h0_forwarding 0; }
 # Breakdown variants: v_NAME attaches the pinned variant NAME (pref 2), alone;
-# vroom_NAME behind room.
-variant_on() { tc -n "$P-h0" filter add dev eth0 egress pref 2 handle 2 bpf da object-pinned "$BPFFS/insitu/$1"; }
+# vroom_NAME behind room. Each is loaded with bpftool prog loadall (srv6_encap
+# and, where it has one, its tail srv6_encap_write), pinned in a directory with
+# its maps (a program array forgets its programs without a pin).
+variant_on() { tc -n "$P-h0" filter add dev eth0 egress pref 2 handle 2 bpf da object-pinned "$BPFFS/insitu/$1/srv6_encap"; }
 variant_off() { tc -n "$P-h0" filter del dev eth0 egress pref 2 handle 2 bpf; }
 
 UDP_MODES=(plain empty srv6 room)
@@ -232,13 +234,13 @@ if [ -n "$BEFORE" ]; then
 	build_encap "$TMP/before" "$TMP/before/srv6_encap.o" ||
 		bench_die "BENCH_IS_BEFORE=$BEFORE: srv6_encap did not compile"
 	before_load() {
-		rm -f "$BPFFS/insitu/before"
-		bpftool prog load "$TMP/before/srv6_encap.o" "$BPFFS/insitu/before" type classifier \
-			"${maps[@]}" 2>"$TMP/before/load.log" ||
+		rm -rf "$BPFFS/insitu/before"
+		bpftool prog loadall "$TMP/before/srv6_encap.o" "$BPFFS/insitu/before" type classifier \
+			"${maps[@]}" pinmaps "$BPFFS/insitu/before/maps" 2>"$TMP/before/load.log" ||
 			{ tail -3 "$TMP/before/load.log" >&2; return 1; }
 	}
 	before_on() { before_load && variant_on before; }
-	before_off() { variant_off && rm -f "$BPFFS/insitu/before"; }
+	before_off() { variant_off && rm -rf "$BPFFS/insitu/before"; }
 	reroute_before_on() { reroute_on && srv6_detach && before_on; }
 	reroute_before_off() { before_off && reroute_off; }
 	miss_before_on() { sb h0 route del "$DST" dev eth0 && before_on; }
@@ -257,8 +259,8 @@ if [ "$BREAKDOWN" = 1 ]; then
 		# shellcheck disable=SC2086 # defines: zero or more -D flags
 		build_encap "$TMP/variants" "$TMP/variants/$name.o" $defines ||
 			bench_die "variant $name did not compile"
-		bpftool prog load "$TMP/variants/$name.o" "$BPFFS/insitu/$name" type classifier \
-			"${maps[@]}" 2>"$TMP/variants/$name.log" ||
+		bpftool prog loadall "$TMP/variants/$name.o" "$BPFFS/insitu/$name" type classifier \
+			"${maps[@]}" pinmaps "$BPFFS/insitu/$name/maps" 2>"$TMP/variants/$name.log" ||
 			bench_die "variant $name did not load: $(tail -3 "$TMP/variants/$name.log")"
 		eval "v_${name}_on() { variant_on $name; }; v_${name}_off() { variant_off; }"
 		eval "vroom_${name}_on() { pre_attach room && variant_on $name; }"

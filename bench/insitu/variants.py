@@ -10,7 +10,7 @@ points and switches, chosen at compile time:
   NO_MTU      no bpf_check_mtu (the device MTU taken as known)
 
 The copy's maps lose their pinning attribute, so bpftool can load a variant
-against srv6-bpf's pinned maps (bpftool prog load ... map name M pinned P).
+against srv6-bpf's pinned maps (bpftool prog loadall ... map name M pinned P).
 The repository's program is never changed. Each patch anchors on the source
 text; when the source has moved on, this says which anchor is gone.
 
@@ -74,7 +74,7 @@ def patch(src):
     src = after(src, "\t\tCOUNT(ctrs, drop_too_big);\n\t\treturn TC_ACT_SHOT;\n\t}", 4,
                 "\tbarrier_var(segs);\n\tbarrier_var(inner_len);\n")
     src = after(src, "\t\t\tflow.is_ipv4 ? SRV6_NEXTHDR_IPIP : SRV6_NEXTHDR_IPV6);", 5,
-                '\t__asm__ __volatile__("" : : "r"(&outer) : "memory");\n')
+                '\t__asm__ __volatile__("" : : "r"(w) : "memory");\n')
     # The writes of srv6_encap before direct packet access, for STORE_BYTES.
     store = (
         "#ifdef STORE_BYTES\n"
@@ -87,27 +87,27 @@ def patch(src):
         "\t}\n\tif (r < 0)\n\t\treturn -1;\n"
         "\tif (inner_ipv4 && bpf_skb_store_bytes(skb, offsetof(struct ethhdr, h_proto), &ipv6,\n"
         "\t\t\t\t\t      sizeof(ipv6), 0) < 0)\n\t\treturn -1;\n\treturn 0;\n}\n#endif\n\n")
-    anchor = "static __always_inline int push_outer("
+    anchor = "static __always_inline int make_room("
     src = replace_once(src, anchor, store + anchor)
-    src = replace_once(
-        src,
-        "\tif (bpf_skb_adjust_room(skb, encap_len, BPF_ADJ_ROOM_MAC, flags))\n\t\treturn -1;\n"
-        "\treturn srv6_outer_write(skb, outer, nsegs, inner_ipv4);",
-        "\tif (bpf_skb_adjust_room(skb, encap_len, BPF_ADJ_ROOM_MAC, flags))\n\t\treturn -1;\n"
-        "#if defined(STOP_AT) && STOP_AT == 6\n\treturn 1;\n#endif\n"
-        "#ifdef STORE_BYTES\n"
-        "\treturn store_outer(skb, outer, nsegs, inner_ipv4);\n"
-        "#else\n"
-        "\treturn srv6_outer_write(skb, outer, nsegs, inner_ipv4);\n"
-        "#endif")
-    src = replace_once(
-        src,
-        "\tif (push_outer(skb, &outer, nsegs, segs, flow.hdr_len, mtu_len, flow.is_ipv4)) {",
-        "\tint pushed = push_outer(skb, &outer, nsegs, segs, flow.hdr_len, mtu_len,"
-        " flow.is_ipv4);\n\n"
-        "#if defined(STOP_AT) && STOP_AT == 6\n\tif (pushed == 1)\n\t\treturn TC_ACT_OK;\n#endif\n"
-        "\tif (pushed) {")
-    src = after(src, "\t\tCOUNT(ctrs, drop_no_room);\n\t\treturn TC_ACT_SHOT;\n\t}", 7)
+    # Stop 6: the room made, nothing written (the packet leaves with whatever
+    # the room holds: fine into the UDP sink).
+    src = after(src, "\tif (make_room(skb, nsegs, segs, flow.hdr_len, mtu_len)) {\n"
+                     "\t\tCOUNT(ctrs, drop_no_room);\n\t\treturn TC_ACT_SHOT;\n\t}", 6)
+    # Stop 7: written (the tail call), no counters.
+    counters = ("\tCOUNT_OBJECT(&srv6_path_ctrs, struct srv6_path_counters, peer->counters_base + index,\n"
+                "\t\t     segs, inner_len);\n")
+    src = replace_once(src, counters, "#if defined(STOP_AT) && STOP_AT == 7\n"
+                                      "\t(void)inner_len;\n\t(void)count_failover;\n"
+                                      "#else\n" + counters)
+    src = replace_once(src, "\t\tctrs->encap_bytes += inner_len;\n\t}\n",
+                       "\t\tctrs->encap_bytes += inner_len;\n\t}\n#endif\n")
+    tail = "\tbpf_tail_call(skb, &srv6_encap_tail, 0);\n"
+    src = replace_once(src, tail,
+                       "#ifdef STORE_BYTES\n"
+                       "\tif (store_outer(skb, &w->outer, nsegs, flow.is_ipv4)) {\n"
+                       "\t\tCOUNT(ctrs, drop_no_room);\n\t\treturn TC_ACT_SHOT;\n\t}\n"
+                       "\tif (w->reroute)\n\t\treturn bpf_redirect_neigh(skb->ifindex, NULL, 0, 0);\n"
+                       "\treturn TC_ACT_OK;\n#else\n" + tail + "#endif\n")
     return src
 
 
