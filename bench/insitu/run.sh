@@ -185,8 +185,7 @@ reroute_fwd_on() { h0_forwarding 1 && reroute_on; }
 reroute_fwd_off() { reroute_off && h0_forwarding 0; }
 # Breakdown variants: v_NAME attaches the pinned variant NAME (pref 2), alone;
 # vroom_NAME behind room. Each is loaded with bpftool prog loadall (srv6_encap
-# and, where it has one, its tail srv6_encap_write), pinned in a directory with
-# its maps (a program array forgets its programs without a pin).
+# and, where it has one, its tail srv6_encap_write), pinned in a directory.
 variant_on() { tc -n "$P-h0" filter add dev eth0 egress pref 2 handle 2 bpf da object-pinned "$BPFFS/insitu/$1/srv6_encap"; }
 variant_off() { tc -n "$P-h0" filter del dev eth0 egress pref 2 handle 2 bpf; }
 
@@ -236,8 +235,8 @@ if [ -n "$BEFORE" ]; then
 	before_load() {
 		rm -rf "$BPFFS/insitu/before"
 		bpftool prog loadall "$TMP/before/srv6_encap.o" "$BPFFS/insitu/before" type classifier \
-			"${maps[@]}" pinmaps "$BPFFS/insitu/before/maps" 2>"$TMP/before/load.log" ||
-			{ tail -3 "$TMP/before/load.log" >&2; return 1; }
+			"${maps[@]}" 2>"$TMP/before/load.log" ||
+			{ grep -v 'strict mode\|legacy option' "$TMP/before/load.log" | tail -5 >&2; return 1; }
 	}
 	before_on() { before_load && variant_on before; }
 	before_off() { variant_off && rm -rf "$BPFFS/insitu/before"; }
@@ -260,8 +259,8 @@ if [ "$BREAKDOWN" = 1 ]; then
 		build_encap "$TMP/variants" "$TMP/variants/$name.o" $defines ||
 			bench_die "variant $name did not compile"
 		bpftool prog loadall "$TMP/variants/$name.o" "$BPFFS/insitu/$name" type classifier \
-			"${maps[@]}" pinmaps "$BPFFS/insitu/$name/maps" 2>"$TMP/variants/$name.log" ||
-			bench_die "variant $name did not load: $(tail -3 "$TMP/variants/$name.log")"
+			"${maps[@]}" 2>"$TMP/variants/$name.log" ||
+			bench_die "variant $name did not load: $(grep -v 'strict mode\|legacy option' "$TMP/variants/$name.log" | tail -5)"
 		eval "v_${name}_on() { variant_on $name; }; v_${name}_off() { variant_off; }"
 		eval "vroom_${name}_on() { pre_attach room && variant_on $name; }"
 		eval "vroom_${name}_off() { variant_off && pre_detach; }"

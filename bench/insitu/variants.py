@@ -9,7 +9,9 @@ points and switches, chosen at compile time:
               direct packet access
   NO_MTU      no bpf_check_mtu (the device MTU taken as known)
 
-The copy's maps lose their pinning attribute, so bpftool can load a variant
+The variants write the outer header in srv6_encap itself, not through the
+tail call to srv6_encap_write (bpftool's program array would be empty). The
+copy's maps lose their pinning attribute, so bpftool can load a variant
 against srv6-bpf's pinned maps (bpftool prog loadall ... map name M pinned P).
 The repository's program is never changed. Each patch anchors on the source
 text; when the source has moved on, this says which anchor is gone.
@@ -107,7 +109,15 @@ def patch(src):
                        "\tif (store_outer(skb, &w->outer, nsegs, flow.is_ipv4)) {\n"
                        "\t\tCOUNT(ctrs, drop_no_room);\n\t\treturn TC_ACT_SHOT;\n\t}\n"
                        "\tif (w->reroute)\n\t\treturn bpf_redirect_neigh(skb->ifindex, NULL, 0, 0);\n"
-                       "\treturn TC_ACT_OK;\n#else\n" + tail + "#endif\n")
+                       "\treturn TC_ACT_OK;\n#else\n"
+                       # The writer's body in place of the tail call: a program
+                       # array that nothing pins forgets its programs when
+                       # bpftool exits. Costs what srv6_encap_write does, less
+                       # the tail call itself.
+                       "\tif (srv6_outer_write(skb, &w->outer, nsegs, flow.is_ipv4)) {\n"
+                       "\t\tCOUNT(ctrs, drop_no_room);\n\t\treturn TC_ACT_SHOT;\n\t}\n"
+                       "\tif (w->reroute)\n\t\treturn fib_send(skb, &w->outer);\n"
+                       "\treturn TC_ACT_OK;\n#endif\n")
     return src
 
 
