@@ -10,21 +10,24 @@
 #include "lib/common.h"
 #include "encap_maps.h"
 #include "lib/counters.h"
+#include "lib/fib.h"
 #include "lib/inner.h"
 #include "lib/outer.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* Our own output comes back through this hook after bpf_redirect_neigh; it is
- * IPv6 from the outer source carrying an SRH or a tunnelled packet. */
+ * IPv6 carrying an SRH or a tunnelled packet ... */
+static __always_inline int maybe_ours(const struct inner_flow *f)
+{
+	return !f->is_ipv4 && (f->nexthdr == SRV6_NEXTHDR_ROUTING ||
+			       f->nexthdr == SRV6_NEXTHDR_IPV6 || f->nexthdr == SRV6_NEXTHDR_IPIP);
+}
+
+/* ... from the outer source. */
 static __always_inline int already_encapsulated(const struct inner_flow *f,
 						const struct srv6_config *cfg)
 {
-	if (f->is_ipv4)
-		return 0;
-	if (f->nexthdr != SRV6_NEXTHDR_ROUTING && f->nexthdr != SRV6_NEXTHDR_IPV6 &&
-	    f->nexthdr != SRV6_NEXTHDR_IPIP)
-		return 0;
 	const __u32 *src = (const __u32 *)cfg->src;
 
 	return f->saddr[0] == src[0] && f->saddr[1] == src[1] && f->saddr[2] == src[2] &&
@@ -104,38 +107,31 @@ static __always_inline enum choice choose_path(const struct srv6_peer *peer, __u
 }
 
 /*
- * Make room for the outer headers and write them. ENCAP_L3_IPV6 marks the skb
- * as tunnelled so GSO segments the inner packet; it also turns skb->protocol
- * of an IPv4 packet into IPv6. The peer route's MTU already left room for the
- * outer headers, so segments keep their size (FIXED_GSO); a GSO packet sized
- * without that room (a stale PMTU, a forwarded GRO packet) has gso_size shrunk
+ * Make room for the outer headers. ENCAP_L3_IPV6 marks the skb as tunnelled
+ * so GSO segments the inner packet; it also turns skb->protocol of an IPv4
+ * packet into IPv6. The peer route's MTU already left room for the outer
+ * headers, so segments keep their size (FIXED_GSO); a GSO packet sized without
+ * that room (a stale PMTU, a forwarded GRO packet) has gso_size shrunk
  * instead. Returns 0, or -1 when the packet could not take them.
  */
-static __always_inline int push_outer(struct __sk_buff *skb, const struct srv6_outer *outer,
-				      __u32 nsegs, __u32 segs, __u32 hdr_len, __u32 mtu_len,
-				      bool inner_ipv4)
+static __always_inline int make_room(struct __sk_buff *skb, __u32 nsegs, __u32 segs,
+				     __u32 hdr_len, __u32 mtu_len)
 {
 	__u32 encap_len = SRV6_ENCAP_LEN(nsegs);
 	__u64 flags = BPF_F_ADJ_ROOM_ENCAP_L3_IPV6;
-	__be16 ipv6 = bpf_htons(ETH_P_IPV6);
 
 	if (segs > 1 && skb->gso_size + hdr_len + encap_len <= mtu_len)
 		flags |= BPF_F_ADJ_ROOM_FIXED_GSO;
-	if (bpf_skb_adjust_room(skb, encap_len, BPF_ADJ_ROOM_MAC, flags) ||
-	    srv6_outer_store(skb, outer, nsegs) < 0)
-		return -1;
-	if (inner_ipv4 && bpf_skb_store_bytes(skb, offsetof(struct ethhdr, h_proto), &ipv6,
-					      sizeof(ipv6), 0) < 0)
-		return -1;
-	return 0;
+	return bpf_skb_adjust_room(skb, encap_len, BPF_ADJ_ROOM_MAC, flags) ? -1 : 0;
 }
+
 
 SEC("tc")
 int srv6_encap(struct __sk_buff *skb)
 {
 	struct srv6_encap_counters *ctrs = counters_of(&srv6_encap_ctrs);
 	struct inner_flow flow = {};
-	struct srv6_outer outer = {};
+	struct srv6_encap_work *w;
 	const struct srv6_config *cfg;
 	const struct srv6_peer *peer;
 	const struct srv6_path *path;
@@ -151,17 +147,27 @@ int srv6_encap(struct __sk_buff *skb)
 			COUNT(ctrs, pass_not_ip);
 		return TC_ACT_OK;
 	}
-	cfg = bpf_map_lookup_elem(&srv6_config, &zero);
-	if (!cfg)
-		return TC_ACT_OK;
-	if (already_encapsulated(&flow, cfg)) {
-		COUNT(ctrs, pass_already_encapsulated);
-		return TC_ACT_OK;
+	/* The configuration only for packets that may be ours, and for a peer's:
+	 * a plain packet to no peer passes with one lookup. */
+	cfg = NULL;
+	if (maybe_ours(&flow)) {
+		cfg = bpf_map_lookup_elem(&srv6_config, &zero);
+		if (!cfg)
+			return TC_ACT_OK;
+		if (already_encapsulated(&flow, cfg)) {
+			COUNT(ctrs, pass_already_encapsulated);
+			return TC_ACT_OK;
+		}
 	}
 	peer = bpf_map_lookup_elem(&srv6_peers, &flow.key);
 	if (!peer) {
 		COUNT(ctrs, pass_no_peer);
 		return TC_ACT_OK;
+	}
+	if (!cfg) {
+		cfg = bpf_map_lookup_elem(&srv6_config, &zero);
+		if (!cfg)
+			return TC_ACT_OK;
 	}
 	hash = srv6_flow_hash(flow.saddr, flow.daddr, flow.ports, flow.proto);
 	choice = choose_path(peer, hash, &index, &own);
@@ -180,16 +186,25 @@ int srv6_encap(struct __sk_buff *skb)
 	segs = skb->gso_segs ? skb->gso_segs : 1;
 	inner_len = skb->len - ETH_HLEN + (segs - 1) * flow.hdr_len;
 	/* adjust_room checks no MTU: refuse what the device would drop anyway.
-	 * On success mtu_len holds the device MTU. */
-	if (bpf_check_mtu(skb, 0, &mtu_len, SRV6_ENCAP_LEN(nsegs), 0) !=
-	    BPF_MTU_CHK_RET_SUCCESS) {
+	 * On success mtu_len holds the device MTU (push_outer needs it for GSO
+	 * packets only). A single packet that fits the IPv6 minimum MTU fits
+	 * every device that carries IPv6: no helper call for it. */
+	if ((skb->gso_size || skb->len - ETH_HLEN + SRV6_ENCAP_LEN(nsegs) > IPV6_MIN_MTU) &&
+	    bpf_check_mtu(skb, 0, &mtu_len, SRV6_ENCAP_LEN(nsegs), 0) !=
+		    BPF_MTU_CHK_RET_SUCCESS) {
 		COUNT(ctrs, drop_too_big);
 		return TC_ACT_SHOT;
 	}
-	srv6_outer_fill(&outer, path, cfg->src, cfg->hop_limit, flow.tclass,
+	w = bpf_map_lookup_elem(&srv6_encap_work, &zero);
+	if (!w)
+		return TC_ACT_OK;
+	srv6_outer_fill(&w->outer, path, cfg->src, cfg->hop_limit, flow.tclass,
 			srv6_flow_label(hash), skb->len - ETH_HLEN,
 			flow.is_ipv4 ? SRV6_NEXTHDR_IPIP : SRV6_NEXTHDR_IPV6);
-	if (push_outer(skb, &outer, nsegs, segs, flow.hdr_len, mtu_len, flow.is_ipv4)) {
+	w->nsegs = nsegs;
+	w->inner_ipv4 = flow.is_ipv4;
+	w->reroute = path->flags & SRV6_PATH_F_REROUTE;
+	if (make_room(skb, nsegs, segs, flow.hdr_len, mtu_len)) {
 		COUNT(ctrs, drop_no_room);
 		return TC_ACT_SHOT;
 	}
@@ -201,9 +216,32 @@ int srv6_encap(struct __sk_buff *skb)
 		ctrs->encap_packets += segs;
 		ctrs->encap_bytes += inner_len;
 	}
+	bpf_tail_call(skb, &srv6_encap_tail, 0);
+	/* Only without srv6_encap_write in srv6_encap_tail (libbpf puts it there):
+	 * the room is there, the header is not. */
+	COUNT(ctrs, drop_no_room);
+	return TC_ACT_SHOT;
+}
+
+/* Tail of srv6_encap: write the outer header it built in srv6_encap_work into
+ * the room it made, and send the packet on. */
+SEC("tc")
+int srv6_encap_write(struct __sk_buff *skb)
+{
+	const struct srv6_encap_work *w;
+	__u32 zero = 0;
+
+	w = bpf_map_lookup_elem(&srv6_encap_work, &zero);
+	if (!w || srv6_outer_write(skb, &w->outer, w->nsegs, w->inner_ipv4)) {
+		/* Never expected: adjust_room leaves the room in the linear area. */
+		struct srv6_encap_counters *ctrs = counters_of(&srv6_encap_ctrs);
+
+		COUNT(ctrs, drop_no_room);
+		return TC_ACT_SHOT;
+	}
 	/* The Ethernet header still addresses the inner destination's next hop.
 	 * When the first SID is reached through another one, let the FIB pick it. */
-	if (path->flags & SRV6_PATH_F_REROUTE)
-		return bpf_redirect_neigh(skb->ifindex, NULL, 0, 0);
+	if (w->reroute)
+		return fib_send(skb, &w->outer);
 	return TC_ACT_OK;
 }

@@ -194,6 +194,8 @@ struct srv6_config {
 #define SRV6_MAP_PATH_STATE "srv6_path_state"
 #define SRV6_MAP_ENCAP_CTRS "srv6_encap_ctrs"
 #define SRV6_MAP_CONFIG "srv6_config"
+#define SRV6_MAP_ENCAP_TAIL "srv6_encap_tail" /* srv6_encap's tail call: srv6_encap_write */
+#define SRV6_MAP_ENCAP_WORK "srv6_encap_work" /* what srv6_encap hands it (per CPU) */
 #define SRV6_MAP_LOCAL_SIDS "srv6_local_sids"
 #define SRV6_MAP_SID_CTRS "srv6_sid_ctrs"
 #define SRV6_MAP_DECAP_CTRS "srv6_decap_ctrs"

@@ -18,7 +18,14 @@
 #              front; bench/insitu/headroom.py reads IFLA_HEADROOM to prove it)
 #   peers      (UDP 64 B) srv6_encap with BENCH_IS_PEERS peers in its map
 #   reroute    (UDP 64 B) srv6-bpf loaded with peer-routes off: every path asks
-#              the FIB (bpf_redirect_neigh) and the packet crosses the hook twice
+#              the FIB; without IPv6 forwarding on eth0 (a host's usual state)
+#              bpf_fib_lookup cannot answer, bpf_redirect_neigh does, and the
+#              packet crosses the hook twice
+#   miss       srv6_encap with h1 not a peer: the packets pass untouched (UDP 64 B,
+#              and TCP, whose skbs are clones: the unclone prologue that direct
+#              packet writes bring calls bpf_skb_pull_data for them)
+#   reroute_fwd (UDP 64 B) the same with forwarding on h0's eth0: bpf_fib_lookup
+#              answers, one pass
 # Each run reads run_cnt and run_time_ns of every program on the hook around
 # the sender (build/bench/prog-time: BPF_ENABLE_STATS held by a file
 # descriptor; the kernel.bpf_stats_enabled sysctl is left alone). ns per packet
@@ -31,12 +38,13 @@
 #
 # BENCH_IS_BREAKDOWN=1 adds the breakdown: variants of srv6_encap built from a
 # patched copy of bpf/srv6_encap.bpf.c (bench/insitu/variants.py: stop after
-# each step, direct packet writes, no MTU check), loaded against srv6-bpf's
+# each step, bpf_skb_store_bytes writes, no MTU check), loaded against srv6-bpf's
 # pinned maps and timed the same way on UDP 64 B (alone and behind room) and TCP.
 #
 # Env: BENCH_IS_RUNS (runs per mode, default 3; --quick 1), BENCH_IS_SECONDS
 # (per run, default 2; --quick 1), BENCH_IS_PEERS (default 65536; 0 leaves the
-# peers mode out), BENCH_IS_BREAKDOWN (0).
+# peers mode out), BENCH_IS_BREAKDOWN (0), BENCH_IS_BEFORE (a git revision: its
+# srv6_encap timed in the same rounds as modes "before" and "reroute_before").
 # shellcheck source=bench/lib/common.sh
 source "$(dirname "$0")/../lib/common.sh"
 bench_need ip tc iperf3
@@ -46,6 +54,7 @@ RUNS=${BENCH_IS_RUNS:-$RUNS}
 SECS=${BENCH_IS_SECONDS:-$SECS}
 PEERS=${BENCH_IS_PEERS:-65536}
 BREAKDOWN=${BENCH_IS_BREAKDOWN:-0}
+BEFORE=${BENCH_IS_BEFORE:-}
 [ "$RUNS" -ge 1 ] 2>/dev/null || bench_die "BENCH_IS_RUNS must be a number, at least 1"
 [ "$SECS" -ge 1 ] 2>/dev/null || bench_die "BENCH_IS_SECONDS must be a number, at least 1"
 if ! [ "$PEERS" -ge 0 ] 2>/dev/null || [ "$PEERS" -gt 65536 ]; then
@@ -169,9 +178,15 @@ headroom_off() {
 }
 reroute_on() { sb h0 unload eth0 && h0_load peer-routes off; }
 reroute_off() { sb h0 unload eth0 && h0_load && srv6_detach; }
+miss_on() { sb h0 route del "$DST" dev eth0 && srv6_attach; }
+miss_off() { srv6_detach && sb h0 route add "$DST" dev eth0 segs "$SID"; }
+h0_forwarding() { ip netns exec "$P-h0" sysctl -qw "net.ipv6.conf.eth0.forwarding=$1"; }
+reroute_fwd_on() { h0_forwarding 1 && reroute_on; }
+reroute_fwd_off() { reroute_off && h0_forwarding 0; }
 # Breakdown variants: v_NAME attaches the pinned variant NAME (pref 2), alone;
-# vroom_NAME behind room.
-variant_on() { tc -n "$P-h0" filter add dev eth0 egress pref 2 handle 2 bpf da object-pinned "$BPFFS/insitu/$1"; }
+# vroom_NAME behind room. Each is loaded with bpftool prog loadall (srv6_encap
+# and, where it has one, its tail srv6_encap_write), pinned in a directory.
+variant_on() { tc -n "$P-h0" filter add dev eth0 egress pref 2 handle 2 bpf da object-pinned "$BPFFS/insitu/$1/srv6_encap"; }
 variant_off() { tc -n "$P-h0" filter del dev eth0 egress pref 2 handle 2 bpf; }
 
 UDP_MODES=(plain empty srv6 room)
@@ -182,36 +197,76 @@ fi
 UDP1400_MODES=(plain empty srv6)
 [ "$HEADROOM" = yes ] && UDP1400_MODES+=(headroom)
 [ "$PEERS" -gt 1 ] && UDP64_EXTRA=(peers) || UDP64_EXTRA=()
-UDP64_EXTRA+=(reroute)
-TCP_MODES=(plain empty srv6)
-if [ "$BREAKDOWN" = 1 ]; then
+UDP64_EXTRA+=(reroute reroute_fwd miss)
+TCP_MODES=(plain empty srv6 miss)
+# Programs loaded by bpftool against srv6-bpf's pinned maps (breakdown, before).
+maps=()
+if [ "$BREAKDOWN" = 1 ] || [ -n "$BEFORE" ]; then
 	bench_need bpftool clang
-	mkdir -p "$TMP/variants" "$BPFFS/insitu"
-	"$BENCH_PY" "$BENCH_ROOT/insitu/variants.py" "$REPO_ROOT/bpf" "$TMP/variants" >"$TMP/variants.tsv"
+	mkdir -p "$BPFFS/insitu"
 	pins=$(sb h0 -j show dev eth0 | "$BENCH_PY" -c 'import json, sys
 d = json.load(sys.stdin)
 d = d[0] if isinstance(d, list) else d
 print(d["pin_dir"])') || bench_die "cannot read srv6-bpf's pin directory"
-	maps=()
 	for m in srv6_config srv6_peers srv6_path_state srv6_path_ctrs srv6_encap_ctrs; do
 		maps+=(map name "$m" pinned "$pins/$m")
 	done
+fi
+# build_encap SRC_DIR OUT [-D...]: SRC_DIR/bpf/srv6_encap.bpf.c built as bench/insitu's
+# variants are (SRC_DIR/include and SRC_DIR/bpf first on the include path).
+build_encap() {
+	local src=$1 out=$2
+	shift 2
+	clang -g -O2 -target bpf -mcpu=v3 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
+		-Dtypeof=__typeof__ -Dasm=__asm__ -I"$REPO_ROOT/vmlinux" -I"$src/include" \
+		-I"$REPO_ROOT/include" -I"$src/bpf" "$@" -c "$src/bpf/srv6_encap.bpf.c" -o "$out"
+}
+if [ -n "$BEFORE" ]; then
+	# srv6_encap as of git revision $BEFORE, its maps unpinned like the variants';
+	# loaded afresh for each run, so a reload of srv6-bpf (reroute) cannot leave
+	# it on old maps.
+	bench_need git tar
+	mkdir -p "$TMP/before"
+	git -C "$REPO_ROOT" archive "$BEFORE" bpf include | tar -x -C "$TMP/before" ||
+		bench_die "BENCH_IS_BEFORE=$BEFORE: cannot read bpf/ and include/ at that revision"
+	sed -i '/__uint(pinning, LIBBPF_PIN_BY_NAME);/d' "$TMP/before/bpf/encap_maps.h"
+	build_encap "$TMP/before" "$TMP/before/srv6_encap.o" ||
+		bench_die "BENCH_IS_BEFORE=$BEFORE: srv6_encap did not compile"
+	before_load() {
+		rm -rf "$BPFFS/insitu/before"
+		bpftool prog loadall "$TMP/before/srv6_encap.o" "$BPFFS/insitu/before" type classifier \
+			"${maps[@]}" 2>"$TMP/before/load.log" ||
+			{ grep -v 'strict mode\|legacy option' "$TMP/before/load.log" | tail -5 >&2; return 1; }
+	}
+	before_on() { before_load && variant_on before; }
+	before_off() { variant_off && rm -rf "$BPFFS/insitu/before"; }
+	reroute_before_on() { reroute_on && srv6_detach && before_on; }
+	reroute_before_off() { before_off && reroute_off; }
+	miss_before_on() { sb h0 route del "$DST" dev eth0 && before_on; }
+	miss_before_off() { before_off && sb h0 route add "$DST" dev eth0 segs "$SID"; }
+	UDP_MODES=("${UDP_MODES[@]:0:3}" before "${UDP_MODES[@]:3}")
+	UDP1400_MODES=("${UDP1400_MODES[@]:0:3}" before "${UDP1400_MODES[@]:3}")
+	TCP_MODES+=(before)
+	UDP64_EXTRA+=(reroute_before miss_before)
+	TCP_MODES+=(miss_before)
+fi
+if [ "$BREAKDOWN" = 1 ]; then
+	mkdir -p "$TMP/variants"
+	"$BENCH_PY" "$BENCH_ROOT/insitu/variants.py" "$REPO_ROOT/bpf" "$TMP/variants" >"$TMP/variants.tsv"
 	while IFS=$'\t' read -r name defines workloads _; do
 		[ "$defines" != - ] || defines=
 		# shellcheck disable=SC2086 # defines: zero or more -D flags
-		clang -g -O2 -target bpf -mcpu=v3 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
-			-Dtypeof=__typeof__ -Dasm=__asm__ -I"$REPO_ROOT/vmlinux" -I"$REPO_ROOT/include" \
-			-I"$TMP/variants/bpf" $defines -c "$TMP/variants/bpf/srv6_encap.bpf.c" \
-			-o "$TMP/variants/$name.o" || bench_die "variant $name did not compile"
-		bpftool prog load "$TMP/variants/$name.o" "$BPFFS/insitu/$name" type classifier \
+		build_encap "$TMP/variants" "$TMP/variants/$name.o" $defines ||
+			bench_die "variant $name did not compile"
+		bpftool prog loadall "$TMP/variants/$name.o" "$BPFFS/insitu/$name" type classifier \
 			"${maps[@]}" 2>"$TMP/variants/$name.log" ||
-			bench_die "variant $name did not load: $(tail -3 "$TMP/variants/$name.log")"
+			bench_die "variant $name did not load: $(grep -v 'strict mode\|legacy option' "$TMP/variants/$name.log" | tail -5)"
 		eval "v_${name}_on() { variant_on $name; }; v_${name}_off() { variant_off; }"
 		eval "vroom_${name}_on() { pre_attach room && variant_on $name; }"
 		eval "vroom_${name}_off() { variant_off && pre_detach; }"
 		[[ " $workloads " == *" udp64 "* ]] && UDP64_EXTRA+=("v_$name")
 		[[ " $workloads " == *" tcp "* ]] && TCP_MODES+=("v_$name")
-		case $name in adjust | store | full | direct) UDP64_EXTRA+=("vroom_$name") ;; esac
+		case $name in adjust | write | full | helper) UDP64_EXTRA+=("vroom_$name") ;; esac
 	done <"$TMP/variants.tsv"
 fi
 
@@ -291,4 +346,4 @@ command="$(env | grep -E '^BENCH_IS_[A-Z_]+=' | sort | tr '\n' ' ' || true)bench
 	--command "$command insitu" \
 	--peers "$PEERS" --quick "$BENCH_QUICK" --load-start "$LOAD_START" --load-end "$LOAD_END" \
 	--headroom "$HEADROOM" --headroom-bytes "$(cat "$TMP/headroom.bytes" 2>/dev/null || echo 0)" \
-	--headroom-before "${HEADROOM0:-0}" "${variants[@]}" --out "$BENCH_OUT/result.json"
+	--headroom-before "${HEADROOM0:-0}" --before "$BEFORE" "${variants[@]}" --out "$BENCH_OUT/result.json"

@@ -27,14 +27,20 @@ MODES = {
     "headroom": "srv6_encap, eth0 headroom {headroom}",
     "peers": "srv6_encap, {peers} peers",
     "reroute": "srv6_encap, peer-routes off",
+    "reroute_fwd": "srv6_encap, p-r off, forwarding",
+    "miss": "srv6_encap, peer miss (pass)",
+    "before": "srv6_encap at {before}",
+    "miss_before": "srv6_encap at {before}, miss",
+    "reroute_before": "srv6_encap at {before}, p-r off",
 }
 # What each mode must have on the hook, in order (program names).
 HOOK = {"plain": [], "empty": ["insitu_empty"], "srv6": ["srv6_encap"],
         "room": ["insitu_room", "srv6_encap"], "headroom": ["srv6_encap"], "peers": ["srv6_encap"],
-        "reroute": ["srv6_encap"]}
+        "reroute": ["srv6_encap"], "reroute_fwd": ["srv6_encap"], "miss": ["srv6_encap"],
+        "miss_before": ["srv6_encap"], "before": ["srv6_encap"], "reroute_before": ["srv6_encap"]}
 # Variants that leave traffic encapsulated (the rest send it plain, or, adjust,
 # with a zeroed outer header).
-ENCAPSULATING = {"store", "full", "direct", "nomtu"}
+ENCAPSULATING = {"write", "full", "helper", "nomtu"}
 UDP64_TARGET = 100
 TCP_TARGET = 150
 
@@ -50,7 +56,8 @@ def hook_of(mode):
 def encapsulates(mode):
     if mode.startswith(("v_", "vroom_")):
         return mode.split("_", 1)[1] in ENCAPSULATING
-    return mode in ("srv6", "room", "headroom", "peers", "reroute")
+    return mode in ("srv6", "room", "headroom", "peers", "reroute", "reroute_fwd", "before",
+                    "reroute_before")
 
 
 def load(base, wl):
@@ -173,7 +180,7 @@ def summarise(a):
                 entry["net_ns_per_run"] = paired(wl, mode)
             if mode == "room" or mode.startswith("vroom_"):
                 entry["room_net_ns_per_run"] = paired(wl, mode, "insitu_room")
-            if mode == "reroute":
+            if mode in ("reroute", "reroute_fwd", "reroute_before"):
                 entry["runs_per_packet"] = median(r["programs"]["srv6_encap"]["runs"] / r["packets"]
                                                   for r in rs)
                 entry["net_ns_per_packet"] = paired(wl, mode, per_packet=True)
@@ -191,6 +198,40 @@ def summarise(a):
     def target(metric, value, unit, goal, ok):
         return {"metric": metric, "value": value, "unit": unit, "target": goal,
                 "met": (ok if value is not None else None) if judged else None}
+
+    def paired_diff(wl, mode, base, per_packet=False):
+        """Median over rounds of mode's srv6_encap ns minus base's, round by round."""
+        def cost(r):
+            p = r["programs"]["srv6_encap"]
+            return p["run_time_ns"] / r["packets"] if per_packet else p["ns_per_run"]
+        b = {r["run"]: cost(r) for r in runs[wl].get(base, [])}
+        return median(cost(r) - b[r["run"]] for r in runs[wl].get(mode, []) if r["run"] in b)
+
+    before = {}
+    if a.before:
+        for wl, mode, base, per_packet in (("udp64", "srv6", "before", False),
+                                           ("udp1400", "srv6", "before", False),
+                                           ("tcp", "srv6", "before", False),
+                                           ("udp64", "reroute", "reroute_before", True),
+                                           ("udp64", "reroute_fwd", "reroute_before", True),
+                                           ("udp64", "miss", "miss_before", False),
+                                           ("tcp", "miss", "miss_before", False)):
+            if base not in table[wl] or mode not in table[wl]:
+                continue
+            key = "gbit_per_s" if wl == "tcp" else "pps"
+            rates = {r["run"]: r[key] for r in runs[wl][base]}
+            name = {"srv6": wl, "miss": wl + "_peer_miss"}.get(
+                mode, wl + "_peer_routes_off" + mode[len("reroute"):])
+            before[name] = {
+                "before_net_ns": table[wl][base].get("net_ns_per_packet" if per_packet
+                                                     else "net_ns_per_run"),
+                "after_net_ns": table[wl][mode].get("net_ns_per_packet" if per_packet
+                                                    else "net_ns_per_run"),
+                "after_minus_before_ns": paired_diff(wl, mode, base, per_packet),
+                "per": "packet" if per_packet else "run",
+                "sender_rate_after_to_before": median(
+                    r[key] / rates[r["run"]] for r in runs[wl][mode] if rates.get(r["run"])),
+            }
 
     breakdown = []
     if variants:
@@ -235,7 +276,7 @@ def summarise(a):
                       "(build/bench/prog-time, BPF_ENABLE_STATS by file descriptor); net = "
                       "srv6_encap's ns per run minus the empty program's in the same "
                       "interleaved run round, median over rounds",
-            "modes": {m: t.format(peers=a.peers, headroom=a.headroom_bytes)
+            "modes": {m: t.format(peers=a.peers, headroom=a.headroom_bytes, before=a.before)
                       for m, t in MODES.items()},
             "seconds_per_run": a.seconds, "runs_per_mode": max(
                 len(v) for v in runs["udp64"].values()),
@@ -268,6 +309,9 @@ def summarise(a):
             },
         },
         "breakdown": breakdown,
+        "before": {"revision": a.before, "what": "srv6_encap built from that git revision, "
+                   "timed in the same rounds (modes before, reroute_before); differences "
+                   "paired round by round", "workloads": before} if a.before else None,
         "targets": [
             target("ns per 64-byte UDP packet, srv6_encap in situ net of an empty program",
                    net64, "ns", f"<= {UDP64_TARGET}",
@@ -300,7 +344,8 @@ def summarise(a):
                 rate = f"{fmt(e['median_gbit_per_s'], '.2f')} Gbit/s"
             else:
                 rate = f"{fmt(e['median_pps'] / 1e3, '.0f')} kpps"
-            label = MODES[mode].format(peers=f"{a.peers:,}", headroom=a.headroom_bytes)
+            label = MODES[mode].format(peers=f"{a.peers:,}", headroom=a.headroom_bytes,
+                                       before=a.before[:10])
             print(f"{title if first else '':<22} {label:<28} {fmt(per_run):>8} {fmt(net):>8} "
                   f"{rate:>14} {fmt(e['ratio_to_plain'], '.3f'):>9}")
             first = False
@@ -308,7 +353,7 @@ def summarise(a):
                 print(f"{'':<22} {'  (room program itself)':<28} "
                       f"{fmt(e['median_ns_per_run']['insitu_room']):>8} "
                       f"{fmt(e['room_net_ns_per_run']):>8}")
-            if mode == "reroute":
+            if mode in ("reroute", "reroute_fwd", "reroute_before"):
                 print(f"{'':<22} {'  (per packet: runs/packet':<28} "
                       f"{fmt(e['runs_per_packet'], '.2f'):>8} "
                       f"{fmt(e['net_ns_per_packet']):>8})")
@@ -317,6 +362,14 @@ def summarise(a):
             print(f"{'':<22} (a run is one GSO skb: {fmt(s['bytes_per_skb'] / 1e3, '.1f')} kB "
                   "of payload on average with srv6_encap)")
     print()
+    if before:
+        print(f"Before ({a.before}) -> after (this tree), same rounds: net ns, after - before "
+              "paired round by round, sender's rate after / before")
+        for name, b in before.items():
+            print(f"  {name:<24} {fmt(b['before_net_ns']):>7} -> {fmt(b['after_net_ns']):>7} "
+                  f"ns per {b['per']}  ({fmt(b['after_minus_before_ns'], '+.1f')} ns)  "
+                  f"rate x{fmt(b['sender_rate_after_to_before'], '.3f')}")
+        print()
     if breakdown:
         print("Breakdown (BENCH_IS_BREAKDOWN=1): variants of srv6_encap, ns per run net of the "
               "empty program; step = this stop point minus the one before")
@@ -355,6 +408,7 @@ def main():
     ap.add_argument("--headroom-bytes", type=int, default=0)
     ap.add_argument("--headroom-before", type=int, default=0)
     ap.add_argument("--variants")
+    ap.add_argument("--before", default="", help="git revision timed as modes before*")
     ap.add_argument("--out", required=True)
     summarise(ap.parse_args())
 

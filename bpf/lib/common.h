@@ -12,6 +12,7 @@
 #define ETH_P_IP 0x0800
 #define ETH_P_IPV6 0x86DD
 
+#define IPV6_MIN_MTU 1280 /* RFC 8200 5: no IPv6 link has less */
 #define IPV4_HDR_LEN_MIN 20 /* no options */
 #define IPV4_MORE_FRAGMENTS 0x2000
 #define IPV4_FRAG_OFFSET 0x1fff

@@ -129,3 +129,21 @@ nip h0 -6 route add fc00:0:100::/48 via 2001:db8:1::fe table 100
 assert_eq "first SID -> next hop MAC" "fc00:0:100:2:e006:: $mac_r1,fc00:0:100:9:2:e006:: $mac_r2," \
 	"$(first_sids 45009 23000 fc00:0:100:9:2:e006::)"
 ok "fc00:0:100:9:2:e006:: -> r2 (the rule's table), fc00:0:100:2:e006:: -> r1"
+
+step "with IPv6 forwarding on h0's eth0 the FIB answers in the program: the same next hops, one pass"
+# bpf_fib_lookup answers only for a device that forwards; elsewhere srv6_encap
+# leaves it out for a second after a refusal and uses bpf_redirect_neigh,
+# whose output comes through the hook again (pass_already_encapsulated).
+reentries() { sbj h0 stats dev eth0 | json_eval 'j[0]["counters"]["pass_already_encapsulated"]'; }
+r0=$(reentries)
+assert_ge "re-entries so far (bpf_redirect_neigh without forwarding)" 1 "$r0"
+nsx h0 sysctl -qw net.ipv6.conf.eth0.forwarding=1
+sleep 1.5 # past the program's pause after the last refusal
+r0=$(reentries)
+assert_eq "first SID -> next hop MAC" "fc00:0:100:2:e006:: $mac_r1,fc00:0:100:9:2:e006:: $mac_r2," \
+	"$(first_sids 45010 24000 fc00:0:100:9:2:e006::)"
+# Only path 2 is re-routed (r2); a neighbour entry the FIB finds unresolved
+# still goes through bpf_redirect_neigh: one packet at most, not half the flows.
+assert_le "re-entries with forwarding on" 1 "$(($(reentries) - r0))"
+nsx h0 sysctl -qw net.ipv6.conf.eth0.forwarding=0
+ok "fc00:0:100:9:2:e006:: -> r2, fc00:0:100:2:e006:: -> r1 by bpf_fib_lookup, $(($(reentries) - r0)) re-entries"
