@@ -72,9 +72,12 @@ static int routes_apply(struct ctx *c, unsigned int table, const struct table_ro
 		return errf(e, "out of memory");
 	for (size_t i = 0; i < n; i++)
 		pr[i] = as_peer_route(v[i], table);
-	rc = n == 0		 ? 0
-	     : remove ? nlx_peer_routes_remove(&c->nl, pr, n, e)
-		      : nlx_peer_routes_set(&c->nl, pr, n, e);
+	if (n == 0)
+		rc = 0;
+	else if (remove)
+		rc = nlx_peer_routes_remove(&c->nl, pr, n, e);
+	else
+		rc = nlx_peer_routes_set(&c->nl, pr, n, e);
 	free(pr);
 	return rc;
 }
