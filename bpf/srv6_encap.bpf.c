@@ -125,7 +125,6 @@ static __always_inline int make_room(struct __sk_buff *skb, __u32 nsegs, __u32 s
 	return bpf_skb_adjust_room(skb, encap_len, BPF_ADJ_ROOM_MAC, flags) ? -1 : 0;
 }
 
-
 SEC("tc")
 int srv6_encap(struct __sk_buff *skb)
 {
@@ -186,7 +185,7 @@ int srv6_encap(struct __sk_buff *skb)
 	segs = skb->gso_segs ? skb->gso_segs : 1;
 	inner_len = skb->len - ETH_HLEN + (segs - 1) * flow.hdr_len;
 	/* adjust_room checks no MTU: refuse what the device would drop anyway.
-	 * On success mtu_len holds the device MTU (push_outer needs it for GSO
+	 * On success mtu_len holds the device MTU (make_room needs it for GSO
 	 * packets only). A single packet that fits the IPv6 minimum MTU fits
 	 * every device that carries IPv6: no helper call for it. */
 	if ((skb->gso_size || skb->len - ETH_HLEN + SRV6_ENCAP_LEN(nsegs) > IPV6_MIN_MTU) &&

@@ -20,12 +20,13 @@ static __u64 fib_fwd_off_until;
 /*
  * The TC verdict for a packet whose Ethernet header still addresses the inner
  * destination's next hop. The FIB and neighbour tables answer as the stack
- * would route the outer header out of this device (BPF_FIB_LOOKUP_OUTPUT: no
- * IPv6 forwarding needed on this device, see below): a resolved neighbour here -> new MAC addresses and
- * on (no second pass through this hook); on another device -> redirected
- * there. Anything else (no neighbour entry yet, an lwtunnel route, a mark that
- * policy routing may match, an error) -> bpf_redirect_neigh, which resolves it
- * and brings the packet through this hook once more, as Cilium does.
+ * would route the outer header out (BPF_FIB_LOOKUP_OUTPUT), where the device
+ * has IPv6 forwarding on (the helper answers FWD_DISABLED otherwise): a
+ * resolved neighbour on this device -> new MAC addresses and on, with no
+ * second pass through this hook; on another device -> redirected there.
+ * Anything else (forwarding off, no neighbour entry yet, an lwtunnel route, a
+ * mark that policy routing may match, an error) -> bpf_redirect_neigh, which
+ * resolves it and brings the packet through this hook once more.
  */
 static __always_inline int fib_send(struct __sk_buff *skb, const struct srv6_outer *o)
 {
