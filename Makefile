@@ -186,7 +186,7 @@ $(BUILD)/bench/insitu/%.bpf.o: bench/insitu/%.bpf.c
 # bench/tools/resync: a re-sync changing a few of many peers, through the
 # loader's own route_sync (with the daemon's memo and without).
 BENCH_RESYNC := $(BUILD)/bench/resync
-$(BENCH_RESYNC): $(BUILD)/bench/tools/resync.o $(LIB_OBJS)
+$(BENCH_RESYNC): $(BUILD)/bench/tools/resync.o $(BUILD)/bench/tools/command.o $(LIB_OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 # Every section in bench/ (see bench/README.md); BENCH_ARGS go to bench/run.sh,

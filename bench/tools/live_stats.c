@@ -163,23 +163,16 @@ int main(int argc, char **argv)
 	       ns_per_run(&emp0, &emp1), ns_per_run(&enc0, &enc1) - ns_per_run(&emp0, &emp1));
 	if (json_path) {
 		cJSON *root = cJSON_CreateObject();
-		char *text;
-		FILE *f;
 
 		cJSON_AddStringToObject(root, "dev", dev);
 		cJSON_AddNumberToObject(root, "ns_per_packet",
 					ns_per_run(&enc0, &enc1) - ns_per_run(&emp0, &emp1));
 		cJSON_AddItemToObject(root, "srv6_encap", prog_json("srv6_encap", &enc0, &enc1));
 		cJSON_AddItemToObject(root, "empty", prog_json("empty", &emp0, &emp1));
-		text = cJSON_Print(root);
-		f = fopen(json_path, "w");
-		if (!text || !f || fprintf(f, "%s\n", text) < 0 || fclose(f)) {
-			fprintf(stderr, "live-stats: cannot write %s: %s\n", json_path, strerror(errno));
-			free(text);
+		if (bench_json_write("live-stats", json_path, root)) {
 			cJSON_Delete(root);
 			goto out;
 		}
-		free(text);
 		cJSON_Delete(root);
 	}
 	rc = 0;

@@ -50,9 +50,7 @@ static int prog_read(struct prog *p, __u64 *run_time_ns, __u64 *run_cnt)
 static int write_json(const char *path, const struct prog *progs, int n, int status)
 {
 	cJSON *root = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(root, "programs");
-	char *text;
-	FILE *f;
-	int rc = 0;
+	int rc;
 
 	for (int i = 0; i < n; i++) {
 		const struct prog *p = &progs[i];
@@ -70,14 +68,7 @@ static int write_json(const char *path, const struct prog *progs, int n, int sta
 		cJSON_AddItemToArray(arr, j);
 	}
 	cJSON_AddNumberToObject(root, "status", status);
-	text = cJSON_Print(root);
-	f = path ? fopen(path, "w") : stdout;
-	if (!text || !f || fprintf(f, "%s\n", text) < 0 || (path && fclose(f))) {
-		fprintf(stderr, "prog-time: cannot write %s: %s\n", path ? path : "stdout",
-			strerror(errno));
-		rc = -1;
-	}
-	free(text);
+	rc = bench_json_write("prog-time", path, root);
 	cJSON_Delete(root);
 	return rc;
 }

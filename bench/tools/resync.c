@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cjson/cJSON.h>
+#include "command.h"
 #include "device/route.h"
 #include "device/route_parse.h"
 #include "platform/platform.h"
@@ -155,20 +156,8 @@ int main(int argc, char **argv)
 	cJSON_AddItemToObject(root, "memo_ms", with);
 	cJSON_AddItemToObject(root, "full_ms", without);
 	with = without = NULL;
-	if (json_path) {
-		char *text = cJSON_Print(root);
-		FILE *f = fopen(json_path, "w");
-
-		if (!text || !f || fputs(text, f) < 0) {
-			fprintf(stderr, "resync: cannot write %s: %s\n", json_path, strerror(errno));
-			free(text);
-			if (f)
-				fclose(f);
-			goto out;
-		}
-		free(text);
-		fclose(f);
-	}
+	if (json_path && bench_json_write("resync", json_path, root))
+		goto out;
 	rc = 0;
 out:
 	cJSON_Delete(with);

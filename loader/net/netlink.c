@@ -502,6 +502,17 @@ static int rules_specific(struct nlx *n, struct host_routes *acc, struct err *e)
 	return nlx_dump(n, RTM_GETRULE, &frh, sizeof(frh), "rules", rule_specific, acc, e);
 }
 
+/* The route's RTAX_MTU, 0 for none. */
+static unsigned int route_mtu(const struct route_view *v)
+{
+	struct nlattr *mx[RTAX_MAX + 1];
+
+	if (v->tb[RTA_METRICS] && nla_parse_nested(mx, RTAX_MAX, v->tb[RTA_METRICS], NULL) == 0 &&
+	    mx[RTAX_MTU])
+		return nla_get_u32(mx[RTAX_MTU]);
+	return 0;
+}
+
 /* The host route of table that v is, if it is one. */
 static bool host_route_of(const struct route_view *v, unsigned int table, struct host_route *r)
 {
@@ -512,12 +523,7 @@ static bool host_route_of(const struct route_view *v, unsigned int table, struct
 	r->route.key = v->key;
 	r->route.table = v->table;
 	nexthop_parse(v->tb, 0, &r->route.nh);
-	if (v->tb[RTA_METRICS]) {
-		struct nlattr *mx[RTAX_MAX + 1];
-
-		if (nla_parse_nested(mx, RTAX_MAX, v->tb[RTA_METRICS], NULL) == 0 && mx[RTAX_MTU])
-			r->route.mtu = nla_get_u32(mx[RTAX_MTU]);
-	}
+	r->route.mtu = route_mtu(v);
 	return true;
 }
 
@@ -558,12 +564,7 @@ static bool table_route_of(const struct route_view *v, unsigned int table, struc
 	r->protocol = v->rtm->rtm_protocol;
 	r->metric = v->tb[RTA_PRIORITY] ? nla_get_u32(v->tb[RTA_PRIORITY]) : 0;
 	nexthop_parse(v->tb, 0, &r->nh);
-	if (v->tb[RTA_METRICS]) {
-		struct nlattr *mx[RTAX_MAX + 1];
-
-		if (nla_parse_nested(mx, RTAX_MAX, v->tb[RTA_METRICS], NULL) == 0 && mx[RTAX_MTU])
-			r->mtu = nla_get_u32(mx[RTAX_MTU]);
-	}
+	r->mtu = route_mtu(v);
 	/* A prefix route of ours copies only the next hop: a route that also sets
 	 * a source address, an MTU or an expiry is not plain. */
 	r->plain = v->rtm->rtm_type == RTN_UNICAST && !v->tb[RTA_MULTIPATH] &&
