@@ -6,8 +6,9 @@ real loader reads, the hosts file's text, its parent's pid, and monotonic start/
                                                when the command is CMD (and HOSTNAME=HOST)
   FAKE_SRV6_BPF_DELAY="CMD[@HOST]:SECONDS"     sleep before answering
 Several rules may be given, separated by ';'.
-Like the real one, `show dev DEV` fails ("not loaded") until `load DEV` succeeded (with the
-same --bpffs); the state lives beside the log. Standard library only.
+Like the real one, `show dev DEV` fails ("not loaded") until `load DEV` succeeded on the
+same host (HOSTNAME: the tests' hosts share one machine) with the same --bpffs; the state
+lives beside the log. Standard library only.
 """
 
 import json
@@ -64,13 +65,14 @@ def answer(argv, cmd):
     bpffs = argv[argv.index("--bpffs") + 1] if "--bpffs" in argv else os.environ.get(
         "SRV6_BPF_BPFFS", "/sys/fs/bpf")
     rest = argv[argv.index(cmd) + 1:]
+    host = os.environ.get("HOSTNAME", "")
     if cmd == "load":
         with open(state, "a") as f:
-            f.write("%s %s\n" % (bpffs, rest[0]))
+            f.write("%s %s %s\n" % (host, bpffs, rest[0]))
     elif cmd == "show":
         dev = rest[1]
         loaded = open(state).read().split("\n") if os.path.exists(state) else []
-        if "%s %s" % (bpffs, dev) not in loaded:
+        if "%s %s %s" % (host, bpffs, dev) not in loaded:
             sys.stderr.write("srv6-bpf: srv6-bpf is not loaded on %s (run: srv6-bpf load %s)\n"
                              % (dev, dev))
             return 1
