@@ -78,6 +78,27 @@ def tcp_init_method(env=None):
     return "tcp://%s:%s" % (netinfo.bracket(addr), port)
 
 
+SOCKET_IFNAME_VARS = ("GLOO_SOCKET_IFNAME", "NCCL_SOCKET_IFNAME")
+
+
+def default_socket_ifname(interface, env=None):
+    """Point gloo's and NCCL's sockets at the backend interface when the user set neither
+    variable (an explicit setting always wins), before torch reads them: without it gloo
+    announces the host name's address, often loopback or another interface, whose traffic
+    srv6-bpf does not steer. Returns the variables set (empty: the user's stand)."""
+    env = os.environ if env is None else env
+    if not interface or any(env.get(v) for v in SOCKET_IFNAME_VARS):
+        return []
+    for v in SOCKET_IFNAME_VARS:
+        env[v] = interface
+    return list(SOCKET_IFNAME_VARS)
+
+
+def socket_ifname_message(interface):
+    return ("GLOO_SOCKET_IFNAME and NCCL_SOCKET_IFNAME unset: both set to %s, the backend "
+            "interface, so the collectives' traffic is steered" % interface)
+
+
 def init_distributed(backend, kwargs, env=None):
     """Initialise the default process group as the plugin does (tcp:// from MASTER_ADDR and
     MASTER_PORT, rank and world size from RANK and WORLD_SIZE) unless kwargs say otherwise

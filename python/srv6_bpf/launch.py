@@ -19,6 +19,7 @@ import os
 import sys
 
 from .config import SOURCES, Options
+from .distributed import SOCKET_IFNAME_VARS, default_socket_ifname, socket_ifname_message
 from .hook import ACTIVE_ENV
 from .loader import LoaderError, find_loader
 
@@ -87,9 +88,11 @@ def parse(argv, env):
 
 def child_env(options, env, log_level=None):
     """The job's environment: env, the options, the hook switched on and first on
-    PYTHONPATH."""
+    PYTHONPATH, and gloo's and NCCL's sockets on the backend interface unless the user
+    named one (distributed.default_socket_ifname)."""
     out = dict(env)
     out.update(options.to_env())
+    default_socket_ifname(options.interface, out)
     out[ACTIVE_ENV] = "1"
     if log_level:
         out["SRV6_BPF_LOG_LEVEL"] = log_level
@@ -110,6 +113,8 @@ def main(argv=None, env=None):
             return 1
         sys.stderr.write("srv6-bpf launch: WARNING %s; the job runs unsteered\n" % exc)
     job_env = child_env(options, env, log_level)
+    if not any(env.get(v) for v in SOCKET_IFNAME_VARS) and options.interface:
+        sys.stderr.write("srv6-bpf launch: %s\n" % socket_ifname_message(options.interface))
     try:
         os.execvpe(command[0], command, job_env)
     except OSError as exc:

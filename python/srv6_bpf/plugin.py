@@ -42,6 +42,8 @@ class SRv6Plugin:
         False, and training may go on unsteered; with strict=True it raises SRv6Error.
         """
         distributed.ensure_logging()
+        if distributed.default_socket_ifname(self.options.interface):
+            log.info("%s", distributed.socket_ifname_message(self.options.interface))
         try:
             master = distributed.init_distributed(backend, kwargs)
         except Exception as exc:

@@ -45,6 +45,16 @@ class Flow(unittest.TestCase):
             envs.append(env)
         return envs
 
+    def test_socket_interface_default(self):
+        env = {}
+        self.assertEqual(distributed.default_socket_ifname("net1", env),
+                         ["GLOO_SOCKET_IFNAME", "NCCL_SOCKET_IFNAME"])
+        self.assertEqual(env, {"GLOO_SOCKET_IFNAME": "net1", "NCCL_SOCKET_IFNAME": "net1"})
+        for mine in ({"GLOO_SOCKET_IFNAME": "eth0"}, {"NCCL_SOCKET_IFNAME": "ib0"}):
+            env = dict(mine)
+            self.assertEqual(distributed.default_socket_ifname("net1", env), [])
+            self.assertEqual(env, mine, "an explicit setting wins")
+
     def test_one_programmer_per_host_and_same_membership_everywhere(self):
         results, _ = self.run_job(self.two_hosts_two_workers())
         expected = [("node0", 0, "2001:db8::1"), ("node1", 2, "2001:db8::2")]

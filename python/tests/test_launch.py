@@ -78,6 +78,12 @@ class Arguments(unittest.TestCase):
                          ("http://e/api/v1", "/b"))
         again = launch.child_env(opts, env)  # a launcher inside a launcher: one boot dir
         self.assertEqual(again["PYTHONPATH"], env["PYTHONPATH"])
+        # Neither socket variable set: both on the backend interface; one set: it stands.
+        self.assertEqual((env["GLOO_SOCKET_IFNAME"], env["NCCL_SOCKET_IFNAME"]),
+                         (opts.interface, opts.interface))
+        mine = launch.child_env(opts, {"NCCL_SOCKET_IFNAME": "ib0"})
+        self.assertEqual((mine.get("GLOO_SOCKET_IFNAME"), mine["NCCL_SOCKET_IFNAME"]),
+                         (None, "ib0"))
         self.assertTrue(os.path.isfile(os.path.join(launch.BOOT_DIR, "sitecustomize.py")))
 
 
@@ -106,6 +112,18 @@ class Running(unittest.TestCase):
         return subprocess.run([sys.executable, "-m", "srv6_bpf.launch"] + args, env=full,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               universal_newlines=True, timeout=120)
+
+    def test_socket_interface_defaults_to_the_backend_interface(self):
+        show = [sys.executable, "-c", "import os; print(os.environ.get('GLOO_SOCKET_IFNAME'), "
+                "os.environ.get('NCCL_SOCKET_IFNAME'))"]
+        out = self.launch(["--interface", "net7", "--"] + show, {"GLOO_SOCKET_IFNAME": ""})
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(out.stdout.split(), ["net7", "net7"])
+        self.assertIn("GLOO_SOCKET_IFNAME and NCCL_SOCKET_IFNAME unset: both set to net7",
+                      out.stderr)
+        out = self.launch(["--interface", "net7", "--"] + show)  # GLOO_SOCKET_IFNAME=lo
+        self.assertEqual(out.stdout.split(), ["lo", "None"])
+        self.assertNotIn("unset", out.stderr)
 
     def test_programs_around_an_unmodified_script(self):
         p = self.launch(["--interface", "eth5", "--", sys.executable, self.train])
