@@ -33,6 +33,7 @@ struct change {
 };
 
 struct mtu_state;
+struct every_peer;
 
 /* What one device holds now. */
 struct peer_table {
@@ -47,9 +48,7 @@ struct peer_table {
 	bool peer_routes;               /* a host route per peer (BPF: unless loaded
 					   with peer-routes off; kernel: always) */
 	bool complete;                  /* cur holds every peer, not only those asked for */
-	struct srv6_peer_entry *everyone; /* not complete: every peer once a change needed
-					     them (sorted by key), else NULL */
-	size_t neveryone;
+	struct every_peer *every;       /* BPF: every peer, read at most once (dp_every_peer) */
 	/* BPF platform */
 	struct nlx_table_routes all;    /* every route of table (MTU routes) */
 	struct mtu_state *mtu;          /* the commit's MTU routes (peers_mtu.h) */

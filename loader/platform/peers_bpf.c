@@ -20,32 +20,44 @@
 #define IPV6_MIN_MTU 1280
 #define IPV4_MIN_MTU 68
 
-/* Every peer of a table opened for a few keys, read once (t->everyone). */
-static int everyone_read(struct peer_table *t, struct err *e)
+struct every_peer {
+	struct srv6_peer_entry *v;
+	size_t n;
+	bool read;
+};
+
+int dp_every_peer(const struct peer_table *t, const struct srv6_peer_entry **v, size_t *n,
+		  struct err *e)
 {
+	struct every_peer *all = t->every;
 	int rc;
 
-	if (t->complete || t->everyone)
+	if (t->complete) {
+		*v = t->cur;
+		*n = t->ncur;
 		return 0;
-	rc = srv6_peers_dump(&t->maps, &t->everyone, &t->neveryone);
-	if (rc)
-		return errf(e, "cannot read the peers of %s: %s", t->li.name, strerror(-rc));
-	qsort(t->everyone, t->neveryone, sizeof(*t->everyone), peer_entry_cmp);
+	}
+	if (!all->read) {
+		rc = srv6_peers_dump(&t->maps, &all->v, &all->n);
+		if (rc)
+			return errf(e, "cannot read the peers of %s: %s", t->li.name, strerror(-rc));
+		qsort(all->v, all->n, sizeof(*all->v), peer_entry_cmp);
+		all->read = true;
+	}
+	*v = all->v;
+	*n = all->n;
 	return 0;
 }
 
-/* The counter slots in use: every peer's, so a table opened for a few keys
- * reads them all here (a new peer needs a free slot). */
+/* The counter slots in use: every peer's (a new peer needs a free slot). */
 static int slots_init(struct peer_table *t, struct err *e)
 {
 	__u32 count = t->maps.peers_max;
 	const struct srv6_peer_entry *all;
 	size_t n;
 
-	if (everyone_read(t, e))
+	if (dp_every_peer(t, &all, &n, e))
 		return -1;
-	all = t->complete ? t->cur : t->everyone;
-	n = t->complete ? t->ncur : t->neveryone;
 	t->slot_used = calloc(count ? count : 1, 1);
 	for (size_t i = 0; t->slot_used && i < n; i++)
 		if (srv6_slot_of(&all[i].value) < count)
@@ -73,7 +85,9 @@ static int slot_alloc(struct peer_table *t, __u32 *slot)
 static void peers_close(struct peer_table *t)
 {
 	free(t->cur);
-	free(t->everyone);
+	if (t->every)
+		free(t->every->v);
+	free(t->every);
 	free(t->routes);
 	free(t->all.v);
 	mtu_state_free(t->mtu);
@@ -123,7 +137,8 @@ static int peers_open_keys(struct ctx *c, const char *dev, const struct srv6_pee
 	if (srv6_config_read(&t->maps, &cfg) == 0)
 		t->peer_routes = !(cfg.loader_flags & SRV6_LOADER_NO_PEER_ROUTES);
 	t->mtu = mtu_state_new();
-	if (!t->mtu) {
+	t->every = calloc(1, sizeof(*t->every));
+	if (!t->mtu || !t->every) {
 		errf(e, "out of memory");
 		goto fail;
 	}

@@ -13,9 +13,9 @@
  */
 #include "peers_mtu.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "bpf.h"
 #include "mtu_routes.h"
 
 struct mtu_state {
@@ -89,6 +89,16 @@ static const struct table_route *find_prefix(const struct table_route *v, size_t
 	return n ? bsearch(r, v, n, sizeof(*v), table_route_order) : NULL;
 }
 
+/* A peer a change sets, with what its route needs: its first path's next hop
+ * and the MTU prepare left in route.mtu. */
+static struct mtu_peer changed_peer(const struct change *ch)
+{
+	struct mtu_peer p = { .nh = ch->nh[0], .mtu = ch->route.mtu };
+
+	memcpy(p.addr, ch->req->key.addr, SRV6_ADDR_LEN);
+	return p;
+}
+
 static int mtu_peer_cmp(const void *a, const void *b)
 {
 	return memcmp(a, b, SRV6_ADDR_LEN); /* addr is the first member */
@@ -104,8 +114,8 @@ static int peers_after(struct ctx *c, const struct peer_table *t, const struct c
 		       size_t n, const struct route_index *old, struct mtu_peer **out,
 		       size_t *nout, struct err *e)
 {
-	struct srv6_peer_entry *cur = t->cur;
-	size_t ncur = t->ncur;
+	const struct srv6_peer_entry *cur;
+	size_t ncur;
 	const struct change **byk = NULL;
 	struct mtu_peer *p = NULL;
 	__u8 (*ask)[SRV6_ADDR_LEN] = NULL;
@@ -115,20 +125,8 @@ static int peers_after(struct ctx *c, const struct peer_table *t, const struct c
 	size_t np = 0, nask = 0, k = 0, nu = 0;
 	int rc = -1;
 
-	/* A table opened for a few keys: every peer now (read already when a
-	 * new peer needed a counter slot). */
-	if (!t->complete && t->everyone) {
-		cur = t->everyone;
-		ncur = t->neveryone;
-	} else if (!t->complete && (rc = srv6_peers_dump(&t->maps, &cur, &ncur))) {
-		errf(e, "cannot read the peers of %s: %s", t->li.name, strerror(-rc));
-		cur = NULL;
-		rc = -1;
-		goto out;
-	} else if (!t->complete) {
-		qsort(cur, ncur, sizeof(*cur), peer_entry_cmp);
-	}
-	rc = -1;
+	if (dp_every_peer(t, &cur, &ncur, e))
+		return -1;
 	byk = calloc(n ? n : 1, sizeof(*byk));
 	p = calloc(ncur + n + 1, sizeof(*p));
 	ask = calloc(ncur + 1, sizeof(*ask));
@@ -165,9 +163,7 @@ static int peers_after(struct ctx *c, const struct peer_table *t, const struct c
 	for (size_t i = 0; i < n; i++) {
 		if (!change_is_set(byk[i]))
 			continue;
-		memcpy(p[np].addr, byk[i]->req->key.addr, SRV6_ADDR_LEN);
-		p[np].nh = byk[i]->nh[0];
-		p[np++].mtu = byk[i]->route.mtu;
+		p[np++] = changed_peer(byk[i]);
 	}
 	if (nask && nlx_route_get6_many(&c->nl, (const __u8(*)[SRV6_ADDR_LEN])ask, nask, nh, found,
 					e))
@@ -198,8 +194,6 @@ static int peers_after(struct ctx *c, const struct peer_table *t, const struct c
 	*nout = np;
 	rc = 0;
 out:
-	if (cur != t->cur && cur != t->everyone)
-		free(cur);
 	free(byk);
 	free(p);
 	free(ask);
@@ -278,9 +272,7 @@ static int routes_kept(struct mtu_state *s, const struct change *v, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		if (change_is_del(&v[i]))
 			goto out;
-		memcpy(changed[k].addr, v[i].req->key.addr, SRV6_ADDR_LEN);
-		changed[k].nh = v[i].nh[0];
-		changed[k++].mtu = v[i].route.mtu;
+		changed[k++] = changed_peer(&v[i]);
 	}
 	if (!mtu_routes_still_serve(s->old, s->nold, old, foreign, changed, k))
 		goto out;
