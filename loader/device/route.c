@@ -423,6 +423,14 @@ static bool peer_same(const struct srv6_peer *a, const struct srv6_peer *b)
 	return true;
 }
 
+/* A sync's request for a changed or new peer: replace on dev. */
+static void replace_op(struct route_req *op, const struct route_req *req, const char *dev)
+{
+	*op = *req;
+	op->verb = ROUTE_REPLACE;
+	snprintf(op->dev, sizeof(op->dev), "%s", dev);
+}
+
 /* Every peer of dev against reqs: one read of the device serves the diff and
  * the commit. */
 static int sync_full(struct ctx *c, const char *dev, const struct route_req *reqs, size_t n,
@@ -457,10 +465,7 @@ static int sync_full(struct ctx *c, const char *dev, const struct route_req *req
 			continue;
 		}
 		found ? counts->replaced++ : counts->added++;
-		ops[nops] = reqs[i];
-		ops[nops].verb = ROUTE_REPLACE;
-		snprintf(ops[nops].dev, sizeof(ops[nops].dev), "%s", dev);
-		nops++;
+		replace_op(&ops[nops++], &reqs[i], dev);
 	}
 	for (size_t i = 0; i < st->ncur; i++) {
 		if (n && bsearch(&st->cur[i], wanted, n, sizeof(*wanted), peer_entry_cmp))
@@ -568,11 +573,8 @@ static int memo_apply(struct ctx *c, const char *dev, const struct route_req *re
 
 	if (!ops)
 		return errf(e, "out of memory");
-	for (size_t i = 0; i < k; i++) {
-		ops[i] = reqs[idx[i]];
-		ops[i].verb = ROUTE_REPLACE;
-		snprintf(ops[i].dev, sizeof(ops[i].dev), "%s", dev);
-	}
+	for (size_t i = 0; i < k; i++)
+		replace_op(&ops[i], &reqs[idx[i]], dev);
 	rc = k ? apply_locked(c, ops, k, NULL, e) : 0;
 	free(ops);
 	return rc;
