@@ -336,23 +336,16 @@ int daemon_run(struct ctx *c, struct sync_opts *o, const struct daemon_opts *r, 
 	d.dev = o->dev;
 	if (c->ops->dev_ensure(c, o->dev, e))
 		return -1;
-	o->memo = route_memo_new(); /* without it every sync reads every peer */
-	if (!o->memo)
-		return errf(e, "out of memory");
 	block_signals(&set);
-	if (r->metrics && metrics_start(&mctx, &d, r->metrics, &srv, e)) {
-		route_memo_free(o->memo);
-		o->memo = NULL;
+	if (r->metrics && metrics_start(&mctx, &d, r->metrics, &srv, e))
 		return -1;
-	}
 	if (r->probe_interval_ms && prober_start(c, o, r, &prober, e)) {
 		metrics_http_stop(srv);
 		if (d.metrics_ctx)
 			nlx_close(&mctx.nl);
-		route_memo_free(o->memo);
-		o->memo = NULL;
 		return -1;
 	}
+	o->memo = route_memo_new(); /* NULL (no memory): every sync reads every peer */
 	log_event(LOG_LEVEL_INFO, "start", "dev=%s interval=%us metrics=%s cleanup_on_exit=%s",
 		  o->dev, r->interval, r->metrics ? r->metrics : "off", r->cleanup ? "yes" : "no");
 	sync_loop(c, o, r, &d, &set, &prev, prober.running ? prober.prober : NULL);
