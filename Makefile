@@ -175,8 +175,8 @@ BENCH_UDP_BLAST  := $(BUILD)/bench/udp-blast
 BENCH_PROG_TIME  := $(BUILD)/bench/prog-time
 BENCH_INSITU_BPF := $(patsubst bench/insitu/%.bpf.c,$(BUILD)/bench/insitu/%.bpf.o,\
                     $(wildcard bench/insitu/*.bpf.c))
-$(BENCH_UDP_BLAST): $(BUILD)/bench/tools/udp_blast.o
-	$(CC) $(CFLAGS) $^ -o $@
+$(BENCH_UDP_BLAST): $(BUILD)/bench/tools/udp_blast.o $(BUILD)/bench/tools/command.o
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 $(BENCH_PROG_TIME): $(BUILD)/bench/tools/prog_time.o $(BUILD)/bench/tools/command.o
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 $(BUILD)/bench/insitu/%.bpf.o: bench/insitu/%.bpf.c

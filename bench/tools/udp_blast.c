@@ -25,6 +25,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <cjson/cJSON.h>
+#include "command.h"
 
 #define MAX_BATCH 1024
 #define MAX_SIZE 65507
@@ -179,21 +181,21 @@ int main(int argc, char **argv)
 	t1 = now_s();
 	close(fd);
 
-	FILE *out = stdout;
+	cJSON *out = cJSON_CreateObject();
 
-	if (json_path && !(out = fopen(json_path, "w"))) {
-		fprintf(stderr, "udp-blast: cannot write %s: %s\n", json_path, strerror(errno));
-		return 1;
-	}
-	fprintf(out,
-		"{\"dst\": \"%s\", \"port\": %lu, \"size\": %lu, \"batch\": %lu, \"packets\": %llu, "
-		"\"seconds\": %.6f, \"pps\": %.1f, \"calls\": %llu, \"queue_full\": %llu, "
-		"\"refused\": %llu}\n",
-		dst, port, size, batch, sent, t1 - t0, (double)sent / (t1 - t0), calls, full, refused);
-	if (out != stdout && fclose(out)) {
-		fprintf(stderr, "udp-blast: cannot write %s: %s\n", json_path, strerror(errno));
-		return 1;
-	}
+	cJSON_AddStringToObject(out, "dst", dst);
+	cJSON_AddNumberToObject(out, "port", (double)port);
+	cJSON_AddNumberToObject(out, "size", (double)size);
+	cJSON_AddNumberToObject(out, "batch", (double)batch);
+	cJSON_AddNumberToObject(out, "packets", (double)sent);
+	cJSON_AddNumberToObject(out, "seconds", t1 - t0);
+	cJSON_AddNumberToObject(out, "pps", (double)sent / (t1 - t0));
+	cJSON_AddNumberToObject(out, "calls", (double)calls);
+	cJSON_AddNumberToObject(out, "queue_full", (double)full);
+	cJSON_AddNumberToObject(out, "refused", (double)refused);
+	if (bench_json_write("udp-blast", json_path, out))
+		rc = 1;
+	cJSON_Delete(out);
 	return rc;
 bad:
 	fprintf(stderr, "udp-blast: bad value for --%s: %s\n", longopts[li].name, optarg);
