@@ -43,6 +43,17 @@ static struct table_route foreign_route(const char *prefix, unsigned int plen,
 	return r;
 }
 
+/* addr's bits past the first plen cleared. */
+static void mask_to(__u8 addr[SRV6_ADDR_LEN], unsigned int plen)
+{
+	for (unsigned int b = 0; b < SRV6_ADDR_LEN; b++) {
+		unsigned int keep = plen >= 8 ? 8 : plen;
+
+		addr[b] &= (__u8)(0xff00u >> keep);
+		plen -= keep;
+	}
+}
+
 static int peer_cmp(const void *a, const void *b)
 {
 	return memcmp(a, b, SRV6_ADDR_LEN);
@@ -150,14 +161,7 @@ static void assert_prefixes_change_only_the_mtu(void)
 			/* f inside r: r's first plen bits equal f's. */
 			memcpy(x, f->addr, SRV6_ADDR_LEN);
 			if (inside) {
-				unsigned int bits = r->plen;
-
-				for (unsigned int b = 0; b < SRV6_ADDR_LEN; b++) {
-					unsigned int keep = bits >= 8 ? 8 : bits;
-
-					x[b] &= (__u8)(0xff00u >> keep);
-					bits -= keep;
-				}
+				mask_to(x, r->plen);
 				cr_assert(memcmp(x, r->addr, SRV6_ADDR_LEN) != 0,
 					  "a foreign route lies inside our prefix route %zu", i);
 			}
@@ -345,13 +349,7 @@ Test(mtu_routes, random_tables_keep_the_invariants)
 			snprintf(text, sizeof(text), "2001:db8:%x::%x00", ut_rng_u32(&rng) % 4,
 				 ut_rng_u32(&rng) % 4);
 			f = foreign_route(text, 40 + ut_rng_u32(&rng) % 80, &hops[ut_rng_u32(&rng) % 2]);
-			/* mask to its length, as the kernel keeps prefixes */
-			for (unsigned int b = 0, bits = f.plen; b < SRV6_ADDR_LEN; b++) {
-				unsigned int keep = bits >= 8 ? 8 : bits;
-
-				f.addr[b] &= (__u8)(0xff00u >> keep);
-				bits -= keep;
-			}
+			mask_to(f.addr, f.plen); /* as the kernel keeps prefixes */
 			f.plain = ut_rng_u32(&rng) % 4 != 0;
 			fx->foreign[fx->nforeign++] = f;
 		}
