@@ -33,11 +33,14 @@ const char usage_sync[] =
 	"                              flows so that they do not collide; program\n"
 	"                              the local host's share\n"
 	"  --paths K               paths per peer, 1-8 (jalapeno-best-paths: default 4)\n"
+	"  --family F              which of a peer's addresses are programmed: both\n"
+	"                          (default), 6 or 4 (env SRV6_BPF_FAMILY)\n"
 	"  --endpoint URL          Jalapeño API base (env JALAPENO_API_ENDPOINT),\n"
 	"                          e.g. http://jalapeno:30800/api/v1\n"
 	"  --collection C          graph collection (env TOPOLOGY_COLLECTION,\n"
 	"                          default network_topology)\n"
-	"  --hosts-file F          job members, one \"name [rank] [address]\" a line\n"
+	"  --hosts-file F          job members, one \"name [rank] [address...]\" a line,\n"
+	"                          at most one address a family\n"
 	"                          (else env HOSTS: names in rank order, comma separated)\n"
 	"  --topology-file F       the topology JSON from a file (implies topology)\n"
 	"  --pattern P             topology: the job's traffic, all-to-all (default) or\n"
@@ -59,15 +62,23 @@ const char usage_sync[] =
 	"                          still add load on the server.)\n"
 	"\n"
 	"The local host is HOSTNAME, else HOSTNAME_PREFIX (default host) + RANK as two\n"
-	"digits; graph vertices are hosts/NAME. A peer's address is the hosts file's,\n"
-	"else the API's destination_info ipv6_address, or ipv4_address when MASTER_ADDR\n"
-	"is an IPv4 address. SID lists are rebuilt from srv6_sid_list and usid_block\n"
+	"digits; graph vertices are hosts/NAME. A peer's addresses are the hosts file's,\n"
+	"else the path source's (destination_info or the topology's ipv6_address and\n"
+	"ipv4_address), family by family: a dual-stack host is a peer under both, with\n"
+	"the same paths. SID lists are rebuilt from srv6_sid_list and usid_block\n"
 	"(never taken from srv6_usid), DEST_FUNCTION appended, split over several\n"
 	"carriers when one does not hold them.\n"
 	"Retries back off from 0.2 s, doubling, with jitter. best-paths and topology\n"
 	"reads are retried after timeouts, connection errors and HTTP 5xx. A\n"
 	"shortest_path/load call adds load on the server, so it is retried only when it\n"
 	"never reached the server (resolve or connect failed). HTTP 4xx is never retried.\n";
+
+static const struct opt_word family_words[] = {
+	{ "both", ADDR_FAMS_ALL },
+	{ "6", ADDR_FAM_BIT(ADDR_IPV6) },
+	{ "4", ADDR_FAM_BIT(ADDR_IPV4) },
+	{ NULL, 0 },
+};
 
 static const struct opt_word source_words[] = {
 	{ "jalapeno-load", SYNC_SOURCE_JALAPENO_LOAD },
@@ -83,6 +94,8 @@ const struct opt sync_own_opts[] = {
 	  .env = "BACKEND_INTERFACE" },
 	{ .name = "--source", .kind = OPT_ENUM, .words = source_words, .off = SA(o.source),
 	  .seen = OPT_SEEN(struct sync_args, source_set), .arg = "S" },
+	{ .name = "--family", .kind = OPT_ENUM, .words = family_words, .off = SA(o.families),
+	  .arg = "F", .env = "SRV6_BPF_FAMILY" },
 	{ .name = "--endpoint", .kind = OPT_STRING, .off = SA(o.endpoint), .arg = "URL",
 	  .env = "JALAPENO_API_ENDPOINT" },
 	{ .name = "--collection", .kind = OPT_STRING, .off = SA(o.collection), .arg = "C",
@@ -110,7 +123,6 @@ static const struct opt_group sync_groups[] = {
 
 void sync_args_init(struct sync_args *a)
 {
-	const char *master = env_value("MASTER_ADDR");
 	struct sync_opts *o = &a->o;
 
 	memset(a, 0, sizeof(*a));
@@ -121,8 +133,9 @@ void sync_args_init(struct sync_args *a)
 	o->connect_timeout_ms = SYNC_DEFAULT_CONNECT_TIMEOUT_MS;
 	o->concurrency = SYNC_DEFAULT_CONCURRENCY;
 	o->retries = SYNC_DEFAULT_RETRIES;
-	/* The plugin's rule: an IPv6 MASTER_ADDR (it contains ':') means IPv6 peers. */
-	o->family = master && !strchr(master, ':') ? AF_INET : AF_INET6;
+	/* Every address a peer has: gloo and NCCL may talk either family, whatever
+	 * MASTER_ADDR's is (the plugin's rule picked one and missed the other). */
+	o->families = ADDR_FAMS_ALL;
 }
 
 /* The plan's inputs into o, and which source they make (or conflict with). */
@@ -207,6 +220,7 @@ static void print_counts(const struct ctx *c, const struct sync_report *r)
 		cJSON_AddStringToObject(root, "dev", r->dev);
 		cJSON_AddStringToObject(root, "source", r->source);
 		cJSON_AddNumberToObject(root, "peers", (double)r->peers);
+		cJSON_AddNumberToObject(root, "addresses", (double)r->addresses);
 		cJSON_AddNumberToObject(root, "added", (double)r->counts.added);
 		cJSON_AddNumberToObject(root, "replaced", (double)r->counts.replaced);
 		cJSON_AddNumberToObject(root, "unchanged", (double)r->counts.unchanged);
@@ -214,8 +228,8 @@ static void print_counts(const struct ctx *c, const struct sync_report *r)
 		out_json(root);
 		cJSON_Delete(root);
 	} else {
-		printf("sync %s: %zu peers from %s: %zu added, %zu replaced, %zu unchanged, %zu removed\n",
-		       r->dev, r->peers, r->source, r->counts.added, r->counts.replaced,
+		printf("sync %s: %zu peers (%zu addresses) from %s: %zu added, %zu replaced, %zu unchanged, %zu removed\n",
+		       r->dev, r->peers, r->addresses, r->source, r->counts.added, r->counts.replaced,
 		       r->counts.unchanged, r->counts.removed);
 	}
 }

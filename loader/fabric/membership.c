@@ -9,6 +9,7 @@
 #include "util/lines.h"
 
 #define RANK_MAX 1000000
+#define HOSTS_LINE "name [rank] [address [address]]"
 
 static bool name_ok(const char *name)
 {
@@ -112,7 +113,7 @@ struct hosts_file {
 	size_t cap;
 };
 
-/* A hosts file line, "name [rank] [address]" (words: nw of them, 1 to 3). */
+/* A hosts file line, "name [rank] [address [address]]" (words: nw of them, 1 to 4). */
 static int member_line(void *arg, char **words, int nw, const char *path, size_t lineno,
 		       struct err *e)
 {
@@ -125,26 +126,32 @@ static int member_line(void *arg, char **words, int nw, const char *path, size_t
 		return errf(e, "%s:%zu: invalid host name \"%.64s\"", path, lineno, words[0]);
 	strcpy(mem.name, words[0]);
 	for (int w = 1; w < nw; w++) {
+		struct srv6_peer_key key;
+		enum addr_fam f;
+		int family;
+
 		if (isdigit((unsigned char)words[w][0]) && !strchr(words[w], '.') &&
 		    !strchr(words[w], ':')) {
 			if (rank_set)
-				return errf(e, "%s:%zu: two ranks: expected \"name [rank] [address]\"",
+				return errf(e, "%s:%zu: two ranks: expected \"" HOSTS_LINE "\"",
 					    path, lineno);
 			rank_set = true;
 			if (parse_uint(words[w], 0, RANK_MAX, &rank))
 				return errf(e, "%s:%zu: invalid rank \"%.32s\"", path, lineno,
 					    words[w]);
 			mem.rank = (int)rank;
-		} else {
-			if (mem.has_addr)
-				return errf(e, "%s:%zu: two addresses: expected \"name [rank] [address]\"",
-					    path, lineno);
-			if (addr_parse_peer(words[w], &mem.addr, &mem.family, e)) {
-				err_prefix(e, "%s:%zu", path, lineno);
-				return -1;
-			}
-			mem.has_addr = true;
+			continue;
 		}
+		if (addr_parse_peer(words[w], &key, &family, e)) {
+			err_prefix(e, "%s:%zu", path, lineno);
+			return -1;
+		}
+		f = addr_fam_of(family);
+		if (mem.addrs.has[f])
+			return errf(e, "%s:%zu: two %s addresses: give at most one a family", path,
+				    lineno, addr_fam_name(f));
+		mem.addrs.has[f] = true;
+		mem.addrs.key[f] = key;
 	}
 	return push(h->m, &h->cap, &mem, e);
 }
@@ -155,7 +162,7 @@ int membership_from_file(const char *path, struct membership *m, struct err *e)
 
 	m->v = NULL;
 	m->n = 0;
-	if (lines_each(path, "hosts file", 3, "name [rank] [address]", member_line, &h, e) ||
+	if (lines_each(path, "hosts file", 4, HOSTS_LINE, member_line, &h, e) ||
 	    finish(m, path, e)) {
 		membership_free(m);
 		return -1;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * Who is in the job, as the SRv6 PyTorch plugin works it out: hosts from HOSTS
- * (comma list, rank = position) or a hosts file (`name [rank] [address]` a line),
+ * (comma list, rank = position) or a hosts file (`name [rank] [address...]` a line,
+ * at most one address a family),
  * the local host from HOSTNAME or HOSTNAME_PREFIX + RANK as two digits.
  * Graph vertices are hosts/NAME.
  */
@@ -10,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "util/addr.h"
 #include "util/err.h"
 #include "srv6_bpf.h"
 
@@ -18,9 +20,7 @@
 struct member {
 	char name[MEMBER_NAME_MAX];
 	int rank;
-	bool has_addr;
-	int family;              /* AF_INET or AF_INET6 when has_addr */
-	struct srv6_peer_key addr;
+	struct host_addrs addrs; /* the hosts file's: win over any source's, family by family */
 };
 
 struct membership {

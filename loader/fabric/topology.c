@@ -138,13 +138,13 @@ static int vertex_addr(struct topo_vertex *v, const cJSON *doc, int family, stru
 		if (family == AF_INET6) {
 			if (inet_pton(AF_INET6, buf, &a6) != 1)
 				goto bad;
-			addr_key_from_in6(&v->ipv6, &a6);
-			v->has_ipv6 = true;
+			addr_key_from_in6(&v->addrs.key[ADDR_IPV6], &a6);
+			v->addrs.has[ADDR_IPV6] = true;
 		} else {
 			if (inet_pton(AF_INET, buf, &a4) != 1)
 				goto bad;
-			addr_key_from_in(&v->ipv4, &a4);
-			v->has_ipv4 = true;
+			addr_key_from_in(&v->addrs.key[ADDR_IPV4], &a4);
+			v->addrs.has[ADDR_IPV4] = true;
 		}
 		return 0;
 	}

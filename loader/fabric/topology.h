@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cjson/cJSON.h>
+#include "util/addr.h"
 #include "util/err.h"
 #include "srv6_bpf.h"
 
@@ -30,8 +31,7 @@ struct topo_vertex {
 	bool is_host;     /* id starts with "hosts/" */
 	bool has_sid;     /* the SID this vertex contributes to a path */
 	__u8 sid[SRV6_ADDR_LEN];
-	bool has_ipv6, has_ipv4;          /* ipv6_address, ipv4_address */
-	struct srv6_peer_key ipv6, ipv4;  /* IPv4 as ::ffff:a.b.c.d */
+	struct host_addrs addrs; /* ipv6_address, ipv4_address */
 };
 
 struct topo_edge {

@@ -313,36 +313,27 @@ int plan_write_text(const struct plan *p, bool summary_only, const char *local, 
 
 /* --- the local host's paths ------------------------------------------------------------ */
 
-static int peer_key(const struct plan *p, uint32_t dst, int family, struct plan_peer_paths *pp,
-		    struct err *e)
+/* The destination's addresses: the hosts file's, else the topology's, family by family. */
+static void peer_addrs(const struct plan *p, uint32_t dst, struct plan_peer_paths *pp)
 {
 	const struct topo_vertex *v = &p->t->v[dst];
 	uint32_t mi = p->member_of[dst];
-	const struct member *m = mi == NONE ? NULL : &p->m->v[mi];
 
-	pp->family = family;
-	if (m && m->has_addr && m->family == family) {
-		pp->key = m->addr;
-		return 0;
-	}
-	if (family == AF_INET6 ? !v->has_ipv6 : !v->has_ipv4)
-		return errf(e, "peer %s has no %s address (give %s in the topology or an address in the hosts file)",
-			    v->id, family == AF_INET6 ? "IPv6" : "IPv4",
-			    family == AF_INET6 ? "ipv6_address" : "ipv4_address");
-	pp->key = family == AF_INET6 ? v->ipv6 : v->ipv4;
-	return 0;
+	pp->vertex = v->id;
+	pp->member = mi == NONE ? NULL : &p->m->v[mi];
+	pp->addrs = mi == NONE ? (struct host_addrs){ 0 } : p->m->v[mi].addrs;
+	host_addrs_fill(&pp->addrs, &v->addrs);
 }
 
 /* Flow i's distinct paths, composed into segments, with their weights. */
-static int flow_peer_paths(const struct plan *p, size_t i, int family, struct plan_peer_paths *pp,
+static int flow_peer_paths(const struct plan *p, size_t i, struct plan_peer_paths *pp,
 			   struct err *e)
 {
 	const struct pm_flow *f = &p->flows[i];
 	struct flow_paths fp;
 	char via[512];
 
-	if (peer_key(p, f->dst, family, pp, e))
-		return -1;
+	peer_addrs(p, f->dst, pp);
 	flow_paths(p, i, &fp);
 	for (uint32_t q = 0; q < fp.n; q++) {
 		struct srv6_path *sp = &pp->paths[q];
@@ -358,8 +349,8 @@ static int flow_peer_paths(const struct plan *p, size_t i, int family, struct pl
 	return 0;
 }
 
-int plan_local_paths(const struct plan *p, const char *local, int family,
-		     struct plan_peer_paths **out, size_t *n, struct err *e)
+int plan_local_paths(const struct plan *p, const char *local, struct plan_peer_paths **out,
+		     size_t *n, struct err *e)
 {
 	char id[sizeof(TOPO_HOST_PREFIX) + MEMBER_NAME_MAX];
 	long v;
@@ -383,7 +374,7 @@ int plan_local_paths(const struct plan *p, const char *local, int family,
 	for (size_t i = 0; i < p->nflows; i++) {
 		if (p->flows[i].src != (uint32_t)v || p->flows[i].cset == NONE)
 			continue;
-		if (flow_peer_paths(p, i, family, &pp[count++], e)) {
+		if (flow_peer_paths(p, i, &pp[count++], e)) {
 			free(pp);
 			return -1;
 		}

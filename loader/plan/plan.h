@@ -75,11 +75,11 @@ int plan_write_text(const struct plan *p, bool summary_only, const char *local, 
 
 /*
  * The flows local (a host name) sends, per destination (see struct
- * plan_peer_paths): key = the destination's address of family (AF_INET6 or
- * AF_INET; a hosts-file address of that family wins over the topology's).
- * Unroutable flows are left out. *out is malloc'ed (NULL when *n is 0).
+ * plan_peer_paths), with the destination's addresses as far as they are known
+ * (none is not an error here: the caller says what it needs). Unroutable flows
+ * are left out. *out is malloc'ed (NULL when *n is 0).
  */
-int plan_local_paths(const struct plan *p, const char *local, int family,
-		     struct plan_peer_paths **out, size_t *n, struct err *e);
+int plan_local_paths(const struct plan *p, const char *local, struct plan_peer_paths **out,
+		     size_t *n, struct err *e);
 
 #endif

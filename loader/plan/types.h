@@ -11,6 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "fabric/usid.h"
+#include "util/addr.h"
+
+struct member;
 
 #define PLAN_DEMAND_MAX 1000000u
 
@@ -73,13 +76,15 @@ struct plan_summary {
 struct plan;
 
 /*
- * The flows one host sends, as planned: the destination's address (key, of
- * family AF_INET6 or AF_INET) and one path per distinct route, with its SIDs
- * (segments) and weight (the subflows on it).
+ * The flows one host sends, as planned: the destination (its vertex and
+ * addresses) and one path per distinct route, with its SIDs (segments) and
+ * weight (the subflows on it). A dual-stack destination is one flow: its
+ * addresses share the paths.
  */
 struct plan_peer_paths {
-	struct srv6_peer_key key;
-	int family;
+	const struct member *member; /* of the membership the plan was computed for */
+	const char *vertex;      /* hosts/NAME: the plan's topology's string */
+	struct host_addrs addrs; /* the hosts file's, else the topology's, family by family */
 	unsigned int path_count; /* 1..SRV6_MAX_PATHS */
 	struct srv6_path paths[SRV6_MAX_PATHS]; /* seg_count, weight and segs */
 };

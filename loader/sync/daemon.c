@@ -64,7 +64,7 @@ static void render_last_sync(FILE *out, const struct daemon_state *d)
 	gauge(out, "srv6_bpf_sync_last_success_timestamp_seconds",
 	      "When the last successful sync ended (Unix time).", d->dev, d->last_success_time);
 	prom_family(out, "srv6_bpf_sync_peers", "gauge",
-		    "Peers the last successful sync changed or left alone.");
+		    "Peer addresses the last successful sync changed or left alone.");
 	for (size_t i = 0; i < ARRAY_SIZE(changes); i++) {
 		const struct prom_label l[] = { { "dev", d->dev }, { "change", changes[i] } };
 
@@ -179,8 +179,8 @@ static void sync_and_record(struct ctx *c, struct sync_opts *o, struct daemon_st
 		free(r.plan_json);
 		r.plan_json = NULL;
 		log_event(LOG_LEVEL_INFO, "sync",
-			  "dev=%s source=%s peers=%zu added=%zu replaced=%zu unchanged=%zu removed=%zu duration_ms=%.0f program_ms=%.1f%s",
-			  o->dev, r.source, r.peers, r.counts.added, r.counts.replaced,
+			  "dev=%s source=%s peers=%zu addresses=%zu added=%zu replaced=%zu unchanged=%zu removed=%zu duration_ms=%.0f program_ms=%.1f%s",
+			  o->dev, r.source, r.peers, r.addresses, r.counts.added, r.counts.replaced,
 			  r.counts.unchanged, r.counts.removed, took * 1000, r.program_s * 1000,
 			  !r.has_plan ? ""
 			  : r.plan_max_load > r.plan_lower_bound ? " plan=above-lower-bound"

@@ -453,16 +453,38 @@ static int path_from_srv6(const cJSON *srv6, const struct jalapeno_want *w, stru
 				   w->has_function, w->function, out, e);
 }
 
-/* destination_info: that it is the host asked for, and its address. */
-static int destination(const cJSON *obj, const struct jalapeno_want *w, struct jalapeno_answer *out,
-		       struct err *e)
+/* destination_info's address of family f, where it gives one; every path must agree. */
+static int destination_addr(const cJSON *info, enum addr_fam f, struct jalapeno_answer *out,
+			    struct err *e)
 {
-	const char *name = w->family == AF_INET ? "ipv4_address" : "ipv6_address";
-	const cJSON *info = field(obj, "destination_info"), *id, *addr;
+	const char *name = addr_fam_field(f);
+	const cJSON *addr = field(info, name);
 	struct srv6_peer_key key;
 	char q[QUOTE_MAX];
 	struct err why;
 	int family;
+
+	if (absent(addr))
+		return 0;
+	if (!cJSON_IsString(addr))
+		return errf(e, "destination_info.%s is not a string", name);
+	if (!short_ascii(addr->valuestring) || addr_parse_peer(addr->valuestring, &key, &family, &why) ||
+	    addr_fam_of(family) != f)
+		return errf(e, "destination_info.%s \"%s\" is not a unicast %s host address", name,
+			    quoted(addr->valuestring, q), addr_fam_name(f));
+	if (out->addrs.has[f] && memcmp(&out->addrs.key[f], &key, sizeof(key)))
+		return errf(e, "the paths disagree on destination_info.%s", name);
+	out->addrs.has[f] = true;
+	out->addrs.key[f] = key;
+	return 0;
+}
+
+/* destination_info: that it is the host asked for, and its addresses. */
+static int destination(const cJSON *obj, const struct jalapeno_want *w, struct jalapeno_answer *out,
+		       struct err *e)
+{
+	const cJSON *info = field(obj, "destination_info"), *id;
+	char q[QUOTE_MAX];
 
 	if (!cJSON_IsObject(info))
 		return errf(e, "destination_info is missing or not an object");
@@ -472,20 +494,9 @@ static int destination(const cJSON *obj, const struct jalapeno_want *w, struct j
 	if (cJSON_IsString(id) && strcmp(id->valuestring, w->destination))
 		return errf(e, "the answer is for \"%s\", not %s", quoted(id->valuestring, q),
 			    w->destination);
-	addr = field(info, name);
-	if (absent(addr))
-		return 0;
-	if (!cJSON_IsString(addr))
-		return errf(e, "destination_info.%s is not a string", name);
-	if (!short_ascii(addr->valuestring) || addr_parse_peer(addr->valuestring, &key, &family, &why) ||
-	    family != (w->family == AF_INET ? AF_INET : AF_INET6))
-		return errf(e, "destination_info.%s \"%s\" is not a unicast %s host address", name,
-			    quoted(addr->valuestring, q), w->family == AF_INET ? "IPv4" : "IPv6");
-	if (out->has_key && memcmp(&out->key, &key, sizeof(key)))
-		return errf(e, "the paths disagree on destination_info.%s", name);
-	out->has_key = true;
-	out->key = key;
-	out->family = family;
+	for (int f = 0; f < ADDR_FAMS; f++)
+		if ((w->families & ADDR_FAM_BIT(f)) && destination_addr(info, (enum addr_fam)f, out, e))
+			return -1;
 	return 0;
 }
 

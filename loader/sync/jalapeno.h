@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <cjson/cJSON.h>
+#include "util/addr.h"
 #include "util/err.h"
 #include "srv6_bpf.h"
 
@@ -41,16 +42,14 @@ int jalapeno_topology_url(const char *endpoint, const char *collection, char **u
 struct jalapeno_want {
 	enum jalapeno_query query;
 	const char *destination; /* vertex id asked for, e.g. hosts/host01 */
-	int family;              /* AF_INET6 or AF_INET: which address is the peer */
+	unsigned int families;   /* ADDR_FAM_BIT()s: the destination_info addresses wanted */
 	bool has_function;       /* DEST_FUNCTION set: appended after the last uSID */
 	__u16 function;
 	unsigned int max_paths;  /* best-paths: keep at most this many, 1..SRV6_MAX_PATHS */
 };
 
 struct jalapeno_answer {
-	bool has_key; /* destination_info carried an address of the wanted family */
-	struct srv6_peer_key key;
-	int family;
+	struct host_addrs addrs; /* destination_info's of the wanted families, where given */
 	struct srv6_peer peer; /* path_count and paths (weight 1 each); counters_base 0 */
 };
 

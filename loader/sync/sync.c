@@ -87,34 +87,59 @@ static int job_init(const struct sync_opts *o, struct sync_job *job, struct err 
 			continue;
 		p->member = m;
 		snprintf(p->vertex, sizeof(p->vertex), "hosts/%s", m->name);
-		/* The hosts file's address is the user's word: it wins over the API's. */
-		if (m->has_addr) {
-			p->has_key = true;
-			p->req.key = m->addr;
-			p->req.family = m->family;
-		}
+		/* The hosts file's addresses are the user's word: they win over the source's. */
+		p->addrs = m->addrs;
 		k++;
 	}
 	job->npeers = k;
 	return 0;
 }
 
-static int peer_key_cmp(const void *a, const void *b)
+/* One address of a peer: job_check's duplicate search sorts them. */
+struct peer_addr {
+	const struct srv6_peer_key *key;
+	const struct sync_peer *peer;
+};
+
+static int peer_addr_cmp(const void *a, const void *b)
 {
-	const struct sync_peer *x = *(const struct sync_peer *const *)a;
-	const struct sync_peer *y = *(const struct sync_peer *const *)b;
-	int c = memcmp(&x->req.key, &y->req.key, sizeof(x->req.key));
+	const struct peer_addr *x = a, *y = b;
+	int c = memcmp(x->key, y->key, sizeof(*x->key));
 
 	/* Equal keys keep rank order, so the message names the lower rank first. */
-	return c ? c : (x->member->rank > y->member->rank) - (x->member->rank < y->member->rank);
+	return c ? c : (x->peer->member->rank > y->peer->member->rank) -
+			       (x->peer->member->rank < y->peer->member->rank);
+}
+
+/* Only the families asked for are programmed. */
+static void job_keep_families(struct sync_job *job)
+{
+	for (size_t i = 0; i < job->npeers; i++)
+		for (int f = 0; f < ADDR_FAMS; f++)
+			if (!(job->o->families & ADDR_FAM_BIT(f)))
+				job->peers[i].addrs.has[f] = false;
+}
+
+/* What a peer without an address lacks, in the words of the path source. */
+static int no_address(const struct sync_job *job, const struct sync_peer *p, struct err *e)
+{
+	unsigned int fams = job->o->families;
+	const char *fields = fams == ADDR_FAMS_ALL ? "ipv6_address or ipv4_address" :
+			     addr_fam_field(fams == ADDR_FAM_BIT(ADDR_IPV4) ? ADDR_IPV4 : ADDR_IPV6);
+
+	if (job->o->source == SYNC_SOURCE_TOPOLOGY)
+		return errf(e, "peer %s has no %s address (give %s in the topology or an address in the hosts file)",
+			    p->vertex, addr_fams_name(fams), fields);
+	return errf(e, "peer %s: no %s address: the API's destination_info has no %s and the hosts file gives none",
+		    p->vertex, addr_fams_name(fams), fields);
 }
 
 /* Every peer has an address and a path set, and no two share an address. */
 static int job_check(const struct sync_job *job, struct err *e)
 {
-	const char *fam = job->o->family == AF_INET ? "IPv4" : "IPv6";
-	const struct sync_peer **by_key;
+	struct peer_addr *all;
 	char addr[ADDR_STR_LEN];
+	size_t n = 0;
 	int rc = 0;
 
 	for (size_t i = 0; i < job->npeers; i++) {
@@ -122,26 +147,26 @@ static int job_check(const struct sync_job *job, struct err *e)
 
 		if (p->no_flow)
 			continue;
-		if (!p->has_key)
-			return errf(e, "peer %s: no %s address: the API's destination_info has no %s and the hosts file gives none",
-				    p->vertex, fam, job->o->family == AF_INET ? "ipv4_address" : "ipv6_address");
-		if (p->req.peer.path_count < 1 || p->req.peer.path_count > SRV6_MAX_PATHS)
+		if (!host_addrs_count(&p->addrs, ADDR_FAMS_ALL))
+			return no_address(job, p, e);
+		if (p->peer.path_count < 1 || p->peer.path_count > SRV6_MAX_PATHS)
 			return errf(e, "peer %s: no path", p->vertex);
+		n += host_addrs_count(&p->addrs, ADDR_FAMS_ALL);
 	}
-	by_key = calloc(job->npeers ? job->npeers : 1, sizeof(*by_key));
-	if (!by_key)
+	all = calloc(n ? n : 1, sizeof(*all));
+	if (!all)
 		return errf(e, "out of memory");
-	size_t nkeyed = 0;
-
+	n = 0;
 	for (size_t i = 0; i < job->npeers; i++)
-		if (!job->peers[i].no_flow)
-			by_key[nkeyed++] = &job->peers[i];
-	qsort(by_key, nkeyed, sizeof(*by_key), peer_key_cmp);
-	for (size_t i = 1; i < nkeyed && !rc; i++)
-		if (!memcmp(&by_key[i - 1]->req.key, &by_key[i]->req.key, sizeof(by_key[i]->req.key)))
-			rc = errf(e, "peers %s and %s have the same address %s", by_key[i - 1]->vertex,
-				  by_key[i]->vertex, addr_key_str(&by_key[i]->req.key, addr));
-	free(by_key);
+		for (int f = 0; f < ADDR_FAMS && !job->peers[i].no_flow; f++)
+			if (job->peers[i].addrs.has[f])
+				all[n++] = (struct peer_addr){ &job->peers[i].addrs.key[f], &job->peers[i] };
+	qsort(all, n, sizeof(*all), peer_addr_cmp);
+	for (size_t i = 1; i < n && !rc; i++)
+		if (!memcmp(all[i - 1].key, all[i].key, sizeof(*all[i].key)))
+			rc = errf(e, "peers %s and %s have the same address %s", all[i - 1].peer->vertex,
+				  all[i].peer->vertex, addr_key_str(all[i].key, addr));
+	free(all);
 	return rc;
 }
 
@@ -163,7 +188,7 @@ static int jalapeno_done(struct http_req *r, void *arg, struct err *e)
 		.query = job->o->source == SYNC_SOURCE_JALAPENO_LOAD ? JALAPENO_LOAD
 								      : JALAPENO_BEST_PATHS,
 		.destination = p->vertex,
-		.family = job->o->family,
+		.families = job->o->families,
 		.has_function = job->o->has_function,
 		.function = job->o->function,
 		.max_paths = job->o->paths,
@@ -173,12 +198,8 @@ static int jalapeno_done(struct http_req *r, void *arg, struct err *e)
 	if ((r->error[0] && transport_error(r, e)) ||
 	    jalapeno_parse(&w, r->status, r->body, r->len, &a, e))
 		goto fail;
-	p->req.peer = a.peer;
-	if (!p->has_key && a.has_key) {
-		p->has_key = true;
-		p->req.key = a.key;
-		p->req.family = a.family;
-	}
+	p->peer = a.peer;
+	host_addrs_fill(&p->addrs, &a.addrs);
 	return 0;
 fail:
 	err_prefix(e, "peer %s: GET %s", p->vertex, p->url);
@@ -307,33 +328,41 @@ static char *plan_to_json(const struct plan *p, struct err *e)
 	return buf;
 }
 
+/* The job's peer for a member of its membership (peers skip the local host). */
+static struct sync_peer *job_peer_of(struct sync_job *job, const struct member *m)
+{
+	size_t i = (size_t)(m - job->members.v);
+
+	if (m == job->local || i >= job->members.n)
+		return NULL;
+	return &job->peers[i - (m > job->local)];
+}
+
 /*
- * The one place a plan becomes route requests: the local host's paths per
- * destination, each as a request (verb replace, dev empty) for route_sync.
+ * The one place a plan becomes peers' paths: the local host's flows, one per
+ * destination host (both its addresses share them); the other peers get no
+ * flow of ours.
  */
-static int routes_from_plan(const struct plan *plan, const char *local, int family,
-			    struct route_req **reqs, size_t *n, struct err *e)
+static int peers_from_plan(struct sync_job *job, const struct plan *plan, struct err *e)
 {
 	struct plan_peer_paths *pp;
-	struct route_req *out = NULL;
+	size_t n;
 
-	*reqs = NULL;
-	if (plan_local_paths(plan, local, family, &pp, n, e))
+	if (plan_local_paths(plan, job->local->name, &pp, &n, e))
 		return -1;
-	if (*n && !(out = calloc(*n, sizeof(*out)))) {
-		free(pp);
-		*n = 0;
-		return errf(e, "out of memory");
-	}
-	for (size_t i = 0; i < *n; i++) {
-		out[i].verb = ROUTE_REPLACE;
-		out[i].key = pp[i].key;
-		out[i].family = pp[i].family;
-		out[i].peer.path_count = (__u8)pp[i].path_count;
-		memcpy(out[i].peer.paths, pp[i].paths, sizeof(pp[i].paths));
+	for (size_t i = 0; i < job->npeers; i++)
+		job->peers[i].no_flow = true;
+	for (size_t r = 0; r < n; r++) {
+		struct sync_peer *p = pp[r].member ? job_peer_of(job, pp[r].member) : NULL;
+
+		if (!p)
+			continue;
+		p->no_flow = false;
+		p->peer.path_count = (__u8)pp[r].path_count;
+		memcpy(p->peer.paths, pp[r].paths, sizeof(pp[r].paths));
+		host_addrs_fill(&p->addrs, &pp[r].addrs);
 	}
 	free(pp);
-	*reqs = out;
 	return 0;
 }
 
@@ -407,12 +436,10 @@ static int source_topology(struct sync_job *job, struct err *e)
 	const struct sync_opts *o = job->o;
 	struct plan_pairs pairs = { 0 };
 	struct plan_prev *prev_file = NULL;
-	struct route_req *reqs = NULL;
 	struct plan *plan = NULL;
 	struct topology t = { 0 };
 	struct topo_edge *edges = NULL;
 	struct plan_opts po;
-	size_t n = 0;
 	int rc = -1;
 
 	if (topology_get(o, &t, e))
@@ -445,27 +472,8 @@ static int source_topology(struct sync_job *job, struct err *e)
 	}
 	if (plan_compute(&t, &job->members, &po, &plan, e) ||
 	    (job->avoided && plan_unless_cut_off(job, &t, edges, &po, &plan, e)) ||
-	    routes_from_plan(plan, job->local->name, o->family, &reqs, &n, e))
+	    peers_from_plan(job, plan, e))
 		goto out;
-	/* A peer's key: the hosts file's address, else its vertex's of the family. */
-	for (size_t i = 0; i < job->npeers; i++) {
-		struct sync_peer *p = &job->peers[i];
-		long v = topology_find(&t, p->vertex);
-
-		if (!p->has_key && v >= 0 &&
-		    (o->family == AF_INET ? t.v[v].has_ipv4 : t.v[v].has_ipv6)) {
-			p->req.key = o->family == AF_INET ? t.v[v].ipv4 : t.v[v].ipv6;
-			p->req.family = o->family;
-			p->has_key = true;
-		}
-		p->no_flow = true;
-		for (size_t r = 0; r < n; r++) {
-			if (p->has_key && !memcmp(&reqs[r].key, &p->req.key, sizeof(p->req.key))) {
-				p->req.peer = reqs[r].peer;
-				p->no_flow = false;
-			}
-		}
-	}
 	job->has_plan = true;
 	job->plan_max_load = plan_ratio_value(plan_get_summary(plan)->max_load);
 	job->plan_lower_bound = plan_ratio_value(plan_get_summary(plan)->lower_bound);
@@ -476,7 +484,6 @@ static int source_topology(struct sync_job *job, struct err *e)
 	}
 out:
 	free(edges);
-	free(reqs);
 	plan_free(plan);
 	plan_prev_free(prev_file);
 	plan_pairs_free(&pairs);
@@ -486,23 +493,27 @@ out:
 
 /* --- output ------------------------------------------------------------------------- */
 
+/* One route line a peer's address, in the grammar `route -batch` reads. */
 static void print_text(const struct sync_job *job)
 {
 	for (size_t i = 0; i < job->npeers; i++) {
 		const struct sync_peer *p = &job->peers[i];
-		const struct srv6_peer *peer = &p->req.peer;
+		const struct srv6_peer *peer = &p->peer;
 		char addr[ADDR_STR_LEN], sid[ADDR_STR_LEN];
 
-		if (p->no_flow)
-			continue;
-		printf("%s dev %s", addr_key_str(&p->req.key, addr), job->o->dev);
-		for (unsigned int k = 0; k < peer->path_count; k++) {
-			printf("%s segs ", peer->path_count > 1 ? " path" : "");
-			for (unsigned int s = 0; s < peer->paths[k].seg_count; s++)
-				printf("%s%s", s ? "," : "", addr_sid_str(peer->paths[k].segs[s], sid));
-			printf(" weight %u", peer->paths[k].weight);
+		for (int f = 0; f < ADDR_FAMS && !p->no_flow; f++) {
+			if (!p->addrs.has[f])
+				continue;
+			printf("%s dev %s", addr_key_str(&p->addrs.key[f], addr), job->o->dev);
+			for (unsigned int k = 0; k < peer->path_count; k++) {
+				printf("%s segs ", peer->path_count > 1 ? " path" : "");
+				for (unsigned int s = 0; s < peer->paths[k].seg_count; s++)
+					printf("%s%s", s ? "," : "",
+					       addr_sid_str(peer->paths[k].segs[s], sid));
+				printf(" weight %u", peer->paths[k].weight);
+			}
+			printf("  # %s\n", p->vertex);
 		}
-		printf("  # %s\n", p->vertex);
 	}
 }
 
@@ -517,8 +528,8 @@ static cJSON *job_json(const struct sync_job *job)
 	peers = cJSON_AddArrayToObject(root, "peers");
 	for (size_t i = 0; i < job->npeers; i++) {
 		const struct sync_peer *p = &job->peers[i];
-		const struct srv6_peer *peer = &p->req.peer;
-		cJSON *obj, *paths;
+		const struct srv6_peer *peer = &p->peer;
+		cJSON *obj, *paths, *addrs;
 		char text[ADDR_STR_LEN];
 
 		if (p->no_flow)
@@ -526,7 +537,11 @@ static cJSON *job_json(const struct sync_job *job)
 		obj = cJSON_CreateObject();
 		cJSON_AddStringToObject(obj, "vertex", p->vertex);
 		cJSON_AddNumberToObject(obj, "rank", p->member->rank);
-		cJSON_AddStringToObject(obj, "peer", addr_key_str(&p->req.key, text));
+		addrs = cJSON_AddArrayToObject(obj, "addresses");
+		for (int f = 0; f < ADDR_FAMS; f++)
+			if (p->addrs.has[f])
+				cJSON_AddItemToArray(addrs, cJSON_CreateString(
+								    addr_key_str(&p->addrs.key[f], text)));
 		if (p->url)
 			cJSON_AddStringToObject(obj, "url", p->url);
 		paths = cJSON_AddArrayToObject(obj, "paths");
@@ -544,22 +559,41 @@ static cJSON *job_json(const struct sync_job *job)
 	return root;
 }
 
-static int apply(struct ctx *c, const struct sync_job *job, struct sync_counts *n,
-		 struct err *e)
+/* Peers the job programs: hosts it sends to, and their addresses (DEV's peers). */
+static void job_count(const struct sync_job *job, size_t *hosts, size_t *addresses)
 {
-	struct route_req *reqs = calloc(job->npeers ? job->npeers : 1, sizeof(*reqs));
-	size_t k = 0;
-	int rc;
-
-	if (!reqs)
-		return errf(e, "out of memory");
+	*hosts = *addresses = 0;
 	for (size_t i = 0; i < job->npeers; i++) {
 		if (job->peers[i].no_flow)
 			continue;
-		reqs[k] = job->peers[i].req;
-		reqs[k].verb = ROUTE_REPLACE;
-		snprintf(reqs[k].dev, sizeof(reqs[k].dev), "%s", job->o->dev);
-		k++;
+		++*hosts;
+		*addresses += host_addrs_count(&job->peers[i].addrs, ADDR_FAMS_ALL);
+	}
+}
+
+/* Every address of every peer becomes a request, the host's paths each. */
+static int apply(struct ctx *c, const struct sync_job *job, struct sync_counts *n,
+		 struct err *e)
+{
+	struct route_req *reqs;
+	size_t hosts, k = 0;
+	int rc;
+
+	job_count(job, &hosts, &k);
+	if (!(reqs = calloc(k ? k : 1, sizeof(*reqs))))
+		return errf(e, "out of memory");
+	k = 0;
+	for (size_t i = 0; i < job->npeers; i++) {
+		const struct sync_peer *p = &job->peers[i];
+
+		for (int f = 0; f < ADDR_FAMS && !p->no_flow; f++) {
+			if (!p->addrs.has[f])
+				continue;
+			reqs[k].key = p->addrs.key[f];
+			reqs[k].family = addr_fam_af((enum addr_fam)f);
+			reqs[k].peer = p->peer;
+			k++;
+		}
 	}
 	rc = route_sync(c, job->o->dev, reqs, k, n, job->o->memo, e);
 	free(reqs);
@@ -587,8 +621,10 @@ int sync_once(struct ctx *c, const struct sync_opts *o, struct sync_report *r, s
 		rc = c->ops->dev_ready(c, o->dev, e);
 	if (!rc)
 		rc = fill(&job, e);
-	if (!rc)
+	if (!rc) {
+		job_keep_families(&job);
 		rc = job_check(&job, e);
+	}
 	if (!rc && o->dry_run) {
 		if (c->json) {
 			cJSON *root = job_json(&job);
@@ -604,9 +640,7 @@ int sync_once(struct ctx *c, const struct sync_opts *o, struct sync_report *r, s
 		rc = apply(c, &job, &r->counts, e);
 		r->program_s = now_seconds(CLOCK_MONOTONIC) - start;
 	}
-	r->peers = 0;
-	for (size_t i = 0; i < job.npeers; i++)
-		r->peers += !job.peers[i].no_flow;
+	job_count(&job, &r->peers, &r->addresses);
 	if (!rc && job.has_plan) {
 		r->has_plan = true; /* plan_json only with o->keep_plan */
 		r->plan_max_load = job.plan_max_load;

@@ -36,7 +36,7 @@ struct sync_opts {
 	const char *topology_file; /* --topology-file: the topology without a server */
 	bool has_function;         /* DEST_FUNCTION */
 	__u16 function;
-	int family;                /* MASTER_ADDR's: AF_INET6 or AF_INET */
+	unsigned int families;     /* --family: ADDR_FAM_BIT()s (default both) */
 	const char *cacert;
 	const char *header;        /* JALAPENO_API_HEADER */
 	long timeout_ms;
@@ -59,9 +59,11 @@ struct sync_peer {
 	const struct member *member;
 	char vertex[8 + MEMBER_NAME_MAX]; /* hosts/NAME */
 	char *url;                        /* where the paths came from (for errors and -j) */
-	bool has_key;                     /* req.key/family set */
 	bool no_flow;                     /* topology: the plan sends it nothing, not programmed */
-	struct route_req req;             /* key, family and peer.paths */
+	/* The hosts file's, then the source's, family by family; only o->families'
+	 * once the source has filled it. Each is a peer of DEV with the same paths. */
+	struct host_addrs addrs;
+	struct srv6_peer peer;            /* path_count and paths */
 };
 
 struct sync_job {
@@ -79,10 +81,10 @@ struct sync_job {
 };
 
 /*
- * A path source fills every peer's req.peer (path_count, paths, weights) and,
- * where it knows it, the peer's address (has_key, req.key, req.family); an
- * address from the hosts file is filled in before and wins. It fails as a
- * whole, with an error naming the peer, or fills every peer.
+ * A path source fills every peer's peer (path_count, paths, weights) and,
+ * where it knows them, the peer's addresses (host_addrs_fill: the hosts file's
+ * are filled in before and win, family by family). It fails as a whole, with
+ * an error naming the peer, or fills every peer.
  */
 typedef int (*sync_source_fn)(struct sync_job *job, struct err *e);
 
@@ -90,7 +92,8 @@ typedef int (*sync_source_fn)(struct sync_job *job, struct err *e);
 struct sync_report {
 	const char *dev;
 	const char *source;
-	size_t peers;
+	size_t peers;     /* hosts the local host sends to */
+	size_t addresses; /* their addresses: the peers of DEV (a dual-stack host is two) */
 	struct sync_counts counts;
 	bool has_plan; /* --source topology: the plan's quality */
 	double plan_max_load, plan_lower_bound;

@@ -132,6 +132,54 @@ const char *addr_key_str(const struct srv6_peer_key *key, char buf[ADDR_STR_LEN]
 	return inet_ntop(AF_INET6, key->addr, buf, ADDR_STR_LEN);
 }
 
+enum addr_fam addr_fam_of(int family)
+{
+	return family == AF_INET ? ADDR_IPV4 : ADDR_IPV6;
+}
+
+int addr_fam_af(enum addr_fam f)
+{
+	return f == ADDR_IPV4 ? AF_INET : AF_INET6;
+}
+
+const char *addr_fam_name(enum addr_fam f)
+{
+	return f == ADDR_IPV4 ? "IPv4" : "IPv6";
+}
+
+const char *addr_fam_field(enum addr_fam f)
+{
+	return f == ADDR_IPV4 ? "ipv4_address" : "ipv6_address";
+}
+
+const char *addr_fams_name(unsigned int mask)
+{
+	if (mask == ADDR_FAM_BIT(ADDR_IPV6))
+		return "IPv6";
+	if (mask == ADDR_FAM_BIT(ADDR_IPV4))
+		return "IPv4";
+	return "IPv6 or IPv4";
+}
+
+unsigned int host_addrs_count(const struct host_addrs *a, unsigned int mask)
+{
+	unsigned int n = 0;
+
+	for (int f = 0; f < ADDR_FAMS; f++)
+		n += a->has[f] && (mask & ADDR_FAM_BIT(f));
+	return n;
+}
+
+void host_addrs_fill(struct host_addrs *a, const struct host_addrs *b)
+{
+	for (int f = 0; f < ADDR_FAMS; f++) {
+		if (!a->has[f] && b->has[f]) {
+			a->has[f] = true;
+			a->key[f] = b->key[f];
+		}
+	}
+}
+
 const char *addr_sid_str(const __u8 sid[SRV6_ADDR_LEN], char buf[ADDR_STR_LEN])
 {
 	return inet_ntop(AF_INET6, sid, buf, ADDR_STR_LEN);

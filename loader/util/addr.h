@@ -25,6 +25,31 @@ bool addr_key_is_ipv4(const struct srv6_peer_key *key);
 void addr_key_from_in6(struct srv6_peer_key *key, const struct in6_addr *a);
 void addr_key_from_in(struct srv6_peer_key *key, const struct in_addr *a);
 
+/*
+ * A host's addresses: at most one a family. Dual-stack hosts are peers under
+ * both, with the same paths; the index is the family's (IPv6 first).
+ */
+enum addr_fam { ADDR_IPV6, ADDR_IPV4, ADDR_FAMS };
+#define ADDR_FAM_BIT(f) (1u << (f))
+#define ADDR_FAMS_ALL (ADDR_FAM_BIT(ADDR_IPV6) | ADDR_FAM_BIT(ADDR_IPV4))
+
+struct host_addrs {
+	bool has[ADDR_FAMS];
+	struct srv6_peer_key key[ADDR_FAMS]; /* IPv4 as ::ffff:a.b.c.d */
+};
+
+enum addr_fam addr_fam_of(int family); /* AF_INET: ADDR_IPV4, else ADDR_IPV6 */
+int addr_fam_af(enum addr_fam f);
+const char *addr_fam_name(enum addr_fam f);  /* "IPv6", "IPv4" */
+const char *addr_fam_field(enum addr_fam f); /* "ipv6_address", "ipv4_address" (Jalapeño) */
+/* The families of mask as text: "IPv6", "IPv4" or "IPv6 or IPv4". */
+const char *addr_fams_name(unsigned int mask);
+
+/* How many of mask's families a has. */
+unsigned int host_addrs_count(const struct host_addrs *a, unsigned int mask);
+/* Every family a lacks, from b: the first source's word wins, family by family. */
+void host_addrs_fill(struct host_addrs *a, const struct host_addrs *b);
+
 /* Text of a peer key (dotted quad for IPv4 peers) or a SID. */
 const char *addr_key_str(const struct srv6_peer_key *key, char buf[ADDR_STR_LEN]);
 const char *addr_sid_str(const __u8 sid[SRV6_ADDR_LEN], char buf[ADDR_STR_LEN]);

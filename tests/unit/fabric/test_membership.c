@@ -42,7 +42,7 @@ Test(hosts_list, ranks_by_position)
 	assert_member(&m, 0, "host00", 0);
 	assert_member(&m, 1, "host01", 1);
 	assert_member(&m, 2, "gpu-7", 2);
-	cr_assert_not(m.v[0].has_addr);
+	cr_assert_eq(host_addrs_count(&m.v[0].addrs, ADDR_FAMS_ALL), 0);
 	membership_free(&m);
 	cr_assert_null(m.v);
 	cr_assert_eq(m.n, 0);
@@ -215,11 +215,11 @@ static void file_bad(const char *text, const char *want_after_path)
 static void assert_addr(const struct member *x, const char *addr6, int family)
 {
 	__u8 want[SRV6_ADDR_LEN];
+	enum addr_fam f = addr_fam_of(family);
 
 	ut_in6(addr6, want);
-	cr_assert(x->has_addr, "%s has no address", x->name);
-	cr_assert_eq(x->family, family, "%s", x->name);
-	ut_assert_bytes_eq(x->addr.addr, want, SRV6_ADDR_LEN, x->name);
+	cr_assert(x->addrs.has[f], "%s has no %s address", x->name, addr_fam_name(f));
+	ut_assert_bytes_eq(x->addrs.key[f].addr, want, SRV6_ADDR_LEN, x->name);
 }
 
 Test(hosts_file, names_only_rank_by_line)
@@ -231,7 +231,7 @@ Test(hosts_file, names_only_rank_by_line)
 	assert_member(&m, 0, "host00", 0);
 	assert_member(&m, 1, "host01", 1);
 	assert_member(&m, 2, "host02", 2);
-	cr_assert_not(m.v[0].has_addr);
+	cr_assert_eq(host_addrs_count(&m.v[0].addrs, ADDR_FAMS_ALL), 0);
 	membership_free(&m);
 }
 
@@ -264,7 +264,8 @@ Test(hosts_file, ranks_addresses_and_comments)
 	assert_addr(x, "::ffff:198.51.100.4", AF_INET);
 	x = membership_find(&m, "e");
 	assert_addr(x, "2001:db8::e", AF_INET6);
-	cr_assert_not(membership_find(&m, "c")->has_addr);
+	cr_assert_eq(host_addrs_count(&membership_find(&m, "c")->addrs, ADDR_FAMS_ALL), 0);
+	cr_assert_not(membership_find(&m, "a")->addrs.has[ADDR_IPV6], "one family given, one had");
 	membership_free(&m);
 }
 
@@ -292,7 +293,8 @@ Test(hosts_file, rank_bounds)
 
 Test(hosts_file, bad_lines)
 {
-	file_bad("a\nb 1 192.0.2.1 extra\n", ":2: expected \"name [rank] [address]\"");
+	file_bad("a\nb 1 192.0.2.1 2001:db8::1 extra\n",
+		 ":2: expected \"name [rank] [address [address]]\"");
 	file_bad("ok\nbad/name\n", ":2: invalid host name \"bad/name\"");
 	file_bad("a#b 1\n", ":1: invalid host name \"a#b\"");
 	file_bad("a 192.0.2.0/24\n",
@@ -321,12 +323,30 @@ static void file_refused(const char *text, const char *needle)
 	cr_assert(ut_one_line(e.msg));
 }
 
-Test(hosts_file, one_rank_and_one_address_per_line)
+Test(hosts_file, one_rank_and_one_address_a_family_per_line)
 {
-	/* "name [rank] [address]": a second rank or address is an error, not an override. */
-	file_refused("a 1 2\n", "rank");
-	file_refused("a 192.0.2.1 192.0.2.2\n", "address");
-	file_refused("a 2001:db8::1 7 2001:db8::2\n", "address");
+	/* A second rank, or a second address of one family, is an error, not an override. */
+	file_refused("a 1 2\n", "two ranks");
+	file_refused("a 192.0.2.1 192.0.2.2\n", "two IPv4 addresses");
+	file_refused("a 2001:db8::1 7 2001:db8::2\n", "two IPv6 addresses");
+}
+
+Test(hosts_file, dual_stack_hosts)
+{
+	struct membership m;
+	const struct member *x;
+
+	file_ok("a 0 2001:db8::a 192.0.2.10\n"
+		"b 192.0.2.11 1 2001:db8::b\n",
+		&m);
+	x = membership_find(&m, "a");
+	assert_addr(x, "2001:db8::a", AF_INET6);
+	assert_addr(x, "::ffff:192.0.2.10", AF_INET);
+	x = membership_find(&m, "b");
+	assert_addr(x, "2001:db8::b", AF_INET6);
+	assert_addr(x, "::ffff:192.0.2.11", AF_INET);
+	cr_assert_eq(x->rank, 1);
+	membership_free(&m);
 }
 
 Test(hosts_file, name_length_limit)

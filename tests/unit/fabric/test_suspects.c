@@ -141,7 +141,7 @@ static bool plan_crosses(const struct topology *t, const struct membership *m, _
 	plan_opts_init(&o);
 	o.paths = 2;
 	cr_assert_eq(plan_compute(t, m, &o, &p, &e), 0, "%s", e.msg);
-	cr_assert_eq(plan_local_paths(p, "host0000", AF_INET6, &pp, &n, &e), 0, "%s", e.msg);
+	cr_assert_eq(plan_local_paths(p, "host0000", &pp, &n, &e), 0, "%s", e.msg);
 	cr_assert_eq(n, 1);
 	for (unsigned int k = 0; k < pp[0].path_count; k++)
 		for (unsigned int s = 0; s < pp[0].paths[k].seg_count; s++)

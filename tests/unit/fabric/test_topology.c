@@ -134,18 +134,18 @@ Test(topology, hosts_and_addresses)
 	cr_assert_str_eq(t.v[1].id, "hosts/host00");
 	cr_assert_str_eq(t.v[2].id, "hosts/host01");
 	cr_assert_not(t.v[0].is_host);
-	cr_assert_not(t.v[0].has_ipv6);
+	cr_assert_not(t.v[0].addrs.has[ADDR_IPV6]);
 	h = vertex(&t, "hosts/host00");
 	cr_assert(h->is_host);
 	cr_assert_str_eq(topo_host_name(h), "host00");
-	cr_assert(h->has_ipv6 && h->has_ipv4);
+	cr_assert(h->addrs.has[ADDR_IPV6] && h->addrs.has[ADDR_IPV4]);
 	cr_assert_eq(addr_parse_peer("2001:db8:1000::2", &want, &fam, &e), 0);
-	ut_assert_bytes_eq(&h->ipv6, &want, sizeof(want), "ipv6");
+	ut_assert_bytes_eq(&h->addrs.key[ADDR_IPV6], &want, sizeof(want), "ipv6");
 	cr_assert_eq(addr_parse_peer("192.0.2.2", &want, &fam, &e), 0);
-	ut_assert_bytes_eq(&h->ipv4, &want, sizeof(want), "ipv4 as mapped");
+	ut_assert_bytes_eq(&h->addrs.key[ADDR_IPV4], &want, sizeof(want), "ipv4 as mapped");
 	h = vertex(&t, "hosts/host01");
-	cr_assert(h->has_ipv6, "a prefix length is dropped");
-	cr_assert_not(h->has_ipv4);
+	cr_assert(h->addrs.has[ADDR_IPV6], "a prefix length is dropped");
+	cr_assert_not(h->addrs.has[ADDR_IPV4]);
 	cr_assert_eq(topology_find(&t, "hosts/host02"), -1);
 	topology_free(&t);
 }

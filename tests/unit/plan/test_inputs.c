@@ -183,10 +183,13 @@ Test(plan_routes, local_flows_as_paths_per_destination)
 	o.function = 0xfe06;
 	cr_assert_eq(plan_compute(&t, &m, &o, &p, &e), 0, "%s", e.msg);
 	/* host0001 (leaf00) sends to host0002 (leaf01), split over both spines. */
-	cr_assert_eq(plan_local_paths(p, "host0001", AF_INET6, &r, &n, &e), 0, "%s", e.msg);
+	cr_assert_eq(plan_local_paths(p, "host0001", &r, &n, &e), 0, "%s", e.msg);
 	cr_assert_eq(n, 1);
-	cr_assert_eq(r[0].family, AF_INET6);
-	assert_key(&r[0].key, "2001:db8:1:2::2");
+	cr_assert_str_eq(r[0].vertex, "hosts/host0002");
+	cr_assert_str_eq(r[0].member->name, "host0002");
+	/* A dual-stack destination is one flow: both its addresses share the paths. */
+	cr_assert(r[0].addrs.has[ADDR_IPV6] && r[0].addrs.has[ADDR_IPV4]);
+	assert_key(&r[0].addrs.key[ADDR_IPV6], "2001:db8:1:2::2");
 	cr_assert_eq(r[0].path_count, 2);
 	for (int i = 0; i < 2; i++) {
 		char want[64];
@@ -198,19 +201,18 @@ Test(plan_routes, local_flows_as_paths_per_destination)
 	}
 	free(r);
 	/* IPv4 keys from ipv4_address. */
-	cr_assert_eq(plan_local_paths(p, "host0003", AF_INET, &r, &n, &e), 0, "%s", e.msg);
+	cr_assert_eq(plan_local_paths(p, "host0003", &r, &n, &e), 0, "%s", e.msg);
 	cr_assert_eq(n, 1);
-	cr_assert_eq(r[0].family, AF_INET);
-	assert_key(&r[0].key, "198.51.100.1");
+	assert_key(&r[0].addrs.key[ADDR_IPV4], "198.51.100.1");
 	free(r);
-	cr_assert_eq(plan_local_paths(p, "host0009", AF_INET6, &r, &n, &e), -1);
+	cr_assert_eq(plan_local_paths(p, "host0009", &r, &n, &e), -1);
 	cr_assert_str_eq(e.msg, "local host host0009 is not in the job's hosts");
 	plan_free(p);
 	membership_free(&m);
 	topology_free(&t);
 }
 
-Test(plan_routes, hosts_file_address_wins_and_missing_ones_fail)
+Test(plan_routes, hosts_file_address_wins_family_by_family)
 {
 	struct fab f = { .leaves = 2, .spines = 2 };
 	struct topology t;
@@ -235,15 +237,18 @@ Test(plan_routes, hosts_file_address_wins_and_missing_ones_fail)
 	cr_assert_eq(membership_from_file(path, &m, &e), 0, "%s", e.msg);
 	plan_opts_init(&o);
 	cr_assert_eq(plan_compute(&t, &m, &o, &p, &e), 0, "%s", e.msg);
-	cr_assert_eq(plan_local_paths(p, "host0000", AF_INET6, &r, &n, &e), 0, "%s", e.msg);
+	cr_assert_eq(plan_local_paths(p, "host0000", &r, &n, &e), 0, "%s", e.msg);
 	cr_assert_eq(n, 1);
-	assert_key(&r[0].key, "2001:db8:ff::1");
+	/* host0001: IPv6 from the hosts file, IPv4 (which the file does not give) from the topology. */
+	assert_key(&r[0].addrs.key[ADDR_IPV6], "2001:db8:ff::1");
+	assert_key(&r[0].addrs.key[ADDR_IPV4], "198.51.100.2");
 	free(r);
-	cr_assert_eq(plan_local_paths(p, "host0001", AF_INET6, &r, &n, &e), -1);
-	cr_assert_str_eq(e.msg, "peer hosts/host0000 has no IPv6 address (give ipv6_address in the "
-				"topology or an address in the hosts file)");
-	cr_assert_null(r);
-	cr_assert_eq(n, 0);
+	/* host0000 has no address anywhere: planned all the same, the caller decides. */
+	cr_assert_eq(plan_local_paths(p, "host0001", &r, &n, &e), 0, "%s", e.msg);
+	cr_assert_eq(n, 1);
+	cr_assert_eq(host_addrs_count(&r[0].addrs, ADDR_FAMS_ALL), 0);
+	cr_assert_gt(r[0].path_count, 0);
+	free(r);
 	plan_free(p);
 	membership_free(&m);
 	topology_free(&t);

@@ -122,7 +122,7 @@ static cJSON *load_answer(void)
 static const struct jalapeno_want want_load = {
 	.query = JALAPENO_LOAD,
 	.destination = "hosts/host05",
-	.family = AF_INET6,
+	.families = ADDR_FAMS_ALL,
 	.has_function = true,
 	.function = 0xe006,
 	.max_paths = 1,
@@ -348,10 +348,12 @@ Test(jalapeno_load, a_good_answer)
 	cr_assert_eq(a.peer.path_count, 1);
 	cr_assert_eq(a.peer.paths[0].weight, 1);
 	assert_segs(&a.peer.paths[0], want, 1);
-	cr_assert(a.has_key);
-	cr_assert_eq(a.family, AF_INET6);
+	/* Both addresses of a dual-stack host. */
+	cr_assert(a.addrs.has[ADDR_IPV6] && a.addrs.has[ADDR_IPV4]);
 	ut_in6("2001:db8:1:5::2", key);
-	ut_assert_bytes_eq(a.key.addr, key, SRV6_ADDR_LEN, "peer key");
+	ut_assert_bytes_eq(a.addrs.key[ADDR_IPV6].addr, key, SRV6_ADDR_LEN, "peer key");
+	ut_in6("::ffff:198.51.100.22", key);
+	ut_assert_bytes_eq(a.addrs.key[ADDR_IPV4].addr, key, SRV6_ADDR_LEN, "IPv4 peer key");
 }
 
 Test(jalapeno_load, without_dest_function_the_usid_is_used_unchanged)
@@ -366,18 +368,24 @@ Test(jalapeno_load, without_dest_function_the_usid_is_used_unchanged)
 	assert_segs(&a.peer.paths[0], want, 1);
 }
 
-Test(jalapeno_load, ipv4_peers_take_ipv4_address)
+Test(jalapeno_load, one_family_takes_only_its_address)
 {
 	struct jalapeno_want w = want_load;
 	struct jalapeno_answer a;
 	struct err e = { "" };
 	__u8 key[SRV6_ADDR_LEN];
+	cJSON *r = load_answer();
 
-	w.family = AF_INET;
+	w.families = ADDR_FAM_BIT(ADDR_IPV4);
 	cr_assert_eq(parse_json(&w, load_answer(), &a, &e), 0, "%s", e.msg);
-	cr_assert_eq(a.family, AF_INET);
+	cr_assert_not(a.addrs.has[ADDR_IPV6]);
 	ut_in6("::ffff:198.51.100.22", key);
-	ut_assert_bytes_eq(a.key.addr, key, SRV6_ADDR_LEN, "IPv4 peer key");
+	ut_assert_bytes_eq(a.addrs.key[ADDR_IPV4].addr, key, SRV6_ADDR_LEN, "IPv4 peer key");
+	/* A family not asked for is not read: a broken ipv6_address does not matter. */
+	cJSON_ReplaceItemInObject(cJSON_GetObjectItem(r, "destination_info"), "ipv6_address",
+				  cJSON_CreateString("not an address"));
+	cr_assert_eq(parse_json(&w, r, &a, &e), 0, "%s", e.msg);
+	cr_assert(a.addrs.has[ADDR_IPV4]);
 }
 
 Test(jalapeno_load, found_false_with_http_200)
@@ -645,13 +653,15 @@ Test(jalapeno_load, a_missing_address_leaves_the_key_to_the_caller)
 
 	cJSON_ReplaceItemInObject(d, "ipv6_address", cJSON_CreateNull());
 	cr_assert_eq(parse_json(&want_load, r, &a, &e), 0, "%s", e.msg);
-	cr_assert_not(a.has_key);
+	cr_assert_not(a.addrs.has[ADDR_IPV6]);
+	cr_assert(a.addrs.has[ADDR_IPV4], "the other family stands on its own");
 	cr_assert_eq(a.peer.path_count, 1);
 	r = load_answer();
 	d = cJSON_GetObjectItem(r, "destination_info");
 	cJSON_DeleteItemFromObject(d, "ipv6_address");
+	cJSON_DeleteItemFromObject(d, "ipv4_address");
 	cr_assert_eq(parse_json(&want_load, r, &a, &e), 0, "%s", e.msg);
-	cr_assert_not(a.has_key);
+	cr_assert_eq(host_addrs_count(&a.addrs, ADDR_FAMS_ALL), 0);
 }
 
 Test(jalapeno_load, odd_but_harmless_answers)
@@ -693,7 +703,7 @@ Test(jalapeno_load, key_order_does_not_matter)
 static const struct jalapeno_want want_best = {
 	.query = JALAPENO_BEST_PATHS,
 	.destination = "hosts/host05",
-	.family = AF_INET6,
+	.families = ADDR_FAMS_ALL,
 	.has_function = true,
 	.function = 0xe006,
 	.max_paths = 8,
@@ -774,7 +784,7 @@ Test(jalapeno_best, four_equal_paths)
 		cr_assert_eq(a.peer.paths[i].weight, 1, "equal weights");
 		assert_segs(&a.peer.paths[i], want[i], 1);
 	}
-	cr_assert(a.has_key);
+	cr_assert(a.addrs.has[ADDR_IPV6]);
 }
 
 Test(jalapeno_best, longer_detours_are_left_out)

@@ -23,6 +23,7 @@
 static const char *const plugin_env[] = {
 	"BACKEND_INTERFACE", "JALAPENO_API_ENDPOINT", "TOPOLOGY_COLLECTION", "DEST_FUNCTION",
 	"MASTER_ADDR", "JALAPENO_API_HEADER", "HOSTS", "HOSTNAME", "HOSTNAME_PREFIX", "RANK",
+	"SRV6_BPF_FAMILY",
 };
 
 static void clean_env(void)
@@ -68,7 +69,7 @@ Test(sync_opts, plugin_defaults)
 	cr_assert_str_eq(o.endpoint, "http://j:30800/api/v1");
 	cr_assert_eq(o.source, SYNC_SOURCE_JALAPENO_LOAD);
 	cr_assert_eq(o.paths, 1);
-	cr_assert_eq(o.family, AF_INET6, "no MASTER_ADDR: IPv6");
+	cr_assert_eq(o.families, ADDR_FAMS_ALL, "every address a peer has");
 	cr_assert_not(o.has_function);
 	cr_assert_null(o.header);
 	cr_assert_eq(o.timeout_ms, 10000);
@@ -94,11 +95,15 @@ Test(sync_opts, environment)
 	cr_assert_str_eq(o.collection, "fabric_graph");
 	cr_assert(o.has_function);
 	cr_assert_eq(o.function, 0xfe06);
-	cr_assert_eq(o.family, AF_INET, "an IPv4 MASTER_ADDR means IPv4 peers");
+	cr_assert_eq(o.families, ADDR_FAMS_ALL, "MASTER_ADDR's family does not narrow the peers");
 	cr_assert_str_eq(o.header, "Authorization: Bearer t");
-	setenv("MASTER_ADDR", "2001:db8:1000::2", 1);
+	setenv("SRV6_BPF_FAMILY", "4", 1);
 	cr_assert_eq(parse(&o, &e, ""), 0, "%s", e.msg);
-	cr_assert_eq(o.family, AF_INET6);
+	cr_assert_eq(o.families, ADDR_FAM_BIT(ADDR_IPV4));
+	cr_assert_eq(parse(&o, &e, "--family 6"), 0, "%s", e.msg);
+	cr_assert_eq(o.families, ADDR_FAM_BIT(ADDR_IPV6), "the flag wins");
+	cr_assert_eq(parse(&o, &e, "--family both"), 0, "%s", e.msg);
+	cr_assert_eq(o.families, ADDR_FAMS_ALL);
 }
 
 Test(sync_opts, flags_override_the_environment)
@@ -165,6 +170,8 @@ Test(sync_opts, errors)
 	parse_fails("--source jalapeno-best-paths --paths 9", "--paths: invalid value \"9\": give 1-8");
 	parse_fails("--source jalapeno-best-paths --paths 0", "--paths: invalid value");
 	parse_fails("--paths 2", "jalapeno-load gives one path per peer");
+	parse_fails("--family 5", "--family: invalid value \"5\": give both, 6 or 4");
+	parse_fails("--family ipv6", "--family: invalid value");
 	parse_fails("--dest-function xyz", "--dest-function: invalid value \"xyz\"");
 	parse_fails("--dest-function 12345", "--dest-function: invalid value");
 	parse_fails("--dest-function 0", "--dest-function: invalid value");
@@ -319,14 +326,18 @@ Test(sync_run, dry_run_prints_routes_in_the_route_grammar)
 	struct err e = { "" };
 	char out[4096];
 
+	/* Dual-stack peers: a line an address, the host's one path each. */
 	cr_assert_eq(run(&c, &e, "dev eth0 --dry-run"), 0, "%s", e.msg);
 	read_stdout(out, sizeof(out));
 	cr_assert_str_eq(out,
 			 "2001:db8:1:1::2 dev eth0 segs fc00:0:2000:1001:2000:e001:e006:0 weight 1  # hosts/host01\n"
+			 "198.51.100.6 dev eth0 segs fc00:0:2000:1001:2000:e001:e006:0 weight 1  # hosts/host01\n"
 			 "2001:db8:1:2::2 dev eth0 segs fc00:0:2000:1002:2001:e002:e006:0 weight 1  # hosts/host02\n"
-			 "2001:db8:1:3::2 dev eth0 segs fc00:0:2000:1003:2001:e003:e006:0 weight 1  # hosts/host03\n");
+			 "198.51.100.10 dev eth0 segs fc00:0:2000:1002:2001:e002:e006:0 weight 1  # hosts/host02\n"
+			 "2001:db8:1:3::2 dev eth0 segs fc00:0:2000:1003:2001:e003:e006:0 weight 1  # hosts/host03\n"
+			 "198.51.100.14 dev eth0 segs fc00:0:2000:1003:2001:e003:e006:0 weight 1  # hosts/host03\n");
 	for (int h = 1; h < 4; h++)
-		cr_assert_eq(hits[h], 1, "one load call per peer");
+		cr_assert_eq(hits[h], 1, "one load call per peer, not per address");
 	cr_assert_eq(hits[0], 0, "no call for the local host");
 }
 
@@ -351,7 +362,11 @@ Test(sync_run, dry_run_json)
 	peer = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "peers"), 0);
 	cr_assert_str_eq(cJSON_GetObjectItem(peer, "vertex")->valuestring, "hosts/host00");
 	cr_assert_eq(cJSON_GetObjectItem(peer, "rank")->valueint, 0);
-	cr_assert_str_eq(cJSON_GetObjectItem(peer, "peer")->valuestring, "2001:db8:1::2");
+	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(peer, "addresses")), 2);
+	cr_assert_str_eq(cJSON_GetArrayItem(cJSON_GetObjectItem(peer, "addresses"), 0)->valuestring,
+			 "2001:db8:1::2");
+	cr_assert_str_eq(cJSON_GetArrayItem(cJSON_GetObjectItem(peer, "addresses"), 1)->valuestring,
+			 "198.51.100.2");
 	uts_url(&srv, "/api/v1/graphs/network_topology/shortest_path/best-paths?source=hosts%2Fhost01&destination=hosts%2Fhost00&direction=outbound&limit=2",
 		url, sizeof(url));
 	cr_assert_str_eq(cJSON_GetObjectItem(peer, "url")->valuestring, url);
@@ -378,17 +393,31 @@ Test(sync_run, concurrency_one_asks_in_rank_order_like_the_plugin)
 	cr_assert_eq(order[4], 7);
 }
 
-Test(sync_run, ipv4_peers_when_master_addr_is_ipv4)
+Test(sync_run, both_families_whatever_master_addr_unless_one_is_asked_for)
 {
 	struct ctx c = { 0 };
 	struct err e = { "" };
 	char out[4096];
+	const char *both =
+		"2001:db8:1:1::2 dev eth0 segs fc00:0:2000:1001:2000:e001:e006:0 weight 1  # hosts/host01\n"
+		"198.51.100.6 dev eth0 segs fc00:0:2000:1001:2000:e001:e006:0 weight 1  # hosts/host01\n";
 
-	setenv("MASTER_ADDR", "198.51.100.2", 1);
 	setenv("HOSTS", "host00,host01", 1);
+	setenv("MASTER_ADDR", "198.51.100.2", 1);
 	cr_assert_eq(run(&c, &e, "dev eth0 --dry-run"), 0, "%s", e.msg);
 	read_stdout(out, sizeof(out));
+	cr_assert_str_eq(out, both);
+	setenv("MASTER_ADDR", "2001:db8:1::2", 1);
+	cr_assert_eq(run(&c, &e, "dev eth0 --dry-run"), 0, "%s", e.msg);
+	read_stdout(out, sizeof(out));
+	cr_assert_str_eq(out, both);
+	cr_assert_eq(run(&c, &e, "dev eth0 --dry-run --family 4"), 0, "%s", e.msg);
+	read_stdout(out, sizeof(out));
 	cr_assert_str_eq(out, "198.51.100.6 dev eth0 segs fc00:0:2000:1001:2000:e001:e006:0 weight 1  # hosts/host01\n");
+	setenv("SRV6_BPF_FAMILY", "6", 1);
+	cr_assert_eq(run(&c, &e, "dev eth0 --dry-run"), 0, "%s", e.msg);
+	read_stdout(out, sizeof(out));
+	cr_assert_str_eq(out, "2001:db8:1:1::2 dev eth0 segs fc00:0:2000:1001:2000:e001:e006:0 weight 1  # hosts/host01\n");
 }
 
 Test(sync_run, a_hosts_file_address_wins)
@@ -401,7 +430,13 @@ Test(sync_run, a_hosts_file_address_wins)
 	cr_assert(fd >= 0);
 	cr_assert(write(fd, "host00 0\n# comment\nhost03 1 2001:db8:99::3\n", 43) == 43);
 	close(fd);
+	/* Family by family: the file's IPv6 address, the API's IPv4 one. */
 	snprintf(args, sizeof(args), "dev eth0 --dry-run --hosts-file %s", file);
+	cr_assert_eq(run(&c, &e, args), 0, "%s", e.msg);
+	read_stdout(out, sizeof(out));
+	cr_assert_str_eq(out, "2001:db8:99::3 dev eth0 segs fc00:0:2000:1003:2001:e003:e006:0 weight 1  # hosts/host03\n"
+			      "198.51.100.14 dev eth0 segs fc00:0:2000:1003:2001:e003:e006:0 weight 1  # hosts/host03\n");
+	snprintf(args, sizeof(args), "dev eth0 --dry-run --hosts-file %s --family 6", file);
 	cr_assert_eq(run(&c, &e, args), 0, "%s", e.msg);
 	unlink(file);
 	read_stdout(out, sizeof(out));
@@ -466,13 +501,16 @@ Test(sync_run, the_server_is_down)
 Test(sync_run, a_peer_without_address)
 {
 	no_address = 2;
-	sync_fails("dev eth0 --dry-run", "peer hosts/host02: no IPv6 address: the API's destination_info has no ipv6_address");
+	sync_fails("dev eth0 --dry-run", "peer hosts/host02: no IPv6 or IPv4 address: the API's destination_info has no ipv6_address or ipv4_address and the hosts file gives none");
+	sync_fails("dev eth0 --dry-run --family 4", "peer hosts/host02: no IPv4 address: the API's destination_info has no ipv4_address and the hosts file gives none");
 }
 
 Test(sync_run, two_peers_with_one_address)
 {
 	same_address = 3;
-	sync_fails("dev eth0 --dry-run", "peers hosts/host01 and hosts/host03 have the same address 2001:db8:1:1::2");
+	sync_fails("dev eth0 --dry-run --family 6", "peers hosts/host01 and hosts/host03 have the same address 2001:db8:1:1::2");
+	/* Both families: the IPv6 key sorts first among the duplicates. */
+	sync_fails("dev eth0 --dry-run", "peers hosts/host01 and hosts/host03 have the same address ");
 }
 
 Test(sync_run, membership_errors)
@@ -509,7 +547,8 @@ Test(sync_run, the_topology_source_plans_the_local_share)
 	cr_assert_eq(run(&c, &e, "dev eth0 --dry-run --topology-file " FIXTURE " --pattern ring"),
 		     0, "%s", e.msg);
 	read_stdout(out, sizeof(out));
-	cr_assert_str_eq(out, "2001:db8:1:1::2 dev eth0 segs fc00:0:2000:e001:e006:: weight 1  # hosts/host01\n");
+	cr_assert_str_eq(out, "2001:db8:1:1::2 dev eth0 segs fc00:0:2000:e001:e006:: weight 1  # hosts/host01\n"
+			      "198.51.100.6 dev eth0 segs fc00:0:2000:e001:e006:: weight 1  # hosts/host01\n");
 	/* All-to-all: every peer, cross-leaf ones over a spine (fc00:0:100x). */
 	cr_assert_eq(run(&c, &e, "dev eth0 --dry-run --topology-file " FIXTURE), 0, "%s", e.msg);
 	read_stdout(out, sizeof(out));
