@@ -5,6 +5,7 @@ unchanged through its environment; only explicit options become loader flags."""
 
 import os
 import shlex
+import socket
 
 from . import netinfo
 
@@ -14,6 +15,11 @@ DEFAULT_SOURCE = "topology"
 DEFAULT_INTERFACE = "net1"
 DEFAULT_TIMEOUT = 300.0  # seconds for one loader run; the loader has its own HTTP timeouts
 PATHS_MAX = 8
+# Which of a host's backend addresses are peers: gloo and NCCL may use either family,
+# whatever MASTER_ADDR's is, so both by default (the loader's --family).
+FAMILIES = {"both": (socket.AF_INET6, socket.AF_INET), "6": (socket.AF_INET6,),
+            "4": (socket.AF_INET,)}
+DEFAULT_FAMILY = "both"
 
 # option name -> environment variable (None: keyword only)
 ENV = {
@@ -27,6 +33,7 @@ ENV = {
     "bpffs": None,  # SRV6_BPF_BPFFS reaches the loader directly
     "loader": "SRV6_BPF",
     "address": "SRV6_BPF_ADDRESS",
+    "family": "SRV6_BPF_FAMILY",  # the loader reads it too; we pass --family explicitly
     "strict": "SRV6_BPF_STRICT",
     "dry_run": "SRV6_BPF_DRY_RUN",
     "timeout": "SRV6_BPF_TIMEOUT",
@@ -90,10 +97,22 @@ class Options:
         address, what = get("address")
         self.address = None
         if address:
+            # One address, or two of different families: "2001:db8::1,192.0.2.1".
             try:
-                self.address = netinfo.normalize_address(address)
+                addrs = [netinfo.normalize_address(a) for a in str(address).split(",")]
             except ValueError:
-                raise ValueError("%s=%r is not an IP address" % (what, address)) from None
+                raise ValueError("%s=%r is not an IP address (or an IPv6 and an IPv4 one, "
+                                 "comma separated)" % (what, address)) from None
+            if len({netinfo.family_of(a) for a in addrs}) != len(addrs):
+                raise ValueError("%s=%r: give at most one address a family" % (what, address))
+            self.address = ",".join(addrs)
+        family, what = get("family", DEFAULT_FAMILY)
+        self.family = str(family)
+        if self.family not in FAMILIES:
+            raise ValueError("%s=%r: use one of %s" % (what, family, ", ".join(FAMILIES)))
+        if self.address and not any(netinfo.family_of(a) in self.families
+                                    for a in self.addresses):
+            raise ValueError("address %s is not of family %s" % (self.address, self.family))
         strict, what = get("strict", False)
         self.strict = strict if isinstance(strict, bool) else parse_bool(strict, what)
         dry_run, what = get("dry_run", False)
@@ -108,9 +127,19 @@ class Options:
         sync_args = get("sync_args", ())[0]
         self.sync_args = tuple(shlex.split(sync_args) if isinstance(sync_args, str) else sync_args)
 
+    @property
+    def addresses(self):
+        """The explicit addresses (SRV6_BPF_ADDRESS), [] when the interface's are used."""
+        return self.address.split(",") if self.address else []
+
+    @property
+    def families(self):
+        """The address families of the peers, (AF_INET6, AF_INET) for both."""
+        return FAMILIES[self.family]
+
     def sync_flags(self):
         """The loader's sync flags for what was chosen here (dev and hosts file excluded)."""
-        flags = ["--source", self.source]
+        flags = ["--source", self.source, "--family", self.family]
         if self.topology_file:
             flags += ["--topology-file", self.topology_file]
         if self.api_endpoint:
@@ -143,6 +172,8 @@ class Options:
             value = getattr(self, name)
             if value is not None:
                 out[ENV[name]] = str(value)
+        if self.family != DEFAULT_FAMILY:
+            out["SRV6_BPF_FAMILY"] = self.family
         if self.strict:
             out["SRV6_BPF_STRICT"] = "1"
         if self.dry_run:

@@ -177,13 +177,13 @@ def _warn_if_gloo_misses(dist, host, options, rank, env):
     if dist.get_backend() != "gloo":
         return
     announced = netinfo.gloo_addresses(env)
-    if announced and host.address not in [a.split("%")[0] for a in announced]:
+    if announced and not set(host.addresses) & {a.split("%")[0] for a in announced}:
         how = ("GLOO_SOCKET_IFNAME=%s" % env["GLOO_SOCKET_IFNAME"]
                if env.get("GLOO_SOCKET_IFNAME") else "the host name resolves to it")
         log.warning("rank %d: gloo announces %s (%s), not the backend address %s: that traffic "
                     "is not steered; set GLOO_SOCKET_IFNAME=%s or make the host name resolve "
-                    "to %s", rank, ",".join(announced), how, host.address, options.interface,
-                    host.address)
+                    "to %s", rank, ",".join(announced), how, " or ".join(host.addresses),
+                    options.interface, host.address)
 
 
 def _count(n, word):
@@ -223,11 +223,8 @@ def program_job(options, master_addr=None, env=None, dist=None):
         master_addr = master_address(env)
     rank, world = dist.get_rank(), dist.get_world_size()
     group = _metadata_group(dist)
-    # An explicit address brings its family (e.g. an IPv6 job with a DNS name as MASTER_ADDR).
-    family = (netinfo.family_of(options.address) if options.address
-              else netinfo.family_for_master(master_addr))
-
-    info = membership.node_info(rank, options, family, env)
+    # MASTER_ADDR's family only picks the address a host is named by; all are steered.
+    info = membership.node_info(rank, options, netinfo.family_for_master(master_addr), env)
     if info["error"]:
         log.error("rank %d: %s", rank, info["error"])
     nodes = _all_gather(dist, info, group, world)
@@ -241,10 +238,9 @@ def program_job(options, master_addr=None, env=None, dist=None):
     hosts, programmers = membership.group_hosts(nodes)
     host = next(h for h in hosts if h.address == info["address"])
     programmer = programmers[host.address]
-    log.info("rank %d: job of %s (%s, %s); this is %s %s (rank %d), programmed by rank %d",
-             rank, _count(len(hosts), "host"), _count(world, "rank"),
-             netinfo.family_name(family), host.name,
-             host.address, host.rank, programmer)
+    log.info("rank %d: job of %s (%s); this is %s %s (rank %d), programmed by rank %d",
+             rank, _count(len(hosts), "host"), _count(world, "rank"), host.name,
+             " ".join(host.addresses), host.rank, programmer)
 
     outcome = None
     if programmer == rank:

@@ -50,8 +50,10 @@ def build_parser():
       "default net1)")
     a("--bpffs", metavar="DIR", help="bpffs mount for the pins (env SRV6_BPF_BPFFS)")
     a("--loader", metavar="PATH", help="the srv6-bpf binary (env SRV6_BPF, default: PATH)")
-    a("--address", metavar="ADDR", help="this host's backend address when the interface "
-      "has several (env SRV6_BPF_ADDRESS)")
+    a("--address", metavar="ADDR[,ADDR]", help="this host's backend address(es), an IPv6 "
+      "and an IPv4 one comma separated, instead of the interface's (env SRV6_BPF_ADDRESS)")
+    a("--family", choices=("both", "6", "4"), help="which of each host's addresses on the "
+      "interface are steered (env SRV6_BPF_FAMILY, default both)")
     a("--strict", action="store_true", default=None, help="fail the job (init_process_group "
       "raises) when any host cannot be programmed (env SRV6_BPF_STRICT=1)")
     a("--dry-run", action="store_true", default=None, help="plan and print, change nothing "
@@ -77,8 +79,8 @@ def parse(argv, env):
     if not command:
         parser.error("no command: give one after --, e.g. -- torchrun ... train.py")
     names = ("api_endpoint", "source", "topology_file", "collection", "dest_function", "paths",
-             "interface", "bpffs", "loader", "address", "strict", "dry_run", "timeout",
-             "sync_args")
+             "interface", "bpffs", "loader", "address", "family", "strict", "dry_run",
+             "timeout", "sync_args")
     try:
         options = Options(env=env, **{n: getattr(args, n) for n in names})
     except (TypeError, ValueError) as exc:

@@ -2,8 +2,9 @@
 
 Every rank runs these functions on the same gathered list, so every rank reaches the same
 hosts, the same hosts file and the same choice of who programs each host, without talking.
-A host is a backend address: processes that share one (torchrun's several workers per
-machine) are one host, programmed once by the lowest LOCAL_RANK (then the lowest rank).
+A host is its backend addresses, one a family (IPv6 and IPv4 by default): processes that
+share them (torchrun's several workers per machine) are one host, programmed once by the
+lowest LOCAL_RANK (then the lowest rank). Its peers program every one of its addresses.
 """
 
 import collections
@@ -12,7 +13,9 @@ import re
 
 from . import netinfo
 
-Host = collections.namedtuple("Host", "name rank address")
+# address: the one the host is named by (MASTER_ADDR's family where it has one);
+# addresses: all of them, IPv6 first.
+Host = collections.namedtuple("Host", "name rank address addresses")
 
 # The loader's rule for a host name (it is also the vertex hosts/NAME).
 _NAME = re.compile(r"[A-Za-z0-9._-]{1,63}\Z")
@@ -37,21 +40,33 @@ def local_rank(env=None):
     return int(text) if text.isdigit() else 0
 
 
-def node_info(rank, options, family, env=None):
+def host_addresses(options, master_family):
+    """(the address this host is named by, [every address of it, IPv6 first]).
+
+    The interface's best address of each of options.families, or the explicit ones
+    (SRV6_BPF_ADDRESS: the user's word, complete; the interface is not read)."""
+    if options.address:
+        found = {netinfo.family_of(a): a for a in options.addresses
+                 if netinfo.family_of(a) in options.families}
+    else:
+        found = netinfo.backend_addresses(options.interface, options.families)
+    named = found.get(master_family) or next(iter(found.values()))
+    ordered = [found[f] for f in netinfo.FAMILY_ORDER if f in found]
+    return named, ordered
+
+
+def node_info(rank, options, master_family, env=None):
     """What this process tells the others: a dict of plain values (picklable, JSON-able).
     A failure to find the address is reported in 'error' rather than raised, so that this
     rank still takes part in the collective that follows."""
     info = {"rank": rank, "local_rank": local_rank(env), "hostname": None, "address": None,
-            "error": None}
+            "addresses": [], "error": None}
     try:
         info["hostname"] = local_host_name(rank, env)
         if not _NAME.match(info["hostname"]):
             raise ValueError("host name %r is not valid: use 1-63 letters, digits, '.', '-' "
                              "or '_' (set HOSTNAME)" % info["hostname"])
-        if options.address:
-            info["address"] = netinfo.normalize_address(options.address, family)
-        else:
-            info["address"] = netinfo.backend_address(options.interface, family)
+        info["address"], info["addresses"] = host_addresses(options, master_family)
     except (netinfo.NetInfoError, ValueError, OSError) as exc:
         info["error"] = str(exc)
     return info
@@ -68,14 +83,14 @@ def group_hosts(nodes):
     hosts, programmers = [], {}
     for address, members in by_address.items():
         first = members[0]
-        hosts.append(Host(first["hostname"], first["rank"], address))
+        hosts.append(Host(first["hostname"], first["rank"], address, list(first["addresses"])))
         programmers[address] = min(members, key=lambda n: (n["local_rank"], n["rank"]))["rank"]
     hosts.sort(key=lambda h: h.rank)
     return hosts, programmers
 
 
 def hosts_file_text(hosts):
-    """The loader's --hosts-file: one 'name rank address' a line, in rank order."""
-    lines = ["# srv6-bpf job membership: name rank address"]
-    lines += ["%s %d %s" % (h.name, h.rank, h.address) for h in hosts]
+    """The loader's --hosts-file: one 'name rank address...' a line, in rank order."""
+    lines = ["# srv6-bpf job membership: name rank address..."]
+    lines += [" ".join([h.name, str(h.rank)] + h.addresses) for h in hosts]
     return "\n".join(lines) + "\n"

@@ -1,8 +1,9 @@
 """Addresses of this host's interfaces, read over rtnetlink (standard library only).
 
-The plugin's rule decides the family: an IPv6 MASTER_ADDR (it contains ':') means the job
-talks IPv6, any other MASTER_ADDR IPv4, none IPv6; the C loader applies the same rule. An
-address given explicitly (SRV6_BPF_ADDRESS) brings its own family.
+A host is a peer under every address it has on the backend interface, one a family (IPv6
+and IPv4 by default): gloo announces the interface's first address, which may be of either
+family whatever MASTER_ADDR's is. MASTER_ADDR's family (the plugin's rule: IPv6 if it
+contains ':', or if there is none) only picks the address a host is named by in the logs.
 """
 
 import ipaddress
@@ -39,10 +40,13 @@ class NetInfoError(Exception):
 
 
 def family_for_master(master_addr):
-    """AF_INET6 for an IPv6 (or no) MASTER_ADDR, AF_INET for any other, as the loader decides."""
+    """AF_INET6 for an IPv6 (or no) MASTER_ADDR, AF_INET for any other (the plugin's rule)."""
     if master_addr and ":" not in master_addr:
         return socket.AF_INET
     return socket.AF_INET6
+
+
+FAMILY_ORDER = (socket.AF_INET6, socket.AF_INET)  # a host's addresses: IPv6 first
 
 
 def family_of(address):
@@ -146,14 +150,17 @@ def interface_addresses(ifname, family):
     return [addr for _rank, addr in sorted(found)]
 
 
-def backend_address(ifname, family):
-    """The address other ranks reach this host at on ifname."""
-    addrs = interface_addresses(ifname, family)
-    if not addrs:
-        raise NetInfoError("interface %s has no usable %s address (the family follows "
-                           "MASTER_ADDR; set SRV6_BPF_ADDRESS to choose one)"
-                           % (ifname, family_name(family)))
-    return addrs[0]
+def backend_addresses(ifname, families):
+    """{family: best address} of ifname, for each of families it has an address of."""
+    out = {}
+    for family in families:
+        addrs = interface_addresses(ifname, family)
+        if addrs:
+            out[family] = addrs[0]
+    if not out:
+        raise NetInfoError("interface %s has no usable %s address (set SRV6_BPF_ADDRESS to "
+                           "choose one)" % (ifname, " or ".join(family_name(f) for f in families)))
+    return out
 
 
 def normalize_address(text, family=None):

@@ -131,6 +131,14 @@ def run_ranks(size, target, backend="gloo"):
     return results, world
 
 
+def lo_addresses():
+    """Every address a host on lo has, as the package finds them (IPv6 first)."""
+    from srv6_bpf import netinfo
+
+    found = netinfo.backend_addresses("lo", netinfo.FAMILY_ORDER)
+    return [found[f] for f in netinfo.FAMILY_ORDER if f in found]
+
+
 def free_port(family=socket.AF_INET):
     host = "::1" if family == socket.AF_INET6 else "127.0.0.1"
     with socket.socket(family, socket.SOCK_STREAM) as s:

@@ -1,3 +1,4 @@
+import socket
 import unittest
 
 import support  # noqa: F401
@@ -11,7 +12,18 @@ class OptionsTest(unittest.TestCase):
         self.assertEqual(o.source, "topology")
         self.assertFalse(o.strict)
         self.assertFalse(o.dry_run)
-        self.assertEqual(o.sync_flags(), ["--source", "topology"])
+        self.assertEqual(o.family, "both")
+        self.assertEqual(o.families, (socket.AF_INET6, socket.AF_INET))
+        self.assertEqual(o.sync_flags(), ["--source", "topology", "--family", "both"])
+
+    def test_family(self):
+        o = Options(env={"SRV6_BPF_FAMILY": "4"})
+        self.assertEqual((o.family, o.families), ("4", (socket.AF_INET,)))
+        self.assertEqual(o.sync_flags()[2:4], ["--family", "4"])
+        self.assertEqual(o.to_env()["SRV6_BPF_FAMILY"], "4")
+        o = Options(env={"SRV6_BPF_FAMILY": "4"}, family="6")
+        self.assertEqual(o.families, (socket.AF_INET6,), "the keyword wins")
+        self.assertNotIn("SRV6_BPF_FAMILY", Options(env={}).to_env())
 
     def test_env_then_keywords(self):
         env = {"BACKEND_INTERFACE": "eth9", "SRV6_BPF_SOURCE": "jalapeno-best-paths",
@@ -29,18 +41,23 @@ class OptionsTest(unittest.TestCase):
                     dest_function="e006", source="jalapeno-best-paths", paths=3, dry_run=True,
                     sync_args=["--retries", "0"])
         self.assertEqual(o.sync_flags(), [
-            "--source", "jalapeno-best-paths", "--endpoint", "http://127.0.0.1:1/api/v1",
+            "--source", "jalapeno-best-paths", "--family", "both", "--endpoint", "http://127.0.0.1:1/api/v1",
             "--collection", "fabric_graph", "--dest-function", "e006", "--paths", "3",
             "--dry-run", "--retries", "0"])
         o = Options(env={}, topology_file="/tmp/t.json")
-        self.assertEqual(o.sync_flags(), ["--source", "topology", "--topology-file", "/tmp/t.json"])
+        self.assertEqual(o.sync_flags(), ["--source", "topology", "--family", "both",
+                                          "--topology-file", "/tmp/t.json"])
 
     def test_invalid(self):
         for kwargs, text in (({"source": "ecmp"}, "use one of"), ({"paths": 9}, "1-8"),
                              ({"paths": "x"}, "1-8"), ({"address": "host00"}, "not an IP"),
                              ({"timeout": 0}, "seconds"), ({"strict": "maybe"}, "give 1 or 0"),
                              ({"source": "jalapeno-load", "topology_file": "t.json"},
-                              "topology file")):
+                              "topology file"), ({"family": "ipv6"}, "use one of both, 6, 4"),
+                             ({"family": "6", "address": "192.0.2.1"},
+                              "192.0.2.1 is not of family 6"),
+                             ({"address": "192.0.2.1,192.0.2.2"}, "one address a family"),
+                             ({"address": "2001:db8::1,"}, "not an IP address")):
             with self.assertRaises(ValueError) as cm:
                 Options(env={}, **kwargs)
             self.assertIn(text, str(cm.exception), kwargs)

@@ -2,10 +2,11 @@
 what every rank concludes."""
 
 import logging
+import socket
 import unittest
 
 import support
-from srv6_bpf import distributed
+from srv6_bpf import distributed, netinfo
 from srv6_bpf.config import Options
 
 
@@ -57,7 +58,8 @@ class Flow(unittest.TestCase):
 
     def test_one_programmer_per_host_and_same_membership_everywhere(self):
         results, _ = self.run_job(self.two_hosts_two_workers())
-        expected = [("node0", 0, "2001:db8::1"), ("node1", 2, "2001:db8::2")]
+        expected = [("node0", 0, "2001:db8::1", ["2001:db8::1"]),
+                    ("node1", 2, "2001:db8::2", ["2001:db8::2"])]
         for r in results:
             self.assertTrue(r.ok, r.message)
             self.assertEqual([tuple(h) for h in r.hosts], expected)
@@ -65,7 +67,7 @@ class Flow(unittest.TestCase):
         loads, syncs = self.fake.calls("load"), self.fake.calls("sync")
         self.assertEqual(sorted(c["env"]["HOSTNAME"] for c in loads), ["node0", "node1"])
         self.assertEqual(sorted(c["env"]["HOSTNAME"] for c in syncs), ["node0", "node1"])
-        text = ("# srv6-bpf job membership: name rank address\n"
+        text = ("# srv6-bpf job membership: name rank address...\n"
                 "node0 0 2001:db8::1\nnode1 2 2001:db8::2\n")
         self.assertEqual([c["hosts"] for c in syncs], [text, text])
         for c in loads + syncs:
@@ -127,8 +129,13 @@ class Flow(unittest.TestCase):
             self.assertFalse(r.ok)
             self.assertIn("is not an executable srv6-bpf", r.message)
 
-    def test_addresses_from_the_interface_by_master_family(self):
-        for master, address in (("127.0.0.1", "127.0.0.1"), ("::1", "::1")):
+    def test_addresses_from_the_interface_named_by_master_family(self):
+        # Every address of the interface is the host's; MASTER_ADDR's family names it.
+        lo = netinfo.backend_addresses("lo", (socket.AF_INET6, socket.AF_INET))
+        every = [lo[f] for f in netinfo.FAMILY_ORDER if f in lo]
+        for master, address in (("127.0.0.1", "127.0.0.1"), ("::1", lo.get(socket.AF_INET6))):
+            if address is None:
+                continue
             with self.subTest(master=master):
                 self.fresh_fake()
                 envs = [{"MASTER_ADDR": master, "RANK": str(r), "BACKEND_INTERFACE": "lo",
@@ -136,8 +143,13 @@ class Flow(unittest.TestCase):
                         for r in range(2)]
                 results, _ = self.run_job(envs)
                 # Two processes on one address are one host, named after the lowest rank.
-                self.assertEqual([tuple(h) for h in results[0].hosts], [("host00", 0, address)])
+                self.assertEqual([tuple(h) for h in results[0].hosts],
+                                 [("host00", 0, address, every)])
                 self.assertEqual(len(self.fake.calls("sync")), 1)
+                self.assertEqual(self.fake.calls("sync")[0]["hosts"].splitlines()[1],
+                                 " ".join(["host00", "0"] + every))
+                argv = self.fake.calls("sync")[0]["argv"]
+                self.assertEqual(argv[argv.index("--family") + 1], "both")
                 self.assertEqual(self.fake.calls("sync")[0]["argv"][:3], ["sync", "dev", "lo"])
 
     def test_kernel_platform_and_dry_run_skip_load(self):

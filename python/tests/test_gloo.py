@@ -78,7 +78,8 @@ class GlooJob(unittest.TestCase):
         records, _ = self.run_ranks(envs)
         self.assertEqual(len(records), 4)
         self.check_training(records)
-        expected = [["nodeA", 0, "127.0.0.1"], ["nodeB", 2, "127.0.0.2"]]
+        expected = [["nodeA", 0, "127.0.0.1", ["127.0.0.1"]],
+                    ["nodeB", 2, "127.0.0.2", ["127.0.0.2"]]]
         for rec in records:
             self.assertIs(rec["returned"], True)
             self.assertEqual(rec["hosts"], expected)  # every rank, the same membership
@@ -86,7 +87,7 @@ class GlooJob(unittest.TestCase):
         syncs = self.fake.calls("sync")
         self.assertEqual(sorted(c["env"]["HOSTNAME"] for c in syncs), ["nodeA", "nodeB"])
         self.assertEqual(len(self.fake.calls("load")), 2)
-        text = ("# srv6-bpf job membership: name rank address\n"
+        text = ("# srv6-bpf job membership: name rank address...\n"
                 "nodeA 0 127.0.0.1\nnodeB 2 127.0.0.2\n")
         self.assertEqual([c["hosts"] for c in syncs], [text, text])
         # each host's loader ran in its LOCAL_RANK 0 process
@@ -106,8 +107,8 @@ class GlooJob(unittest.TestCase):
         self.check_training(records)
         for rec in records:
             self.assertIs(rec["returned"], True)
-            self.assertEqual(rec["hosts"], [["host00", 0, "2001:db8::1"],
-                                            ["host01", 1, "2001:db8::2"]])
+            self.assertEqual(rec["hosts"], [["host00", 0, "2001:db8::1", ["2001:db8::1"]],
+                                            ["host01", 1, "2001:db8::2", ["2001:db8::2"]]])
         self.assertIn("init tcp://[::1]:%s" % base["MASTER_PORT"], outputs[0])
         self.assertEqual({c["env"]["MASTER_ADDR"] for c in self.fake.calls("sync")}, {"::1"})
 
@@ -116,7 +117,7 @@ class GlooJob(unittest.TestCase):
         envs = [dict(base, RANK=str(r), WORLD_SIZE="2") for r in range(2)]
         records, _ = self.run_ranks(envs)
         for rec in records:
-            self.assertEqual(rec["hosts"], [["host00", 0, "::1"]])
+            self.assertEqual(rec["hosts"], [["host00", 0, "::1", support.lo_addresses()]])
         self.assertEqual(len(self.fake.calls("sync")), 1)
 
     def test_failure_returns_false_everywhere_and_training_goes_on(self):
@@ -172,8 +173,8 @@ class GlooJob(unittest.TestCase):
         self.check_training(records)
         syncs = self.fake.calls("sync")
         self.assertEqual(len(syncs), 1)  # two workers, one host: programmed once
-        self.assertEqual(syncs[0]["hosts"], "# srv6-bpf job membership: name rank address\n"
-                                            "solo 0 127.0.0.1\n")
+        self.assertEqual(syncs[0]["hosts"], "# srv6-bpf job membership: name rank address...\n"
+                                            "solo 0 %s\n" % " ".join(support.lo_addresses()))
         by_pid = {r["pid"]: r for r in records}
         self.assertEqual(by_pid[syncs[0]["ppid"]]["local_rank"], "0")
         self.assertTrue(all(rec["at"] > syncs[0]["end"] for rec in records))
@@ -214,7 +215,7 @@ class PluginInit(unittest.TestCase):
         self.assertTrue(lines[1].startswith("strict: torch.distributed initialisation failed"),
                         lines[1])
         self.assertEqual(lines[2], "initialised already: True [Host(name='one', rank=0, "
-                                   "address='127.0.0.1')]")
+                                   "address='127.0.0.1', addresses=%r)]" % support.lo_addresses())
         self.assertIn("torch.distributed initialisation failed", p.stderr)
         self.assertEqual(len(fake.calls("sync")), 1)
 

@@ -48,9 +48,9 @@ class Arguments(unittest.TestCase):
             "--endpoint", "http://127.0.0.1:8/api/v1", "--topology-file", "/t.json",
             "--collection", "c", "--dest-function", "e006", "--paths", "2", "--interface", "e",
             "--bpffs", "/b", "--loader", "/l", "--address", "2001:db8::7", "--dry-run",
-            "--timeout", "9", "--sync-arg=--retries", "--sync-arg=0", "--", "x"])
+            "--family", "6", "--timeout", "9", "--sync-arg=--retries", "--sync-arg=0", "--", "x"])
         self.assertEqual(opts.sync_flags(), [
-            "--source", "topology", "--topology-file", "/t.json", "--endpoint",
+            "--source", "topology", "--family", "6", "--topology-file", "/t.json", "--endpoint",
             "http://127.0.0.1:8/api/v1", "--collection", "c", "--dest-function", "e006",
             "--paths", "2", "--dry-run", "--retries", "0"])
         self.assertEqual((opts.interface, opts.bpffs, opts.loader, opts.address, opts.timeout),
@@ -133,7 +133,7 @@ class Running(unittest.TestCase):
         self.assertEqual([c["argv"][:3] for c in self.fake.calls()],
                          [["show", "dev", "eth5"], ["load", "eth5"], ["sync", "dev", "eth5"]])
         sync = self.fake.calls("sync")[0]
-        self.assertEqual(sync["hosts"], "# srv6-bpf job membership: name rank address\n"
+        self.assertEqual(sync["hosts"], "# srv6-bpf job membership: name rank address...\n"
                                         "solo 0 192.0.2.1\n")
         # the master address came from the script's init_method: IPv4 job
         self.assertEqual(sync["env"]["MASTER_ADDR"], "192.0.2.1")

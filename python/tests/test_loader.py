@@ -59,7 +59,7 @@ class Commands(unittest.TestCase):
                     api_endpoint="http://127.0.0.1:9/api/v1").sync(self.hosts, "b")
         call = self.fake.calls("sync")[0]
         self.assertEqual(call["argv"], ["sync", "dev", "net1", "--hosts-file", self.hosts,
-                                        "--source", "topology",
+                                        "--source", "topology", "--family", "both",
                                         "--endpoint", "http://127.0.0.1:9/api/v1"])
         self.assertEqual(call["hosts"], "a 0 2001:db8::1\nb 1 2001:db8::2\n")
         self.assertEqual(call["env"]["HOSTNAME"], "b")  # who the loader runs on

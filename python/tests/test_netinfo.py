@@ -47,12 +47,14 @@ class FamilyAndBrackets(unittest.TestCase):
 
 class Lookup(unittest.TestCase):
     def test_loopback_addresses(self):
-        self.assertEqual(netinfo.backend_address("lo", socket.AF_INET), "127.0.0.1")
+        self.assertEqual(netinfo.backend_addresses("lo", (socket.AF_INET,)),
+                         {socket.AF_INET: "127.0.0.1"})
         if os.path.exists("/proc/net/if_inet6"):
             with open("/proc/net/if_inet6") as f:
                 has_v6_lo = any(line.split()[-1] == "lo" for line in f)
             if has_v6_lo:
-                self.assertEqual(netinfo.backend_address("lo", socket.AF_INET6), "::1")
+                self.assertEqual(netinfo.backend_addresses("lo", (socket.AF_INET6, socket.AF_INET)),
+                                 {socket.AF_INET6: "::1", socket.AF_INET: "127.0.0.1"})
 
     def test_ipv6_matches_proc(self):
         # Every non-link-local IPv6 address the kernel lists in /proc is found, per interface.
@@ -71,7 +73,7 @@ class Lookup(unittest.TestCase):
 
     def test_missing_interface_says_what_to_set(self):
         with self.assertRaises(netinfo.NetInfoError) as cm:
-            netinfo.backend_address("nosuchdev0", socket.AF_INET6)
+            netinfo.backend_addresses("nosuchdev0", (socket.AF_INET6,))
         self.assertIn("BACKEND_INTERFACE", str(cm.exception))
 
     def test_no_address_of_the_family(self):
@@ -79,8 +81,12 @@ class Lookup(unittest.TestCase):
         for _idx, name in socket.if_nameindex():
             if not netinfo.interface_addresses(name, socket.AF_INET):
                 with self.assertRaises(netinfo.NetInfoError) as cm:
-                    netinfo.backend_address(name, socket.AF_INET)
+                    netinfo.backend_addresses(name, (socket.AF_INET,))
                 self.assertIn("no usable IPv4 address", str(cm.exception))
+                # Both families: the one it has is enough.
+                if netinfo.interface_addresses(name, socket.AF_INET6):
+                    both = netinfo.backend_addresses(name, (socket.AF_INET6, socket.AF_INET))
+                    self.assertEqual(list(both), [socket.AF_INET6])
                 return
         self.skipTest("every interface has an IPv4 address")
 
