@@ -77,20 +77,29 @@ def node_of_usid(topo):
 
 
 def read_routes(topo, routes_dir):
-    """{(src host, dst host): [[carrier, ...] per path]} from route show -j files."""
+    """{(src host, dst host): [[carrier, ...] per path]} from route show -j files. A host is a
+    peer under every address the topology gives it (IPv6 and IPv4), with the same paths."""
     by_addr = hosts_by_address(topo)
-    routes = {}
+    routes, addrs = {}, {}
     for name in sorted(os.listdir(routes_dir)):
         if not name.endswith(".json"):
             continue
         src = name[:-5]
         for peer in load(os.path.join(routes_dir, name)):
             dst = by_addr.get(str(ipaddress.ip_address(peer["peer"])), peer["peer"])
-            routes[(src, dst)] = [[str(ipaddress.ip_address(s)) for s in p["segs"]]
-                                  for p in peer["paths"]]
+            paths = [[str(ipaddress.ip_address(s)) for s in p["segs"]] for p in peer["paths"]]
+            if routes.setdefault((src, dst), paths) != paths:
+                raise SystemExit("%s -> %s: %s has paths %s, its other address %s"
+                                 % (src, dst, peer["peer"], paths, routes[(src, dst)]))
+            addrs.setdefault((src, dst), set()).add(str(ipaddress.ip_address(peer["peer"])))
             for p in peer["paths"]:
                 if p["weight"] != 1:
                     raise SystemExit("%s -> %s: weight %s, expected 1" % (src, dst, p["weight"]))
+    for (src, dst), got in addrs.items():
+        want = {a for a, h in by_addr.items() if h == dst}
+        if want and got != want:
+            raise SystemExit("%s -> %s: peers %s, expected every address of the host: %s"
+                             % (src, dst, sorted(got), sorted(want)))
     return routes
 
 

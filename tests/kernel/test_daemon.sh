@@ -64,7 +64,8 @@ step "the daemon syncs, becomes ready and serves metrics promtool accepts"
 run_daemon d1
 bg_ready d1 "event=sync" 30
 wait_for 50 0.2 "/readyz" nsx host00 curl -sf http://127.0.0.1:9536/readyz
-assert_eq "peers programmed" 7 "$(metric srv6_bpf_peers 'dev="eth0"')"
+assert_eq "peers programmed: 7 hosts, an IPv6 and an IPv4 address each" 14 \
+	"$(metric srv6_bpf_peers 'dev="eth0"')"
 assert_ge "syncs ok" 1 "$(metric srv6_bpf_syncs_total 'result="ok"')"
 nsx host00 curl -sf http://127.0.0.1:9536/metrics >"$KT_TMP/metrics.txt"
 promtool check metrics <"$KT_TMP/metrics.txt" || fail "promtool rejects the exposition"
@@ -142,7 +143,7 @@ assert_eq "routes kept after exit" "$after" "$(routes)"
 run_daemon d2
 bg_ready d2 "event=sync" 30
 grep -q 'event=adopt' "$KT_TMP/d2.err" || fail "the restarted daemon did not adopt the pins"
-assert_contains "the first sync changed nothing" "added=0 replaced=0 unchanged=7 removed=0" \
+assert_contains "the first sync changed nothing" "addresses=14 added=0 replaced=0 unchanged=14 removed=0" \
 	"$(grep 'event=sync' "$KT_TMP/d2.err" | head -1)"
 
 step "1,000 re-syncs in a row under traffic: no loss, no growth"

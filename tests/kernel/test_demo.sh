@@ -57,9 +57,12 @@ ok "$out"
 step "srv6-bpf run: every host programs its share of the plan ($(lab_program_via))"
 lab_program planned "$KT_TMP/pairs"
 for h in $(lab_nodes hosts); do
-	want=$(json_eval '"\n".join(sorted("%s %s" % (a[f["dst"]], ",".join(p["segs"]))
-		for a in [{x["vertex"]: x["ipv6"] for x in json.load(open("'"$LAB_DIR/lab.json"'"))["hosts"]}]
-		for f in j["flows"] if f["src"] == "hosts/'"$h"'" for p in f["paths"]))' "$KT_TMP/plan.json")
+	# Every address of a destination (IPv6 and IPv4) is a peer with the flow's paths.
+	want=$(json_eval '"\n".join(sorted("%s %s" % (ad, ",".join(p["segs"]))
+		for a in [{x["vertex"]: [x[k] for k in ("ipv6", "ipv4") if x.get(k)]
+			for x in json.load(open("'"$LAB_DIR/lab.json"'"))["hosts"]}]
+		for f in j["flows"] if f["src"] == "hosts/'"$h"'" for ad in a[f["dst"]]
+		for p in f["paths"]))' "$KT_TMP/plan.json")
 	got=$(lab_sb "$h" -j route show dev eth0 |
 		json_eval '"\n".join(sorted("%s %s" % (r["peer"], ",".join(p["segs"])) for r in j for p in r["paths"]))')
 	assert_eq "$h: programmed peers and SIDs" "$want" "$got"

@@ -9,6 +9,8 @@
 #   - ping between every pair of hosts works, and on the wire (captures on every
 #     spine) each pair's traffic crosses exactly the spine its path names, with
 #     the outer destination the carrier shifted to that spine;
+#   - every peer is programmed under its IPv6 and its IPv4 address, with the same
+#     paths, and IPv4 pings between every pair go encapsulated too;
 #   - --dry-run prints the same grammar `route -batch` reads and changes nothing.
 # shellcheck source=tests/lib/srv6lab.sh
 . "$(dirname "$0")/../lib/srv6lab.sh"
@@ -45,9 +47,13 @@ sync_on() {
 
 step "--dry-run needs no datapath and prints routes in the batch grammar"
 out=$(sync_on host00 sync dev eth0 --dry-run --concurrency 1)
-assert_eq "dry-run lines" 7 "$(grep -c ' dev eth0 segs ' <<<"$out")"
+assert_eq "dry-run lines: 7 peers, an IPv6 and an IPv4 address each" 14 \
+	"$(grep -c ' dev eth0 segs ' <<<"$out")"
 assert_contains "host01 shares host00's leaf: leaf00, host01, function" \
 	"2001:db8:1:1::2 dev eth0 segs fc00:0:2000:e001:e006:: weight 1  # hosts/host01" "$out"
+host01_v4=$(json_eval 'j["vertices"]["hosts/host01"]["ipv4_address"].split("/")[0]' "$FIXTURE")
+assert_contains "host01's IPv4 address: the same path" \
+	"$host01_v4 dev eth0 segs fc00:0:2000:e001:e006:: weight 1  # hosts/host01" "$out"
 assert_match "host05 via leaf00, a spine, leaf02" \
 	"2001:db8:1:5::2 dev eth0 segs fc00:0:2000:100[0-3]:2002:e005:e006:0 weight 1" "$out"
 for h in "${HOSTS[@]}"; do
@@ -60,13 +66,13 @@ nsx host00 "$SRV6_BPF" --bpffs "$BPFFS" unload eth0
 nsx host00 "$SRV6_BPF" --bpffs "$BPFFS" load eth0 >/dev/null
 fabric_host_decap "${HOSTS[@]}"
 curl -sf "$CTL/reset" >/dev/null
-ok "7 routes printed; loads reset on the server"
+ok "14 routes printed (7 peers, both families); loads reset on the server"
 
 step "every host syncs from the server, one after the other, one request at a time"
 for h in "${HOSTS[@]}"; do
 	out=$(sync_on "$h" sync dev eth0 --concurrency 1)
 	assert_eq "$h sync summary" \
-		"sync eth0: 7 peers from jalapeno-load: 7 added, 0 replaced, 0 unchanged, 0 removed" "$out"
+		"sync eth0: 7 peers (14 addresses) from jalapeno-load: 14 added, 0 replaced, 0 unchanged, 0 removed" "$out"
 done
 stats=$(curl -sf "$CTL/stats")
 assert_eq "load calls applied" 56 "$(json_eval 'j["load_applied"]' <<<"$stats")"
@@ -117,13 +123,42 @@ for h in "${HOSTS[@]}"; do
 done
 ok "56 pings answered; every echo and reply encapsulated on its API path"
 
+step "IPv4 between every pair: the peers' IPv4 addresses are steered on the same paths"
+declare -A ADDR4
+while read -r h a; do ADDR4[$h]=$a; done < <(json_eval '"\n".join(v["_key"] + " " +
+	v["ipv4_address"].split("/")[0] for k, v in sorted(j["vertices"].items())
+	if k.startswith("hosts/"))' "$FIXTURE")
+v4_packets() { # the packets counted on HOST's IPv4 peers' paths
+	nsx "$1" "$SRV6_BPF" --bpffs "$BPFFS" -j route show dev eth0 |
+		json_eval 'sum(p["packets"] for x in j if "." in x["peer"] for p in x["paths"])'
+}
+declare -A V4_BEFORE
+for h in "${HOSTS[@]}"; do V4_BEFORE[$h]=$(v4_packets "$h"); done
+pids=() pairs=()
+for a in "${HOSTS[@]}"; do
+	for b in "${HOSTS[@]}"; do
+		[[ $a == "$b" ]] && continue
+		nsx "$a" ping -4 -n -q -c 2 -i 0.2 -W 3 "${ADDR4[$b]}" >/dev/null &
+		pids+=($!) pairs+=("$a -> $b (${ADDR4[$b]})")
+	done
+done
+for i in "${!pids[@]}"; do
+	wait "${pids[i]}" || fail "ping ${pairs[i]}: no answer"
+done
+for h in "${HOSTS[@]}"; do
+	# 7 peers x 2 echoes out, 7 x 2 replies to the others' echoes: 28.
+	assert_ge "$h packets counted on its IPv4 peers' paths" 28 $(($(v4_packets "$h") - V4_BEFORE[$h]))
+done
+ok "56 IPv4 pings answered, each echo and reply counted on an IPv4 peer's path"
+
 step "--source topology: one GET of the topology, the planner's paths, no load added"
 curl -sf "$CTL/reset" >/dev/null
 printf '%s\n' "${HOSTS[@]}" | awk '{print $1, NR - 1}' >"$KT_TMP/hosts"
 for h in "${HOSTS[@]}"; do
 	out=$(sync_on "$h" -j sync dev eth0 --source topology --pattern ring --hosts-file "$KT_TMP/hosts")
-	assert_eq "$h: a ring plan programs one peer, removes the six others" \
-		'[1, 1, 6]' "$(json_eval '[j["peers"], j["replaced"] + j["unchanged"], j["removed"]]' <<<"$out")"
+	assert_eq "$h: a ring plan programs one peer (two addresses), removes the six others" \
+		'[1, 2, 2, 12]' "$(json_eval '[j["peers"], j["addresses"], j["replaced"] + j["unchanged"],
+			j["removed"]]' <<<"$out")"
 done
 stats=$(curl -sf "$CTL/stats")
 assert_eq "topology requests (one per host)" 8 "$(json_eval 'j["requests"].get("topology", 0)' <<<"$stats")"
@@ -133,9 +168,12 @@ assert_eq "load calls (none)" 0 "$(json_eval 'j["load_applied"]' <<<"$stats")"
 for h in "${HOSTS[@]}"; do
 	want=$(json_eval "[p['segs'] for f in j['flows'] if f['src'] == 'hosts/$h' for p in f['paths']]" \
 		"$KT_TMP/plan.json")
-	got=$(nsx "$h" "$SRV6_BPF" --bpffs "$BPFFS" -j route show dev eth0 |
-		json_eval '[q["segs"] for p in j for q in p["paths"]]')
-	assert_eq "$h programs exactly its flows' planned paths" "$want" "$got"
+	nsx "$h" "$SRV6_BPF" --bpffs "$BPFFS" -j route show dev eth0 >"$KT_TMP/ring-$h.json"
+	for fam in ":" "."; do # the IPv6, then the IPv4 address of its one peer
+		got=$(json_eval '[q["segs"] for p in j if "'"$fam"'" in p["peer"] for q in p["paths"]]' \
+			"$KT_TMP/ring-$h.json")
+		assert_eq "$h programs exactly its flows' planned paths ('$fam' address)" "$want" "$got"
+	done
 done
 assert_eq "the ring plan is collision-free" 1 \
 	"$(json_eval 'j["summary"]["max_load"]' "$KT_TMP/plan.json")"

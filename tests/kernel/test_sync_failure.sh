@@ -46,10 +46,12 @@ ok "server on 127.0.0.1:$api_PORT"
 # syncx ARGS...: sync in host00 with the plugin's environment (and -j when
 # SYNC_JSON is set); stdout and stderr go to $KT_TMP/sync.out and sync.err, the
 # exit status is returned.
+# IPv6 peers only (SRV6_BPF_FAMILY=6): the failures are the point here; both
+# families are test_sync's and test_daemon's.
 syncx() {
 	local rc=0
 	nsx host00 env HOSTS="${JOB_HOSTS:-$ALL_HOSTS}" HOSTNAME=host00 DEST_FUNCTION=e006 \
-		MASTER_ADDR=2001:db8:1::2 JALAPENO_API_ENDPOINT="$API" \
+		MASTER_ADDR=2001:db8:1::2 JALAPENO_API_ENDPOINT="$API" SRV6_BPF_FAMILY=6 \
 		"$SRV6_BPF" --bpffs "$BPFFS" ${SYNC_JSON:+-j} sync dev eth0 "$@" \
 		>"$KT_TMP/sync.out" 2>"$KT_TMP/sync.err" || rc=$?
 	return "$rc"
@@ -81,7 +83,7 @@ sync_fails() {
 
 step "a first sync programs 7 peers with up to 4 equal paths; a second changes nothing"
 syncx --source jalapeno-best-paths || fail "first sync: $(cat "$KT_TMP/sync.err")"
-assert_eq "first sync" "sync eth0: 7 peers from jalapeno-best-paths: 7 added, 0 replaced, 0 unchanged, 0 removed" \
+assert_eq "first sync" "sync eth0: 7 peers (7 addresses) from jalapeno-best-paths: 7 added, 0 replaced, 0 unchanged, 0 removed" \
 	"$(cat "$KT_TMP/sync.out")"
 BASELINE=$(state)
 assert_eq "peers" 7 "$(sb -j route show dev eth0 | json_eval 'len(j)')"
@@ -93,11 +95,11 @@ for peer in $(sb -j route show dev eth0 | json_eval '" ".join(p["peer"] for p in
 	assert_match "MTU route of $peer" "proto 206 .*mtu [0-9]+" "$(nip host00 -6 route get "$peer")"
 done
 syncx --source jalapeno-best-paths || fail "second sync: $(cat "$KT_TMP/sync.err")"
-assert_eq "second sync" "sync eth0: 7 peers from jalapeno-best-paths: 0 added, 0 replaced, 7 unchanged, 0 removed" \
+assert_eq "second sync" "sync eth0: 7 peers (7 addresses) from jalapeno-best-paths: 0 added, 0 replaced, 7 unchanged, 0 removed" \
 	"$(cat "$KT_TMP/sync.out")"
 assert_eq "state after an identical sync" "$BASELINE" "$(state)"
 SYNC_JSON=1 syncx --source jalapeno-best-paths || fail "sync -j: $(cat "$KT_TMP/sync.err")"
-assert_eq "sync -j" '{"added": 0, "dev": "eth0", "peers": 7, "removed": 0, "replaced": 0, "source": "jalapeno-best-paths", "unchanged": 7}' \
+assert_eq "sync -j" '{"added": 0, "addresses": 7, "dev": "eth0", "peers": 7, "removed": 0, "replaced": 0, "source": "jalapeno-best-paths", "unchanged": 7}' \
 	"$(json_eval 'j' "$KT_TMP/sync.out")"
 ok "7 peers, 28 paths; the repeats left all 7 unchanged"
 
@@ -177,13 +179,13 @@ sync_fails "https without the CA" "peer hosts/host0[1-7]: GET https://.*: SSL ce
 step "peers that leave the job are removed, changed ones replaced"
 JOB_HOSTS=host00,host01,host05 syncx --source jalapeno-best-paths ||
 	fail "smaller job: $(cat "$KT_TMP/sync.err")"
-assert_eq "smaller job" "sync eth0: 2 peers from jalapeno-best-paths: 0 added, 0 replaced, 2 unchanged, 5 removed" \
+assert_eq "smaller job" "sync eth0: 2 peers (2 addresses) from jalapeno-best-paths: 0 added, 0 replaced, 2 unchanged, 5 removed" \
 	"$(cat "$KT_TMP/sync.out")"
 assert_eq "peers left" "2001:db8:1:1::2 2001:db8:1:5::2" \
 	"$(sb -j route show dev eth0 | json_eval '" ".join(sorted(p["peer"] for p in j))')"
 assert_eq "host routes left" 2 "$(nip host00 -6 route show proto 206 | wc -l)"
 JOB_HOSTS=host00,host01,host05 syncx || fail "load source: $(cat "$KT_TMP/sync.err")"
 assert_eq "one path each instead of 4 to host05" \
-	"sync eth0: 2 peers from jalapeno-load: 0 added, 1 replaced, 1 unchanged, 0 removed" \
+	"sync eth0: 2 peers (2 addresses) from jalapeno-load: 0 added, 1 replaced, 1 unchanged, 0 removed" \
 	"$(cat "$KT_TMP/sync.out")"
 ok "5 removed, then host05 replaced (4 paths -> 1), host01 unchanged (one path either way)"
