@@ -27,7 +27,7 @@ const char usage_plan[] =
 	"  --topology-file FILE  Jalapeño topology JSON (GET /graphs/{collection}/topology):\n"
 	"                        links with \"status\":\"down\" are not used, \"capacity\"\n"
 	"                        (default 1) scales a link's load\n"
-	"  --hosts-file FILE     the job, \"name [rank] [address]\" a line (else env HOSTS,\n"
+	"  --hosts-file FILE     the job, \"name [rank] [address...]\" a line (else env HOSTS,\n"
 	"                        a comma list, rank = position); hosts are hosts/NAME\n"
 	"  --pattern P           all-to-all (default: every ordered pair) or ring (rank i\n"
 	"                        to rank i+1, as ring all-reduce)\n"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Print the bash (tests/lib/netns.sh calls) that builds a topology JSON as namespaces.
 
-  netns_fabric.py TOPOLOGY.json [--dt6 FUNC] [--dx4 FUNC] [--router kernel|bpf]
+  netns_fabric.py TOPOLOGY.json [--dt6 FUNC | --dt46 FUNC] [--dx4 FUNC] [--router kernel|bpf]
 
 Standard library only. Every vertex becomes a namespace named by its _key
 (host00, leaf00, spine01; netns.sh adds the run's prefix); every pair of edges
@@ -16,10 +16,11 @@ router. Routers get, on the link to vertex X, an interface named X, addresses
     kernel's seg6local; --router bpf, srv6-bpf's End SIDs on every interface
     (tests/lib/srv6lab.sh's lab_router_end, which needs $BPFFS mounted);
   - a route to each neighbour's locator /48 via that neighbour.
-Hosts decapsulate LOCATOR:FUNC::/64 with End.DT6 (table 255) for --dt6 FUNC and
-End.DX4 (to their own IPv4 address) for --dx4 FUNC: with --router kernel as
+Hosts decapsulate LOCATOR:FUNC::/64 with End.DT6 (table 255) for --dt6 FUNC,
+End.DT46 (either inner family; --router bpf only: the kernel's needs a VRF) for
+--dt46 FUNC and End.DX4 (to their own IPv4 address) for --dx4 FUNC: with --router kernel as
 kernel seg6local routes; with --router bpf the SIDs are listed in the bash
-array FABRIC_HOST_SIDS ("HOST SID/64 decap6|decap4" entries) for
+array FABRIC_HOST_SIDS ("HOST SID/64 decap6|decap|decap4" entries) for
 tests/lib/srv6lab.sh's fabric_host_decap, which programs them once srv6-bpf is
 loaded on a host.
 The output is meant for `eval` in a test that sourced tests/lib/srv6lab.sh; each
@@ -46,10 +47,13 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("topology")
     ap.add_argument("--dt6", help="function ID for End.DT6 on hosts, e.g. e006")
+    ap.add_argument("--dt46", help="function ID for End.DT46 on hosts (--router bpf), e.g. e006")
     ap.add_argument("--dx4", help="function ID for End.DX4 on hosts, e.g. e004")
     ap.add_argument("--router", choices=["kernel", "bpf"], default="kernel",
                     help="who runs the routers' End: the kernel's seg6local or srv6-bpf")
     a = ap.parse_args()
+    if a.dt46 and (a.dt6 or a.router != "bpf"):
+        ap.error("--dt46 goes with --router bpf (the kernel's End.DT46 needs a VRF), without --dt6")
     with open(a.topology, encoding="utf-8") as f:
         topo = json.load(f)
     vertices = topo["vertices"]
@@ -109,6 +113,11 @@ def main():
             if a.dt6:
                 sids.append(("%s/64" % ipaddress.ip_address(base | int(a.dt6, 16) << 64), "decap6",
                              "encap seg6local action End.DT6 table 255"))
+            if a.dt46:
+                sids.append(("%s/64" % ipaddress.ip_address(base | int(a.dt46, 16) << 64), "decap",
+                             None))
+                out.append("nsx %s sysctl -qw net.ipv4.conf.all.rp_filter=0 "
+                           "net.ipv4.conf.eth0.rp_filter=0" % key[vid])
             if a.dx4 and vertices[vid].get("ipv4_address"):
                 sids.append(("%s/64" % ipaddress.ip_address(base | int(a.dx4, 16) << 64), "decap4",
                              "encap seg6local action End.DX4 nh4 %s" % vertices[vid]["ipv4_address"]))
