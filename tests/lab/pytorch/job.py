@@ -17,6 +17,18 @@ each started together after a barrier and timed, then one ring of send/recv of
 sizes differ so that every flow's bytes tell it apart on the links). Every result is
 checked element by element.
 
+Under torchrun (several processes a host: RANK, LOCAL_RANK, LOCAL_WORLD_SIZE and
+GROUP_RANK from torchrun) the same, each process with its own rank. JOB_LOG=1: the
+process writes its own output (stdout and stderr) to JOB_DIR/rankN.log, as the
+harness does for a rank it starts itself (torchrun's workers share its output).
+
+rankN.json records what the harness checks: returned (or raised), the job's hosts, and
+with the plugin programmed_here (this process ran the loader for its host), the
+socket interfaces torch saw (GLOO_SOCKET_IFNAME, NCCL_SOCKET_IFNAME after
+init_process_group), local_rank, and rank_hosts (every rank's HOSTNAME, rank order).
+JOB_PEERS_AT_RETURN=1: also peers_at_return, the peers srv6-bpf had on
+BACKEND_INTERFACE the moment init_process_group returned (SRV6_BPF -j route show).
+
 JOB_DIR: where rank N writes rankN.json. With JOB_PAUSE=1 the job pauses twice so
 that the harness can read counters while no job traffic flows: rank 0 creates
 JOB_DIR/ready and waits for JOB_DIR/go before the job, creates JOB_DIR/done and waits
@@ -25,6 +37,7 @@ for JOB_DIR/finish after it (the other ranks wait in a barrier).
 
 import json
 import os
+import subprocess
 import sys
 import time
 
@@ -33,7 +46,14 @@ import torch.distributed as dist
 
 env = os.environ
 out_dir = env["JOB_DIR"]
-record = {"rank": int(env.get("RANK", "0")), "host": env.get("HOSTNAME")}
+record = {"rank": int(env.get("RANK", "0")), "host": env.get("HOSTNAME"),
+          "local_rank": int(env.get("LOCAL_RANK", "0"))}
+if env.get("JOB_LOG") == "1":
+    log_fd = os.open(os.path.join(out_dir, "rank%d.log" % record["rank"]),
+                     os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    for fd in (1, 2):
+        os.dup2(log_fd, fd)
+    os.close(log_fd)
 
 
 def write():
@@ -75,7 +95,13 @@ if env.get("JOB_MODE") == "plugin":
         record["raised"] = "SRv6Error: %s" % exc
         write()
         sys.exit(3)
+    if env.get("JOB_PEERS_AT_RETURN") == "1":
+        shown = subprocess.run([env["SRV6_BPF"], "--bpffs", env["SRV6_BPF_BPFFS"], "-j", "route",
+                                "show", "dev", env["BACKEND_INTERFACE"]],
+                               stdout=subprocess.PIPE, text=True, check=True)
+        record["peers_at_return"] = sorted(r["peer"] for r in json.loads(shown.stdout))
     record["hosts"] = [list(h) for h in plugin.hosts]
+    record["programmed_here"] = bool(plugin.result and plugin.result.programmed_here)
 else:
     master = env["MASTER_ADDR"].strip("[]")
     dist.init_process_group("gloo", init_method="tcp://%s:%s" % (
@@ -84,6 +110,10 @@ else:
     record["returned"] = None
 
 rank, world = dist.get_rank(), dist.get_world_size()
+record["socket_ifname"] = {v: env.get(v) for v in ("GLOO_SOCKET_IFNAME", "NCCL_SOCKET_IFNAME")}
+rank_hosts = [None] * world
+dist.all_gather_object(rank_hosts, record["host"])
+record["rank_hosts"] = rank_hosts
 if record.get("returned") is False:
     # The documented behaviour: training may go on, unsteered.
     t = torch.full((8,), float(rank + 1))
