@@ -8,27 +8,43 @@
 #                              ...), so that every hop of a rank ring crosses the fabric
 #   job_placement_random SEED  the lab's hosts in a random order (Python's
 #                              random.Random(SEED).shuffle), one a line
-#   job_start DIR MODE [VAR=VALUE...]
+#   job_start [OPTIONS] DIR MODE [VAR=VALUE...]
 #                              start one rank in every host of JOB_HOSTS (an array in
 #                              rank order; empty: job_placement); MODE plugin or plain
 #                              (job.py); output and rankN.json in DIR. The environment
 #                              is the plugin's, as a user sets it (JALAPENO_API_ENDPOINT:
 #                              JOB_API_ENDPOINT, else the lab's test server); VAR=VALUE
-#                              adds to it or overrides it
+#                              adds to it or overrides it. OPTIONS:
+#                                --master ipv4|ipv6  MASTER_ADDR: the first host's
+#                                                    address of that family (default ipv4)
+#                                --no-socket-ifname  GLOO_SOCKET_IFNAME and
+#                                                    NCCL_SOCKET_IFNAME unset (default:
+#                                                    GLOO_SOCKET_IFNAME=eth0)
+#                                --torchrun N        N processes a host, started by real
+#                                                    torchrun (python3 -m
+#                                                    torch.distributed.run, static
+#                                                    rendezvous at MASTER_ADDR, node rank
+#                                                    the host's index): ranks are
+#                                                    host index x N + LOCAL_RANK; each
+#                                                    writes DIR/rankR.log (JOB_LOG=1),
+#                                                    torchrun itself DIR/nodeI.log (its
+#                                                    own files in DIR/torchrunI)
 #   job_wait DIR               wait for every rank (at most JOB_TIMEOUT s, default 300;
 #                              once a rank failed, at most 10 s more: the others would
 #                              wait for it in a collective) and set JOB_STATUS to the
-#                              ranks' exit statuses, "0 0 0 0" when all passed. Not in
+#                              ranks' exit statuses, "0 0 0 0" when all passed (with
+#                              --torchrun: one status a host, torchrun's). Not in
 #                              $(...): the ranks are this shell's children
 #   job_paused DIR BEFORE AFTER
 #                              for a job started with JOB_PAUSE=1: counter snapshots
 #                              (counters.py) while the job waits before and after its
 #                              collectives
-#   job_log DIR                every rank's output, prefixed with its rank
+#   job_log DIR                every rank's output, prefixed with its rank (and
+#                              torchrun's, prefixed with its node)
 #
-# The job talks IPv4: gloo announces the first address of GLOO_SOCKET_IFNAME, which on
-# the lab's hosts is their IPv4 address, so MASTER_ADDR is rank 0's IPv4 address and
-# the plugin programs the peers' IPv4 addresses (IPv4 inside SRv6).
+# By default the job talks IPv4: gloo announces the first address of GLOO_SOCKET_IFNAME,
+# which on the lab's hosts is their IPv4 address, so MASTER_ADDR is rank 0's IPv4 address
+# and the plugin programs the peers' IPv4 addresses (IPv4 inside SRv6).
 
 JOB_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 JOB_PYTHON=${JOB_PYTHON:-/usr/bin/python3}  # Debian's: it has python3-torch
@@ -49,33 +65,65 @@ job_placement_random() {
 		for n in names)' "$LAB_DIR/lab.json"
 }
 
-# job_ipv4 HOST: the host's IPv4 address (lab.json).
+# job_ipv4 HOST, job_ipv6 HOST: the host's IPv4 or IPv6 address (lab.json).
 job_ipv4() {
 	json_eval 'next(h["ipv4"] for h in j["hosts"] if h["name"] == "'"$1"'")' "$LAB_DIR/lab.json"
 }
 
+job_ipv6() {
+	json_eval 'next(h["ipv6"] for h in j["hosts"] if h["name"] == "'"$1"'")' "$LAB_DIR/lab.json"
+}
+
 job_start() {
-	local dir=$1 mode=$2 hosts master api r
+	local family=ipv4 nproc=0 ifname=(GLOO_SOCKET_IFNAME=eth0) unset=()
+	while (($#)); do
+		case $1 in
+		--master) family=$2; shift 2 ;;
+		--no-socket-ifname) ifname=() unset=(-u GLOO_SOCKET_IFNAME -u NCCL_SOCKET_IFNAME); shift ;;
+		--torchrun) nproc=$2; shift 2 ;;
+		*) break ;;
+		esac
+	done
+	[[ $family == ipv4 || $family == ipv6 ]] || fail "job_start: --master ipv4|ipv6, not '$family'"
+	local dir=$1 mode=$2 hosts master api r log
+	local -a renv prog
 	shift 2
 	mkdir -p "$dir"
-	rm -f "$dir"/rank*.json "$dir"/rank*.log "$dir"/ready "$dir"/go "$dir"/done "$dir"/finish
+	rm -f "$dir"/rank*.json "$dir"/rank*.log "$dir"/node*.log "$dir"/ready "$dir"/go \
+		"$dir"/done "$dir"/finish
 	if ((${#JOB_HOSTS[@]})); then
 		hosts=("${JOB_HOSTS[@]}")
 	else
 		mapfile -t hosts < <(job_placement)
 	fi
-	master=$(job_ipv4 "${hosts[0]}")
+	master=$(job_"$family" "${hosts[0]}")
 	api=${JOB_API_ENDPOINT:-}
 	if [[ -z $api && -s $LAB_DIR/server.port ]]; then
 		api=http://127.0.0.1:$(cat "$LAB_DIR/server.port")/api/v1
 	fi
 	JOB_PIDS=()
 	for r in "${!hosts[@]}"; do
-		ip netns exec "$(ns "${hosts[r]}")" env \
+		if ((nproc)); then
+			# torchrun gives each process RANK, WORLD_SIZE, MASTER_ADDR/PORT, LOCAL_RANK,
+			# ... Debian's torch 1.13 under Python 3.11 cannot start workers with the
+			# default --redirects 0 --tee 0: Std.from_str finds no member for 0 nor 3
+			# (3.11 iterates a flag's single-bit members only), so stderr is teed, the
+			# one setting that parses and leaves the output where it was (its files in
+			# DIR/torchrunI).
+			renv=(JOB_LOG=1) log=$dir/node$r.log
+			prog=("$JOB_PYTHON" -m torch.distributed.run --nnodes "${#hosts[@]}"
+				--nproc_per_node "$nproc" --node_rank "$r" --master_addr "$master"
+				--master_port "$JOB_MASTER_PORT" --redirects 2 --tee 2
+				--log_dir "$dir/torchrun$r" "$JOB_HOME/job.py")
+		else
+			renv=(RANK="$r" WORLD_SIZE="${#hosts[@]}" MASTER_ADDR="$master"
+				MASTER_PORT="$JOB_MASTER_PORT") log=$dir/rank$r.log
+			prog=("$JOB_PYTHON" "$JOB_HOME/job.py")
+		fi
+		ip netns exec "$(ns "${hosts[r]}")" env "${unset[@]}" \
 			PYTHONPATH="$LAB_ROOT/python" \
-			RANK="$r" WORLD_SIZE="${#hosts[@]}" \
-			MASTER_ADDR="$master" MASTER_PORT="$JOB_MASTER_PORT" \
-			BACKEND_INTERFACE=eth0 GLOO_SOCKET_IFNAME=eth0 \
+			"${renv[@]}" \
+			BACKEND_INTERFACE=eth0 "${ifname[@]}" \
 			HOSTNAME_PREFIX=host HOSTNAME="${hosts[r]}" \
 			JALAPENO_API_ENDPOINT="$api" \
 			TOPOLOGY_COLLECTION=network_topology \
@@ -83,7 +131,7 @@ job_start() {
 			SRV6_BPF="$SRV6_BPF" SRV6_BPF_BPFFS="$LAB_BPFFS" \
 			JOB_MODE="$mode" JOB_DIR="$dir" \
 			"$@" \
-			"$JOB_PYTHON" "$JOB_HOME/job.py" >"$dir/rank$r.log" 2>&1 &
+			"${prog[@]}" >"$log" 2>&1 &
 		JOB_PIDS+=($!)
 	done
 }
@@ -152,9 +200,13 @@ job_paused() {
 }
 
 job_log() {
-	local r
-	for r in "${!JOB_PIDS[@]}"; do
-		[[ -e $1/rank$r.log ]] && sed "s/^/   rank $r: /" "$1/rank$r.log"
+	local f n what
+	for f in "$1"/node*.log "$1"/rank*.log; do
+		[[ -e $f ]] || continue
+		n=${f##*/}
+		n=${n%.log}
+		what=${n%%[0-9]*}
+		sed "s/^/   $what ${n#"$what"}: /" "$f"
 	done
 	return 0
 }
