@@ -6,14 +6,20 @@
       their per-path counters (srv6-bpf -j route show dev eth0) and what its TCP
       connections sent and had acknowledged (ss -ti: bytes_sent, bytes_acked).
   counters.py check --lab DIR --before A --after B --job RANK0.json [--plan PLAN.json]
-                    [--out REPORT.json]
+                    [--both-families] [--out REPORT.json]
       between two snapshots taken while the job was paused (no traffic in flight):
       1. the job moved its bytes: TCP delivered (acknowledged) at least the send/recv
-         ring's bytes to each rank's right neighbour (rank r sends r+1 times the ring's
-         size), and all hosts together at least those and the all_reduce's share
-         ((world-1)/world of the tensor per rank and step);
-      2. every byte the job moved went encapsulated: on every host, for every peer,
-         the per-path counters of srv6-bpf grew by at least what TCP delivered;
+         ring's bytes between hosts (rank r sends r+1 times the ring's size to rank
+         r+1; each host to the others at least what its ranks send to theirs), and
+         all hosts together at least those and the all_reduce's share (one tensor per
+         step for every host but one; with one rank a host, (world-1)/world of the
+         tensor per rank and step). The ranks' hosts: the job's rank_hosts, else one
+         rank a host in the order of its hosts;
+      2. every byte the job moved went encapsulated: on every host, for every peer and
+         each of the peer's addresses (the job's, and its IPv6 and IPv4 in lab.json),
+         the per-path counters of srv6-bpf for that address grew by at least what TCP
+         delivered to it (an address TCP delivered nothing to may have no route; the
+         job's address must have one);
       3. the fabric carried it where the paths say: every link (router counters; a
          host's uplink: its leaf's rx) carried at least what TCP delivered on the
          paths crossing it (a path's hops from its micro-SIDs; a peer's bytes split
@@ -23,7 +29,9 @@
          a full queue then dropped and TCP sent again; the routers count what passed.)
          So an idle path's links stay idle, and a flow on the wrong spine fails both ways;
       4. with --plan (srv6-bpf -j plan for the job's hosts): every host's peers and
-         SIDs are exactly the plan's flows from that host.
+         SIDs are exactly the plan's flows from that host, keyed by each peer's job
+         address; with --both-families by both of its addresses (lab.json ipv6 and
+         ipv4), each with the flow's paths.
       Prints a table of the links and one line per problem; exit 1 if there is one.
 
 A micro-SID path is read against the lab's locators (lab.json): the hops are the
@@ -171,16 +179,16 @@ def delta_paths(before, after):
     return res
 
 
-def delta_tcp(before, after, addr_of, what):
+def delta_tcp(before, after, addrs_of, what):
     """{(host, peer address): bytes} TCP sent (what="sent", retransmissions and packets
     a local queue dropped included) or had acknowledged ("acked") between two
-    snapshots, to other hosts."""
+    snapshots, to other hosts (addrs_of: each host's own addresses)."""
     res = {}
     for h, snap in after["hosts"].items():
         old = before["hosts"].get(h, {}).get("tcp", {})
         for key, c in snap["tcp"].items():
             peer = plain_address(key.split()[1])
-            if peer == addr_of.get(h):
+            if peer in addrs_of.get(h, ()):
                 continue  # to itself, over lo
             res[(h, peer)] = res.get((h, peer), 0) + c[what] - old.get(key, {}).get(what, 0)
     return res
@@ -201,45 +209,63 @@ def check(a):
     before, after = load(a.before), load(a.after)
     job = load(a.job)
     problems, report = [], {"peers": [], "links": []}
-    job_hosts = [(name, rank, addr) for name, rank, addr in job["hosts"]]
+    job_hosts = [tuple(h[:3]) for h in job["hosts"]]  # (name, rank, address)
     addr_of = {name: addr for name, _, addr in job_hosts}
-    host_of = {addr: name for name, _, addr in job_hosts}
-    world = len(job_hosts)
+    lab_hosts = {h["name"]: h for h in lab["hosts"]}
+    # Every address of each job host: the job's first, then the lab's IPv6 and IPv4.
+    addrs_of = {name: [addr] + [x for x in (lab_hosts.get(name, {}).get("ipv6"),
+                                            lab_hosts.get(name, {}).get("ipv4"))
+                                if x and x != addr]
+                for name, _, addr in job_hosts}
+    host_of = {x: name for name, xs in addrs_of.items() for x in xs}
     paths = delta_paths(before, after)
-    acked = delta_tcp(before, after, addr_of, "acked")
+    acked = delta_tcp(before, after, addrs_of, "acked")
+
+    def to_host(h, peer):
+        return sum(acked.get((h, x), 0) for x in addrs_of[peer])
 
     # 1. the job moved its bytes
     ring = job["ring_bytes"]
-    for i, (name, _, _) in enumerate(job_hosts):
-        right = job_hosts[(i + 1) % world]
-        got = acked.get((name, right[2]), 0)
-        if got < ring * (i + 1):
-            problems.append("%s delivered %d bytes to its right neighbour %s, less than the "
-                            "send/recv ring's %d" % (name, got, right[0], ring * (i + 1)))
+    rank_hosts = job.get("rank_hosts") or [name for name, _, _ in job_hosts]
+    world = len(rank_hosts)
+    need = {}  # (host, peer host): the send/recv ring's bytes between them
+    for r, name in enumerate(rank_hosts):
+        right = rank_hosts[(r + 1) % world]
+        if right != name:
+            need[(name, right)] = need.get((name, right), 0) + ring * (r + 1)
+    for (name, right), want in need.items():
+        got = to_host(name, right)
+        if got < want:
+            problems.append("%s delivered %d bytes to %s, less than the send/recv ring's %d"
+                            % (name, got, right, want))
     total = sum(v for (h, p), v in acked.items() if h in addr_of and p in host_of)
     rounds = job["steps"] + job["warmup"]
-    least = world * (world + 1) // 2 * ring + rounds * (world - 1) * job["all_reduce_bytes"]
+    least = sum(need.values()) + rounds * (len(job_hosts) - 1) * job["all_reduce_bytes"]
     if total < least:
         problems.append("the hosts delivered %d bytes in all, less than the job's %d"
                         % (total, least))
 
-    # 2. all of it encapsulated, per peer
+    # 2. all of it encapsulated, per peer and address
     for name, _, _ in job_hosts:
         for peer, _, paddr in job_hosts:
             if peer == name:
                 continue
-            moved = acked.get((name, paddr), 0)
-            ps = paths.get((name, paddr))
-            enc = sum(b for _, _, b in ps) if ps else 0
-            report["peers"].append({"host": name, "peer": peer, "tcp_bytes": moved,
-                                    "encap_bytes": enc,
-                                    "paths": [{"segs": s, "packets": p, "bytes": b}
-                                              for s, p, b in (ps or [])]})
-            if ps is None:
-                problems.append("%s has no srv6-bpf route to %s (%s)" % (name, peer, paddr))
-            elif enc < moved:
-                problems.append("%s -> %s: TCP delivered %d bytes, srv6-bpf encapsulated %d"
-                                % (name, peer, moved, enc))
+            for x in addrs_of[peer]:
+                moved = acked.get((name, x), 0)
+                ps = paths.get((name, x))
+                enc = sum(b for _, _, b in ps) if ps else 0
+                report["peers"].append({"host": name, "peer": peer, "address": x,
+                                        "tcp_bytes": moved, "encap_bytes": enc,
+                                        "paths": [{"segs": s, "packets": p, "bytes": b}
+                                                  for s, p, b in (ps or [])]})
+                if ps is None and x == paddr:
+                    problems.append("%s has no srv6-bpf route to %s (%s)" % (name, peer, x))
+                elif ps is None and moved:
+                    problems.append("%s -> %s (%s): TCP delivered %d bytes, srv6-bpf has no "
+                                    "route for that address" % (name, peer, x, moved))
+                elif enc < moved:
+                    problems.append("%s -> %s (%s): TCP delivered %d bytes, srv6-bpf "
+                                    "encapsulated %d" % (name, peer, x, moved, enc))
 
     # 3. every link carried what the paths put on it
     most, least = {}, {}
@@ -281,10 +307,12 @@ def check(a):
     if a.plan:
         plan = load(a.plan)
         for name, _, _ in job_hosts:
-            want = sorted("%s %s" % (addr_of[f["dst"].split("/", 1)[1]],
-                                     " ".join("%s/%d" % (",".join(p["segs"]), p["weight"])
-                                              for p in f["paths"]))
-                          for f in plan["flows"] if f["src"] == "hosts/" + name)
+            want = sorted("%s %s" % (x, " ".join("%s/%d" % (",".join(p["segs"]), p["weight"])
+                                                 for p in f["paths"]))
+                          for f in plan["flows"] if f["src"] == "hosts/" + name
+                          for dst in [f["dst"].split("/", 1)[1]]
+                          for x in ([lab_hosts[dst]["ipv6"], lab_hosts[dst]["ipv4"]]
+                                    if a.both_families else [addr_of[dst]]))
             got = sorted("%s %s" % (r["peer"], " ".join("%s/%d" % (",".join(p["segs"]),
                                                                    p["weight"])
                                                         for p in r["paths"]))
@@ -303,8 +331,13 @@ def check(a):
     idle = [ln for ln in report["links"] if not ln["encapsulated_bytes"] and ln["ok"]]
     print("%d more links idle, as the paths say (at most %d bytes each)"
           % (len(idle), max([ln["bytes"] for ln in idle] or [0])))
-    print("TCP delivered %d bytes between the job's hosts, srv6-bpf encapsulated %d"
-          % (total, sum(p["encap_bytes"] for p in report["peers"])))
+    family = {"IPv6": 0, "IPv4": 0}
+    for (h, p), v in acked.items():
+        if h in addr_of and p in host_of:
+            family["IPv6" if ":" in p else "IPv4"] += v
+    print("TCP delivered %d bytes between the job's hosts (IPv6 %d, IPv4 %d), srv6-bpf "
+          "encapsulated %d" % (total, family["IPv6"], family["IPv4"],
+                               sum(p["encap_bytes"] for p in report["peers"])))
     report["problems"] = problems
     if a.out:
         with open(a.out, "w", encoding="utf-8") as f:
@@ -330,6 +363,8 @@ def main():
     c.add_argument("--after", required=True)
     c.add_argument("--job", required=True, help="rank 0's JSON (job.py)")
     c.add_argument("--plan")
+    c.add_argument("--both-families", action="store_true",
+                   help="with --plan: every peer under both its IPv6 and IPv4 address")
     c.add_argument("--out")
     a = ap.parse_args()
     return snapshot(a) if a.cmd == "snapshot" else check(a)
