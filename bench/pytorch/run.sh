@@ -100,7 +100,7 @@ print(json.dumps({"mode": sys.argv[1], "seed": int(sys.argv[2]), "hosts": sys.ar
 		json_eval '"\n".join("%s %d %s" % tuple(h) for h in j["hosts"])' "$d/rank0.json" >"$d/job.hosts"
 		"$SRV6_BPF" -j plan --topology-file "$LAB_DIR/topology.json" --hosts-file "$d/job.hosts" \
 			--dest-function "$LAB_DEST_FUNCTION" >"$d/plan.json"
-		plan=(--plan "$d/plan.json")
+		plan=(--plan "$d/plan.json" --both-families)
 	fi
 	"$KT_PYTHON" "$JOB_HOME/counters.py" check --lab "$LAB_DIR" --before "$d/before.json" \
 		--after "$d/after.json" --job "$d/rank0.json" "${plan[@]}" --out "$d/check.json" \

@@ -12,7 +12,8 @@
 # of send/recv (rank r sends (r + 1) x 2 MB to rank r + 1). Asserts (counters read
 # while the job pauses before and after its collectives, tests/lab/pytorch/counters.py):
 #   - every rank returned True and every element of both results is right;
-#   - each host's peers and SIDs are exactly `srv6-bpf plan -j`'s for the job's hosts;
+#   - each host's peers and SIDs are exactly `srv6-bpf plan -j`'s for the job's hosts,
+#     every peer under both its IPv4 and its IPv6 address (sync's default);
 #   - the job's bytes went encapsulated: per host and peer, srv6-bpf's per-path
 #     counters grew by at least what TCP delivered to that peer (ss bytes_acked), and
 #     TCP delivered at least what the job moves;
@@ -80,9 +81,9 @@ json_eval '"\n".join("%s %d %s" % (h[0], h[1], h[2]) for h in j["hosts"])' "$JOB
 	--dest-function "$LAB_DEST_FUNCTION" >"$KT_TMP/plan.json"
 out=$("$KT_PYTHON" "$LAB_HOME/pytorch/counters.py" check --lab "$LAB_DIR" \
 	--before "$KT_TMP/before.json" --after "$KT_TMP/after.json" --job "$JOB/ok/rank0.json" \
-	--plan "$KT_TMP/plan.json" --out "$KT_TMP/report.json") || fail "counters: $out"
+	--plan "$KT_TMP/plan.json" --both-families --out "$KT_TMP/report.json") || fail "counters: $out"
 while read -r line; do echo "   $line"; done <<<"$out"
-ok "paths = the plan's; per peer, srv6-bpf counted >= TCP delivered; every link between the two"
+ok "paths = the plan's, under both families; per peer, srv6-bpf counted >= TCP delivered; every link between the two"
 
 step "the test server down: every rank logs the loader's error line and returns False"
 for h in "${HOSTS[@]}"; do lab_routes_clear "$h"; done
