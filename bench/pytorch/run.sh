@@ -97,7 +97,7 @@ print(json.dumps({"mode": sys.argv[1], "seed": int(sys.argv[2]), "hosts": sys.ar
 	fi
 	local plan=()
 	if [ "$SOURCE" = topology ]; then
-		json_eval '"\n".join("%s %d %s" % tuple(h) for h in j["hosts"])' "$d/rank0.json" >"$d/job.hosts"
+		json_eval '"\n".join("%s %d %s" % tuple(h[:3]) for h in j["hosts"])' "$d/rank0.json" >"$d/job.hosts"
 		"$SRV6_BPF" -j plan --topology-file "$LAB_DIR/topology.json" --hosts-file "$d/job.hosts" \
 			--dest-function "$LAB_DEST_FUNCTION" >"$d/plan.json"
 		plan=(--plan "$d/plan.json" --both-families)
