@@ -35,7 +35,7 @@ def build_parser():
                     "unmodified training script.",
         epilog="Every option also comes from the environment (see the README); options win. "
                "Example: python -m srv6_bpf.launch --source topology -- torchrun "
-               "--nnodes 4 --nproc-per-node 8 --node-rank $N --master-addr $M train.py")
+               "--nnodes 4 --nproc_per_node 8 --node_rank $N --master_addr $M train.py")
     a = p.add_argument
     a("--endpoint", dest="api_endpoint", metavar="URL",
       help="Jalapeño API base (env JALAPENO_API_ENDPOINT)")
