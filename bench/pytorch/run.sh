@@ -97,9 +97,7 @@ print(json.dumps({"mode": sys.argv[1], "seed": int(sys.argv[2]), "hosts": sys.ar
 	fi
 	local plan=()
 	if [ "$SOURCE" = topology ]; then
-		json_eval '"\n".join("%s %d %s" % tuple(h[:3]) for h in j["hosts"])' "$d/rank0.json" >"$d/job.hosts"
-		"$SRV6_BPF" -j plan --topology-file "$LAB_DIR/topology.json" --hosts-file "$d/job.hosts" \
-			--dest-function "$LAB_DEST_FUNCTION" >"$d/plan.json"
+		job_plan "$d"
 		plan=(--plan "$d/plan.json" --both-families)
 	fi
 	"$KT_PYTHON" "$JOB_HOME/counters.py" check --lab "$LAB_DIR" --before "$d/before.json" \

@@ -75,13 +75,10 @@ print(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())' "$API/_t
 assert_ge "topology reads from the API (one per host)" 4 "$topo_reads"
 
 step "each host's paths are the plan's, the job's bytes went encapsulated, the links carried them"
-json_eval '"\n".join("%s %d %s" % (h[0], h[1], h[2]) for h in j["hosts"])' "$JOB/ok/rank0.json" \
-	>"$KT_TMP/job.hosts"
-"$SRV6_BPF" -j plan --topology-file "$LAB_DIR/topology.json" --hosts-file "$KT_TMP/job.hosts" \
-	--dest-function "$LAB_DEST_FUNCTION" >"$KT_TMP/plan.json"
+job_plan "$JOB/ok"
 out=$("$KT_PYTHON" "$LAB_HOME/pytorch/counters.py" check --lab "$LAB_DIR" \
 	--before "$KT_TMP/before.json" --after "$KT_TMP/after.json" --job "$JOB/ok/rank0.json" \
-	--plan "$KT_TMP/plan.json" --both-families --out "$KT_TMP/report.json") || fail "counters: $out"
+	--plan "$JOB/ok/plan.json" --both-families --out "$KT_TMP/report.json") || fail "counters: $out"
 while read -r line; do echo "   $line"; done <<<"$out"
 ok "paths = the plan's, under both families; per peer, srv6-bpf counted >= TCP delivered; every link between the two"
 
@@ -92,7 +89,7 @@ lab_server_stop
 rc=0
 nsx "${HOSTS[0]}" env HOSTNAME="${HOSTS[0]}" JALAPENO_API_ENDPOINT="$API/api/v1" \
 	TOPOLOGY_COLLECTION=network_topology DEST_FUNCTION="$LAB_DEST_FUNCTION" \
-	"$SRV6_BPF" --bpffs "$LAB_BPFFS" sync dev eth0 --hosts-file "$KT_TMP/job.hosts" \
+	"$SRV6_BPF" --bpffs "$LAB_BPFFS" sync dev eth0 --hosts-file "$JOB/ok/job.hosts" \
 	--source "$SOURCE" >/dev/null 2>"$KT_TMP/loader.err" || rc=$?
 assert_eq "the loader's exit status with the server down" 1 "$rc"
 loader_line=$(tail -n1 "$KT_TMP/loader.err")

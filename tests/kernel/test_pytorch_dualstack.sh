@@ -114,11 +114,7 @@ scenario() {
 	ok "$name: each process logged: ${line#srv6-bpf INFO }"
 
 	# The plan for the job's hosts (as sync plans them), and the counters.
-	while read -r h r; do
-		echo "$h $r $(job_ipv6 "$h")"
-	done < <(json_eval '"\n".join("%s %d" % (h[0], h[1]) for h in j["hosts"])' "$d/rank0.json") >"$d/job.hosts"
-	"$SRV6_BPF" -j plan --topology-file "$LAB_DIR/topology.json" --hosts-file "$d/job.hosts" \
-		--dest-function "$LAB_DEST_FUNCTION" >"$d/plan.json"
+	job_plan "$d"
 	out=$("$KT_PYTHON" "$LAB_HOME/pytorch/counters.py" check --lab "$LAB_DIR" \
 		--before "$d/before.json" --after "$d/after.json" --job "$d/rank0.json" \
 		--plan "$d/plan.json" --both-families --out "$d/report.json") || fail "$name: counters: $out"

@@ -39,6 +39,9 @@
 #                              for a job started with JOB_PAUSE=1: counter snapshots
 #                              (counters.py) while the job waits before and after its
 #                              collectives
+#   job_plan DIR               the plan for the job's hosts (DIR/rank0.json), as sync
+#                              plans them: DIR/job.hosts ("name rank" a line) and
+#                              DIR/plan.json (srv6-bpf -j plan), for counters.py --plan
 #   job_log DIR                every rank's output, prefixed with its rank (and
 #                              torchrun's, prefixed with its node)
 #
@@ -197,6 +200,12 @@ job_paused() {
 	_job_wait_file "$dir" "done"
 	job_snapshot "$3"
 	touch "$dir/finish"
+}
+
+job_plan() {
+	json_eval '"\n".join("%s %d" % (h[0], h[1]) for h in j["hosts"])' "$1/rank0.json" >"$1/job.hosts"
+	"$SRV6_BPF" -j plan --topology-file "$LAB_DIR/topology.json" --hosts-file "$1/job.hosts" \
+		--dest-function "$LAB_DEST_FUNCTION" >"$1/plan.json"
 }
 
 job_log() {
