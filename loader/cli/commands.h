@@ -74,7 +74,7 @@ struct sync_args {
 /* sync's own options, into a struct sync_args (with plan_input_opts at .in). */
 extern const struct opt sync_own_opts[];
 
-/* Defaults (and MASTER_ADDR) before parsing; after it, the checks that span
+/* Defaults before parsing; after it, the checks that span
  * options and the result in a->o. cmd names the command in errors. */
 void sync_args_init(struct sync_args *a);
 int sync_args_finish(const char *cmd, struct sync_args *a, struct err *e);

@@ -114,43 +114,19 @@ static int vertex_sid(struct topo_vertex *v, const cJSON *doc, int algo, struct 
 	return 0;
 }
 
-static int vertex_addr(struct topo_vertex *v, const cJSON *doc, int family, struct err *e)
+static int vertex_addr(struct topo_vertex *v, const cJSON *doc, enum addr_fam f, struct err *e)
 {
-	const char *field = family == AF_INET6 ? "ipv6_address" : "ipv4_address";
+	const char *field = addr_fam_field(f);
 	const cJSON *item = cJSON_GetObjectItemCaseSensitive(doc, field);
-	struct in6_addr a6;
-	struct in_addr a4;
 
-	if (absent(item) || (cJSON_IsString(item) && !item->valuestring[0]))
+	if (absent(item))
 		return 0;
 	if (!cJSON_IsString(item))
 		return errf(e, "vertex \"%.*s\": %s must be a string", ID_SHOW, v->id, field);
-	/* Jalapeño documents may carry a prefix length; the host is the address. */
-	{
-		char buf[ADDR_STR_LEN + 8];
-		const char *slash = strchr(item->valuestring, '/');
-		size_t len = slash ? (size_t)(slash - item->valuestring) : strlen(item->valuestring);
-
-		if (len >= sizeof(buf))
-			goto bad;
-		memcpy(buf, item->valuestring, len);
-		buf[len] = '\0';
-		if (family == AF_INET6) {
-			if (inet_pton(AF_INET6, buf, &a6) != 1)
-				goto bad;
-			addr_key_from_in6(&v->addrs.key[ADDR_IPV6], &a6);
-			v->addrs.has[ADDR_IPV6] = true;
-		} else {
-			if (inet_pton(AF_INET, buf, &a4) != 1)
-				goto bad;
-			addr_key_from_in(&v->addrs.key[ADDR_IPV4], &a4);
-			v->addrs.has[ADDR_IPV4] = true;
-		}
-		return 0;
-	}
-bad:
-	return errf(e, "vertex \"%.*s\": %s \"%.64s\" is not an %s address", ID_SHOW, v->id, field,
-		    item->valuestring, family == AF_INET6 ? "IPv6" : "IPv4");
+	if (addr_parse_host_field(item->valuestring, f, &v->addrs.key[f], &v->addrs.has[f]))
+		return errf(e, "vertex \"%.*s\": %s \"%.64s\" is not a unicast %s host address",
+			    ID_SHOW, v->id, field, item->valuestring, addr_fam_name(f));
+	return 0;
 }
 
 static int parse_vertices(const cJSON *vertices, int algo, struct topology *t, struct err *e)
@@ -175,8 +151,8 @@ static int parse_vertices(const cJSON *vertices, int algo, struct topology *t, s
 		v->is_host = !strncmp(v->id, TOPO_HOST_PREFIX, sizeof(TOPO_HOST_PREFIX) - 1);
 		if (v->is_host && !topo_host_name(v)[0])
 			return errf(e, "vertex \"%s\" names no host", v->id);
-		if (vertex_sid(v, doc, algo, e) || vertex_addr(v, doc, AF_INET6, e) ||
-		    vertex_addr(v, doc, AF_INET, e))
+		if (vertex_sid(v, doc, algo, e) || vertex_addr(v, doc, ADDR_IPV6, e) ||
+		    vertex_addr(v, doc, ADDR_IPV4, e))
 			return -1;
 	}
 	qsort(t->v, t->nv, sizeof(*t->v), vertex_cmp);

@@ -461,17 +461,18 @@ static int destination_addr(const cJSON *info, enum addr_fam f, struct jalapeno_
 	const cJSON *addr = field(info, name);
 	struct srv6_peer_key key;
 	char q[QUOTE_MAX];
-	struct err why;
-	int family;
+	bool has;
 
 	if (absent(addr))
 		return 0;
 	if (!cJSON_IsString(addr))
 		return errf(e, "destination_info.%s is not a string", name);
-	if (!short_ascii(addr->valuestring) || addr_parse_peer(addr->valuestring, &key, &family, &why) ||
-	    addr_fam_of(family) != f)
+	if ((addr->valuestring[0] && !short_ascii(addr->valuestring)) ||
+	    addr_parse_host_field(addr->valuestring, f, &key, &has))
 		return errf(e, "destination_info.%s \"%s\" is not a unicast %s host address", name,
 			    quoted(addr->valuestring, q), addr_fam_name(f));
+	if (!has)
+		return 0;
 	if (out->addrs.has[f] && memcmp(&out->addrs.key[f], &key, sizeof(key)))
 		return errf(e, "the paths disagree on destination_info.%s", name);
 	out->addrs.has[f] = true;

@@ -537,11 +537,17 @@ static cJSON *job_json(const struct sync_job *job)
 		obj = cJSON_CreateObject();
 		cJSON_AddStringToObject(obj, "vertex", p->vertex);
 		cJSON_AddNumberToObject(obj, "rank", p->member->rank);
-		addrs = cJSON_AddArrayToObject(obj, "addresses");
-		for (int f = 0; f < ADDR_FAMS; f++)
-			if (p->addrs.has[f])
-				cJSON_AddItemToArray(addrs, cJSON_CreateString(
-								    addr_key_str(&p->addrs.key[f], text)));
+		/* "peer": the first address, as before there were two (field names are stable). */
+		addrs = cJSON_CreateArray();
+		for (int f = 0; f < ADDR_FAMS; f++) {
+			if (!p->addrs.has[f])
+				continue;
+			addr_key_str(&p->addrs.key[f], text);
+			if (!cJSON_GetArraySize(addrs))
+				cJSON_AddStringToObject(obj, "peer", text);
+			cJSON_AddItemToArray(addrs, cJSON_CreateString(text));
+		}
+		cJSON_AddItemToObject(obj, "addresses", addrs);
 		if (p->url)
 			cJSON_AddStringToObject(obj, "url", p->url);
 		paths = cJSON_AddArrayToObject(obj, "paths");

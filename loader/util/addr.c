@@ -161,6 +161,27 @@ const char *addr_fams_name(unsigned int mask)
 	return "IPv6 or IPv4";
 }
 
+int addr_parse_host_field(const char *text, enum addr_fam f, struct srv6_peer_key *key,
+			  bool *has)
+{
+	char buf[ADDR_STR_LEN];
+	size_t len = strcspn(text, "/");
+	struct err why;
+	int family;
+
+	*has = false;
+	if (text[0] == '\0')
+		return 0;
+	if (len == 0 || len >= sizeof(buf))
+		return -1;
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	if (addr_parse_peer(buf, key, &family, &why) || addr_fam_of(family) != f)
+		return -1;
+	*has = true;
+	return 0;
+}
+
 unsigned int host_addrs_count(const struct host_addrs *a, unsigned int mask)
 {
 	unsigned int n = 0;

@@ -45,6 +45,15 @@ const char *addr_fam_field(enum addr_fam f); /* "ipv6_address", "ipv4_address" (
 /* The families of mask as text: "IPv6", "IPv4" or "IPv6 or IPv4". */
 const char *addr_fams_name(unsigned int mask);
 
+/*
+ * A host's address as Jalapeño documents spell it (ipv6_address, ipv4_address):
+ * "" is none (*has false), a prefix length is dropped (the host is the address),
+ * and it must be a unicast host address of family f (not ::ffff:a.b.c.d, which
+ * would be the IPv4 key). -1 when it is not.
+ */
+int addr_parse_host_field(const char *text, enum addr_fam f, struct srv6_peer_key *key,
+			  bool *has);
+
 /* How many of mask's families a has. */
 unsigned int host_addrs_count(const struct host_addrs *a, unsigned int mask);
 /* Every family a lacks, from b: the first source's word wins, family by family. */

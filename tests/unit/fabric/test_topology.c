@@ -222,9 +222,12 @@ Test(topology_errors, vertex_fields)
 	parse_bad("{\"vertices\":{\"v/a\":{\"sids\":[{\"srv6_sid\":\"fc00:0:zz::\"}]}},\"edges\":[]}",
 		  "vertex \"v/a\": srv6_sid \"fc00:0:zz::\" is not an IPv6 address");
 	parse_bad("{\"vertices\":{\"hosts/a\":{\"ipv6_address\":\"10.0.0.1\"}},\"edges\":[]}",
-		  "vertex \"hosts/a\": ipv6_address \"10.0.0.1\" is not an IPv6 address");
+		  "vertex \"hosts/a\": ipv6_address \"10.0.0.1\" is not a unicast IPv6 host address");
+	/* An IPv4-mapped IPv6 address would be the host's IPv4 key. */
+	parse_bad("{\"vertices\":{\"hosts/a\":{\"ipv6_address\":\"::ffff:192.0.2.1\"}},\"edges\":[]}",
+		  "vertex \"hosts/a\": ipv6_address \"::ffff:192.0.2.1\" is not a unicast IPv6 host address");
 	parse_bad("{\"vertices\":{\"hosts/a\":{\"ipv4_address\":\"2001:db8::1\"}},\"edges\":[]}",
-		  "vertex \"hosts/a\": ipv4_address \"2001:db8::1\" is not an IPv4 address");
+		  "vertex \"hosts/a\": ipv4_address \"2001:db8::1\" is not a unicast IPv4 host address");
 	parse_bad("{\"vertices\":{\"hosts/a\":{\"ipv6_address\":[]}},\"edges\":[]}",
 		  "vertex \"hosts/a\": ipv6_address must be a string");
 }

@@ -649,6 +649,7 @@ Test(jalapeno_load, a_missing_address_leaves_the_key_to_the_caller)
 {
 	struct jalapeno_answer a;
 	struct err e = { "" };
+	__u8 key[SRV6_ADDR_LEN];
 	cJSON *r = load_answer(), *d = cJSON_GetObjectItem(r, "destination_info");
 
 	cJSON_ReplaceItemInObject(d, "ipv6_address", cJSON_CreateNull());
@@ -662,6 +663,16 @@ Test(jalapeno_load, a_missing_address_leaves_the_key_to_the_caller)
 	cJSON_DeleteItemFromObject(d, "ipv4_address");
 	cr_assert_eq(parse_json(&want_load, r, &a, &e), 0, "%s", e.msg);
 	cr_assert_eq(host_addrs_count(&a.addrs, ADDR_FAMS_ALL), 0);
+	/* As the topology: "" is none, a prefix length is dropped. */
+	r = load_answer();
+	d = cJSON_GetObjectItem(r, "destination_info");
+	cJSON_ReplaceItemInObject(d, "ipv6_address", cJSON_CreateString(""));
+	cJSON_ReplaceItemInObject(d, "ipv4_address", cJSON_CreateString("198.51.100.22/24"));
+	cr_assert_eq(parse_json(&want_load, r, &a, &e), 0, "%s", e.msg);
+	cr_assert_not(a.addrs.has[ADDR_IPV6]);
+	cr_assert(a.addrs.has[ADDR_IPV4]);
+	ut_in6("::ffff:198.51.100.22", key);
+	ut_assert_bytes_eq(a.addrs.key[ADDR_IPV4].addr, key, SRV6_ADDR_LEN, "the host of 198.51.100.22/24");
 }
 
 Test(jalapeno_load, odd_but_harmless_answers)

@@ -362,6 +362,7 @@ Test(sync_run, dry_run_json)
 	peer = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "peers"), 0);
 	cr_assert_str_eq(cJSON_GetObjectItem(peer, "vertex")->valuestring, "hosts/host00");
 	cr_assert_eq(cJSON_GetObjectItem(peer, "rank")->valueint, 0);
+	cr_assert_str_eq(cJSON_GetObjectItem(peer, "peer")->valuestring, "2001:db8:1::2");
 	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(peer, "addresses")), 2);
 	cr_assert_str_eq(cJSON_GetArrayItem(cJSON_GetObjectItem(peer, "addresses"), 0)->valuestring,
 			 "2001:db8:1::2");
