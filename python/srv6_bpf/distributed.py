@@ -176,13 +176,14 @@ def _program_host(options, hosts, host, env, master_addr, rank):
 def _warn_if_gloo_misses(dist, host, options, rank, env):
     if dist.get_backend() != "gloo":
         return
-    announced = netinfo.gloo_addresses(env)
-    if announced and not set(host.addresses) & {a.split("%")[0] for a in announced}:
+    announced = [a.split("%")[0] for a in netinfo.gloo_addresses(env) or []]
+    missed = [a for a in announced if a not in host.addresses]
+    if missed:
         how = ("GLOO_SOCKET_IFNAME=%s" % env["GLOO_SOCKET_IFNAME"]
                if env.get("GLOO_SOCKET_IFNAME") else "the host name resolves to it")
-        log.warning("rank %d: gloo announces %s (%s), not the backend address %s: that traffic "
-                    "is not steered; set GLOO_SOCKET_IFNAME=%s or make the host name resolve "
-                    "to %s", rank, ",".join(announced), how, " or ".join(host.addresses),
+        log.warning("rank %d: gloo announces %s (%s), not a backend address (%s): that "
+                    "traffic is not steered; set GLOO_SOCKET_IFNAME=%s or make the host name "
+                    "resolve to %s", rank, ",".join(missed), how, " ".join(host.addresses),
                     options.interface, host.address)
 
 
@@ -235,9 +236,14 @@ def program_job(options, master_addr=None, env=None, dist=None):
         _done[_world_key(dist)] = result = _failure(message)
         return _finish(result, rank, options)
 
-    hosts, programmers = membership.group_hosts(nodes)
-    host = next(h for h in hosts if h.address == info["address"])
-    programmer = programmers[host.address]
+    try:  # every rank groups the same nodes: all fail alike or none does
+        hosts, programmers = membership.group_hosts(nodes)
+    except ValueError as exc:
+        _done[_world_key(dist)] = result = _failure("no paths programmed: %s" % exc)
+        return _finish(result, rank, options)
+    key = membership.host_key(info["addresses"])
+    host = next(h for h in hosts if membership.host_key(h.addresses) == key)
+    programmer = programmers[key]
     log.info("rank %d: job of %s (%s); this is %s %s (rank %d), programmed by rank %d",
              rank, _count(len(hosts), "host"), _count(world, "rank"), host.name,
              " ".join(host.addresses), host.rank, programmer)

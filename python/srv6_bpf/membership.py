@@ -44,7 +44,8 @@ def host_addresses(options, master_family):
     """(the address this host is named by, [every address of it, IPv6 first]).
 
     The interface's best address of each of options.families, or the explicit ones
-    (SRV6_BPF_ADDRESS: the user's word, complete; the interface is not read)."""
+    (SRV6_BPF_ADDRESS; the interface is not read). The loader may still add a family
+    the hosts file does not give from its path source (its rule: family by family)."""
     if options.address:
         found = {netinfo.family_of(a): a for a in options.addresses
                  if netinfo.family_of(a) in options.families}
@@ -72,19 +73,31 @@ def node_info(rank, options, master_family, env=None):
     return info
 
 
+def host_key(addresses):
+    """What makes processes one host: the same backend addresses."""
+    return tuple(addresses)
+
+
 def group_hosts(nodes):
-    """(hosts sorted by rank, {address: rank of the process that programs it}).
+    """(hosts sorted by rank, {host_key: rank of the process that programs it}).
 
     A host's rank is the lowest rank on it and its name that rank's host name; nodes must
-    carry no 'error'."""
-    by_address = collections.OrderedDict()
+    carry no 'error'. ValueError when two hosts share an address (two interfaces
+    configured alike, or a wrong SRV6_BPF_ADDRESS): the loader would refuse the job."""
+    by_key = collections.OrderedDict()
     for node in sorted(nodes, key=lambda n: n["rank"]):
-        by_address.setdefault(node["address"], []).append(node)
-    hosts, programmers = [], {}
-    for address, members in by_address.items():
+        by_key.setdefault(host_key(node["addresses"]), []).append(node)
+    hosts, programmers, owner = [], {}, {}
+    for key, members in by_key.items():
         first = members[0]
-        hosts.append(Host(first["hostname"], first["rank"], address, list(first["addresses"])))
-        programmers[address] = min(members, key=lambda n: (n["local_rank"], n["rank"]))["rank"]
+        for address in key:
+            if address in owner:
+                raise ValueError("ranks %d and %d share the address %s but not the others "
+                                 "(%s and %s)" % (owner[address][0], first["rank"], address,
+                                                  " ".join(owner[address][1]), " ".join(key)))
+            owner[address] = (first["rank"], key)
+        hosts.append(Host(first["hostname"], first["rank"], first["address"], list(key)))
+        programmers[key] = min(members, key=lambda n: (n["local_rank"], n["rank"]))["rank"]
     hosts.sort(key=lambda h: h.rank)
     return hosts, programmers
 

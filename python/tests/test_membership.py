@@ -70,14 +70,14 @@ class Grouping(unittest.TestCase):
                  node(2, "2001:db8::2", "b", 0), node(1, "2001:db8::1", "a", 1)]
         hosts, programmers = membership.group_hosts(nodes)
         self.assertEqual(hosts, [host("a", 0, "2001:db8::1"), host("b", 2, "2001:db8::2")])
-        self.assertEqual(programmers, {"2001:db8::1": 0, "2001:db8::2": 2})
+        self.assertEqual(programmers, {("2001:db8::1",): 0, ("2001:db8::2",): 2})
 
     def test_lowest_local_rank_programs(self):
         # LOCAL_RANK 0 programs even when it does not hold the host's lowest rank.
         nodes = [node(4, "192.0.2.1", "x", 1), node(5, "192.0.2.1", "x", 0)]
         hosts, programmers = membership.group_hosts(nodes)
         self.assertEqual(hosts, [host("x", 4, "192.0.2.1")])
-        self.assertEqual(programmers, {"192.0.2.1": 5})
+        self.assertEqual(programmers, {("192.0.2.1",): 5})
 
     def test_order_of_gathering_does_not_matter(self):
         nodes = [node(r, "2001:db8::%d" % (r // 2 + 1), "h%d" % (r // 2), r % 2)
@@ -91,6 +91,14 @@ class Grouping(unittest.TestCase):
                  node(0, "192.0.2.1", "a", 0, ["2001:db8::1", "192.0.2.1"])]
         hosts, _ = membership.group_hosts(nodes)
         self.assertEqual(hosts[0], host("a", 0, "192.0.2.1", ["2001:db8::1", "192.0.2.1"]))
+
+    def test_processes_are_one_host_only_with_all_addresses_alike(self):
+        nodes = [node(0, "192.0.2.1", "a", 0, ["2001:db8::1", "192.0.2.1"]),
+                 node(1, "192.0.2.1", "a", 1, ["2001:db8::9", "192.0.2.1"])]
+        with self.assertRaises(ValueError) as cm:
+            membership.group_hosts(nodes)
+        self.assertIn("ranks 0 and 1 share the address 192.0.2.1 but not the others",
+                      str(cm.exception))
 
     def test_hosts_file(self):
         text = membership.hosts_file_text([host("a", 0, "2001:db8::1", ["2001:db8::1", "192.0.2.1"]),
