@@ -75,10 +75,7 @@ print(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())' "$API/_t
 assert_ge "topology reads from the API (one per host)" 4 "$topo_reads"
 
 step "each host's paths are the plan's, the job's bytes went encapsulated, the links carried them"
-job_plan "$JOB/ok"
-out=$("$KT_PYTHON" "$LAB_HOME/pytorch/counters.py" check --lab "$LAB_DIR" \
-	--before "$KT_TMP/before.json" --after "$KT_TMP/after.json" --job "$JOB/ok/rank0.json" \
-	--plan "$JOB/ok/plan.json" --both-families --out "$KT_TMP/report.json") || fail "counters: $out"
+out=$(job_counters "$JOB/ok" "$KT_TMP/before.json" "$KT_TMP/after.json") || fail "counters: $out"
 while read -r line; do echo "   $line"; done <<<"$out"
 ok "paths = the plan's, under both families; per peer, srv6-bpf counted >= TCP delivered; every link between the two"
 

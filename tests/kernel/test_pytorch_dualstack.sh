@@ -114,10 +114,7 @@ scenario() {
 	ok "$name: each process logged: ${line#srv6-bpf INFO }"
 
 	# The plan for the job's hosts (as sync plans them), and the counters.
-	job_plan "$d"
-	out=$("$KT_PYTHON" "$LAB_HOME/pytorch/counters.py" check --lab "$LAB_DIR" \
-		--before "$d/before.json" --after "$d/after.json" --job "$d/rank0.json" \
-		--plan "$d/plan.json" --both-families --out "$d/report.json") || fail "$name: counters: $out"
+	out=$(job_counters "$d" "$d/before.json" "$d/after.json") || fail "$name: counters: $out"
 	while read -r line; do echo "   $line"; done <<<"$out"
 	ok "$name: per peer address, srv6-bpf counted >= TCP delivered; every peer under both families with the plan's paths"
 	for ((r = 0; r < world; r++)); do

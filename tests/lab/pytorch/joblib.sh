@@ -42,6 +42,11 @@
 #   job_plan DIR               the plan for the job's hosts (DIR/rank0.json), as sync
 #                              plans them: DIR/job.hosts ("name rank" a line) and
 #                              DIR/plan.json (srv6-bpf -j plan), for counters.py --plan
+#   job_counters DIR BEFORE AFTER
+#                              job_plan, then counters.py check of the snapshots
+#                              against it, every peer under both families; its lines
+#                              on stdout, its report in DIR/report.json; fails as the
+#                              check does
 #   job_log DIR                every rank's output, prefixed with its rank (and
 #                              torchrun's, prefixed with its node)
 #
@@ -206,6 +211,12 @@ job_plan() {
 	json_eval '"\n".join("%s %d" % (h[0], h[1]) for h in j["hosts"])' "$1/rank0.json" >"$1/job.hosts"
 	"$SRV6_BPF" -j plan --topology-file "$LAB_DIR/topology.json" --hosts-file "$1/job.hosts" \
 		--dest-function "$LAB_DEST_FUNCTION" >"$1/plan.json"
+}
+
+job_counters() {
+	job_plan "$1" || return 1
+	"$KT_PYTHON" "$JOB_HOME/counters.py" check --lab "$LAB_DIR" --before "$2" --after "$3" \
+		--job "$1/rank0.json" --plan "$1/plan.json" --both-families --out "$1/report.json"
 }
 
 job_log() {
