@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	w = (struct jalapeno_want){
 		.query = flags & 1 ? JALAPENO_BEST_PATHS : JALAPENO_LOAD,
 		.destination = "hosts/host05",
-		.family = flags & 2 ? AF_INET : AF_INET6,
+		.families = flags & 2 ? ADDR_FAM_BIT(ADDR_IPV4) : ADDR_FAMS_ALL,
 		.has_function = flags & 4,
 		.function = 0xe006,
 		.max_paths = 1 + (flags >> 4) % SRV6_MAX_PATHS,
@@ -51,8 +51,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (p->seg_count < 1 || p->seg_count > SRV6_MAX_SEGS || p->weight != 1)
 				__builtin_trap();
 		}
-		if (a.has_key && a.family != w.family)
-			__builtin_trap();
+		/* Only the families asked for, each key of its own family. */
+		for (int f = 0; f < ADDR_FAMS; f++)
+			if (a.addrs.has[f] && (!(w.families & ADDR_FAM_BIT(f)) ||
+					       addr_key_is_ipv4(&a.addrs.key[f]) != (f == ADDR_IPV4)))
+				__builtin_trap();
 	} else if (rc != -1 || !memchr(e.msg, '\0', sizeof(e.msg)) || strchr(e.msg, '\n') ||
 		   e.msg[0] == '\0') {
 		__builtin_trap(); /* failures are one non-empty line */
