@@ -147,11 +147,11 @@ static int job_check(const struct sync_job *job, struct err *e)
 
 		if (p->no_flow)
 			continue;
-		if (!host_addrs_count(&p->addrs, ADDR_FAMS_ALL))
+		if (!host_addrs_count(&p->addrs))
 			return no_address(job, p, e);
 		if (p->peer.path_count < 1 || p->peer.path_count > SRV6_MAX_PATHS)
 			return errf(e, "peer %s: no path", p->vertex);
-		n += host_addrs_count(&p->addrs, ADDR_FAMS_ALL);
+		n += host_addrs_count(&p->addrs);
 	}
 	all = calloc(n ? n : 1, sizeof(*all));
 	if (!all)
@@ -573,7 +573,7 @@ static void job_count(const struct sync_job *job, size_t *hosts, size_t *address
 		if (job->peers[i].no_flow)
 			continue;
 		++*hosts;
-		*addresses += host_addrs_count(&job->peers[i].addrs, ADDR_FAMS_ALL);
+		*addresses += host_addrs_count(&job->peers[i].addrs);
 	}
 }
 

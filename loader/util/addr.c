@@ -182,12 +182,12 @@ int addr_parse_host_field(const char *text, enum addr_fam f, struct srv6_peer_ke
 	return 0;
 }
 
-unsigned int host_addrs_count(const struct host_addrs *a, unsigned int mask)
+unsigned int host_addrs_count(const struct host_addrs *a)
 {
 	unsigned int n = 0;
 
 	for (int f = 0; f < ADDR_FAMS; f++)
-		n += a->has[f] && (mask & ADDR_FAM_BIT(f));
+		n += a->has[f];
 	return n;
 }
 

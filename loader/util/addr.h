@@ -54,8 +54,8 @@ const char *addr_fams_name(unsigned int mask);
 int addr_parse_host_field(const char *text, enum addr_fam f, struct srv6_peer_key *key,
 			  bool *has);
 
-/* How many of mask's families a has. */
-unsigned int host_addrs_count(const struct host_addrs *a, unsigned int mask);
+/* How many addresses a has. */
+unsigned int host_addrs_count(const struct host_addrs *a);
 /* Every family a lacks, from b: the first source's word wins, family by family. */
 void host_addrs_fill(struct host_addrs *a, const struct host_addrs *b);
 

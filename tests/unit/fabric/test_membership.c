@@ -42,7 +42,7 @@ Test(hosts_list, ranks_by_position)
 	assert_member(&m, 0, "host00", 0);
 	assert_member(&m, 1, "host01", 1);
 	assert_member(&m, 2, "gpu-7", 2);
-	cr_assert_eq(host_addrs_count(&m.v[0].addrs, ADDR_FAMS_ALL), 0);
+	cr_assert_eq(host_addrs_count(&m.v[0].addrs), 0);
 	membership_free(&m);
 	cr_assert_null(m.v);
 	cr_assert_eq(m.n, 0);
@@ -231,7 +231,7 @@ Test(hosts_file, names_only_rank_by_line)
 	assert_member(&m, 0, "host00", 0);
 	assert_member(&m, 1, "host01", 1);
 	assert_member(&m, 2, "host02", 2);
-	cr_assert_eq(host_addrs_count(&m.v[0].addrs, ADDR_FAMS_ALL), 0);
+	cr_assert_eq(host_addrs_count(&m.v[0].addrs), 0);
 	membership_free(&m);
 }
 
@@ -264,7 +264,7 @@ Test(hosts_file, ranks_addresses_and_comments)
 	assert_addr(x, "::ffff:198.51.100.4", AF_INET);
 	x = membership_find(&m, "e");
 	assert_addr(x, "2001:db8::e", AF_INET6);
-	cr_assert_eq(host_addrs_count(&membership_find(&m, "c")->addrs, ADDR_FAMS_ALL), 0);
+	cr_assert_eq(host_addrs_count(&membership_find(&m, "c")->addrs), 0);
 	cr_assert_not(membership_find(&m, "a")->addrs.has[ADDR_IPV6], "one family given, one had");
 	membership_free(&m);
 }
