@@ -59,7 +59,7 @@ API=http://127.0.0.1:$(cat "$LAB_DIR/server.port")
 mapfile -t HOSTS < <(job_placement)
 ((${#HOSTS[@]} == 2)) || fail "the lab has ${#HOSTS[@]} hosts, expected 2"
 for h in "${HOSTS[@]}"; do
-	v6=$(job_ipv6 "$h") v4=$(job_ipv4 "$h")
+	v6=$(lab_host "$h" ipv6) v4=$(lab_host "$h" ipv4)
 	# The issue's interface: both families, IPv4 first (what gloo announces).
 	got=$(nip "$h" -j addr show dev eth0 scope global | json_eval '" ".join(a["local"]
 		for i in j for a in i["addr_info"] if "local" in a)')
@@ -129,12 +129,12 @@ routes() {
 		for r in sorted(j["hosts"][h]["routes"], key=lambda r: r["peer"]))' "$1"
 }
 
-step "A: 2 ranks on 2 hosts, MASTER_ADDR IPv6 ($(job_ipv6 "${HOSTS[0]}")), no *_SOCKET_IFNAME"
+step "A: 2 ranks on 2 hosts, MASTER_ADDR IPv6 ($(lab_host "${HOSTS[0]}" ipv6)), no *_SOCKET_IFNAME"
 started=$EPOCHREALTIME
 JOB_MASTER_PORT=29500 scenario A ipv6
 ok "A took $(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s"
 
-step "B: 2 ranks on 2 hosts, MASTER_ADDR IPv4 ($(job_ipv4 "${HOSTS[0]}")), no *_SOCKET_IFNAME"
+step "B: 2 ranks on 2 hosts, MASTER_ADDR IPv4 ($(lab_host "${HOSTS[0]}" ipv4)), no *_SOCKET_IFNAME"
 started=$EPOCHREALTIME
 JOB_MASTER_PORT=29501 scenario B ipv4
 ok "B took $(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s"

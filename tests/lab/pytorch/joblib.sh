@@ -73,15 +73,6 @@ job_placement_random() {
 		for n in names)' "$LAB_DIR/lab.json"
 }
 
-# job_ipv4 HOST, job_ipv6 HOST: the host's IPv4 or IPv6 address (lab.json).
-job_ipv4() {
-	json_eval 'next(h["ipv4"] for h in j["hosts"] if h["name"] == "'"$1"'")' "$LAB_DIR/lab.json"
-}
-
-job_ipv6() {
-	json_eval 'next(h["ipv6"] for h in j["hosts"] if h["name"] == "'"$1"'")' "$LAB_DIR/lab.json"
-}
-
 job_start() {
 	local family=ipv4 nproc=0 ifname=(GLOO_SOCKET_IFNAME=eth0) unset=()
 	while (($#)); do
@@ -104,7 +95,7 @@ job_start() {
 	else
 		mapfile -t hosts < <(job_placement)
 	fi
-	master=$(job_"$family" "${hosts[0]}")
+	master=$(lab_host "${hosts[0]}" "$family")
 	api=${JOB_API_ENDPOINT:-}
 	if [[ -z $api && -s $LAB_DIR/server.port ]]; then
 		api=http://127.0.0.1:$(cat "$LAB_DIR/server.port")/api/v1
