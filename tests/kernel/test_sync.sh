@@ -50,6 +50,27 @@ sync_on() {
 		"$SRV6_BPF" --bpffs "$BPFFS" "$@"
 }
 
+# ping_every_pair -6|-4 FIELD: every host pings every other at its FIELD in the
+# fixture (ipv6_address, ipv4_address; a prefix length dropped), twice, all at
+# once; fails naming a pair that got no answer.
+ping_every_pair() {
+	local fam=$1 field=$2 a b h x pids=() pairs=()
+	local -A addr=()
+	while read -r h x; do addr[$h]=$x; done < <(json_eval '"\n".join(v["_key"] + " " +
+		v["'"$field"'"].split("/")[0] for k, v in sorted(j["vertices"].items())
+		if k.startswith("hosts/"))' "$FIXTURE")
+	for a in "${HOSTS[@]}"; do
+		for b in "${HOSTS[@]}"; do
+			[[ $a == "$b" ]] && continue
+			nsx "$a" ping "$fam" -n -q -c 2 -i 0.2 -W 3 "${addr[$b]}" >/dev/null &
+			pids+=($!) pairs+=("$a -> $b (${addr[$b]})")
+		done
+	done
+	for x in "${!pids[@]}"; do
+		wait "${pids[x]}" || fail "ping ${pairs[x]}: no answer"
+	done
+}
+
 step "--dry-run needs no datapath and prints routes in the batch grammar"
 out=$(sync_on host00 sync dev eth0 --dry-run --concurrency 1)
 assert_eq "dry-run lines: 7 peers, an IPv6 and an IPv4 address each" 14 \
@@ -101,20 +122,7 @@ mkdir -p "$KT_TMP/pcap"
 for s in "${SPINES[@]}"; do
 	cap_start "cap-$s" "$s" any ip6
 done
-declare -A ADDR6
-while read -r h a; do ADDR6[$h]=$a; done < <(json_eval '"\n".join(v["_key"] + " " +
-	v["ipv6_address"] for k, v in sorted(j["vertices"].items()) if k.startswith("hosts/"))' "$FIXTURE")
-pids=() pairs=()
-for a in "${HOSTS[@]}"; do
-	for b in "${HOSTS[@]}"; do
-		[[ $a == "$b" ]] && continue
-		nsx "$a" ping -6 -n -q -c 2 -i 0.2 -W 3 "${ADDR6[$b]}" >/dev/null &
-		pids+=($!) pairs+=("$a -> $b (${ADDR6[$b]})")
-	done
-done
-for i in "${!pids[@]}"; do
-	wait "${pids[i]}" || fail "ping ${pairs[i]}: no answer"
-done
+ping_every_pair -6 ipv6_address
 for s in "${SPINES[@]}"; do
 	cap_stop "cap-$s"
 	cp "$(pcap_file "cap-$s")" "$KT_TMP/pcap/$s.pcap"
@@ -130,27 +138,13 @@ ok "56 pings answered; every echo and reply encapsulated on its API path"
 
 step "IPv4 between every pair: the peers' IPv4 addresses are steered on the same paths"
 if [[ $LAB_ROUTER_MODE == bpf ]]; then
-	declare -A ADDR4
-	while read -r h a; do ADDR4[$h]=$a; done < <(json_eval '"\n".join(v["_key"] + " " +
-		v["ipv4_address"].split("/")[0] for k, v in sorted(j["vertices"].items())
-		if k.startswith("hosts/"))' "$FIXTURE")
 	v4_packets() { # the packets counted on HOST's IPv4 peers' paths
 		nsx "$1" "$SRV6_BPF" --bpffs "$BPFFS" -j route show dev eth0 |
 			json_eval 'sum(p["packets"] for x in j if "." in x["peer"] for p in x["paths"])'
 	}
 	declare -A V4_BEFORE
 	for h in "${HOSTS[@]}"; do V4_BEFORE[$h]=$(v4_packets "$h"); done
-	pids=() pairs=()
-	for a in "${HOSTS[@]}"; do
-		for b in "${HOSTS[@]}"; do
-			[[ $a == "$b" ]] && continue
-			nsx "$a" ping -4 -n -q -c 2 -i 0.2 -W 3 "${ADDR4[$b]}" >/dev/null &
-			pids+=($!) pairs+=("$a -> $b (${ADDR4[$b]})")
-		done
-	done
-	for i in "${!pids[@]}"; do
-		wait "${pids[i]}" || fail "ping ${pairs[i]}: no answer"
-	done
+	ping_every_pair -4 ipv4_address
 	for h in "${HOSTS[@]}"; do
 		# 7 peers x 2 echoes out, 7 x 2 replies to the others' echoes: 28.
 		assert_ge "$h packets counted on its IPv4 peers' paths" 28 $(($(v4_packets "$h") - V4_BEFORE[$h]))
