@@ -133,10 +133,10 @@ def run_ranks(size, target, backend="gloo"):
 
 def lo_addresses():
     """Every address a host on lo has, as the package finds them (IPv6 first)."""
-    from srv6_bpf import netinfo
+    from srv6_bpf import membership
+    from srv6_bpf.config import Options
 
-    found = netinfo.backend_addresses("lo", netinfo.FAMILY_ORDER)
-    return [found[f] for f in netinfo.FAMILY_ORDER if f in found]
+    return membership.host_addresses(Options(env={}, interface="lo"), socket.AF_INET6)[1]
 
 
 def free_port(family=socket.AF_INET):

@@ -2,11 +2,10 @@
 what every rank concludes."""
 
 import logging
-import socket
 import unittest
 
 import support
-from srv6_bpf import distributed, netinfo
+from srv6_bpf import distributed
 from srv6_bpf.config import Options
 
 
@@ -131,9 +130,9 @@ class Flow(unittest.TestCase):
 
     def test_addresses_from_the_interface_named_by_master_family(self):
         # Every address of the interface is the host's; MASTER_ADDR's family names it.
-        lo = netinfo.backend_addresses("lo", (socket.AF_INET6, socket.AF_INET))
-        every = [lo[f] for f in netinfo.FAMILY_ORDER if f in lo]
-        for master, address in (("127.0.0.1", "127.0.0.1"), ("::1", lo.get(socket.AF_INET6))):
+        every = support.lo_addresses()
+        ipv6 = next((a for a in every if ":" in a), None)
+        for master, address in (("127.0.0.1", "127.0.0.1"), ("::1", ipv6)):
             if address is None:
                 continue
             with self.subTest(master=master):
